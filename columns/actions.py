@@ -1,0 +1,81 @@
+"""Actions on the column tree of a site (COL-1 to COL-8)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from columns.models import Column
+from govplatform import audit
+from govplatform.changes import field_changes
+from govplatform.models import Role
+from govplatform.permissions import require_role
+
+MOVE_POSITIONS = {"first-child", "last-child", "left", "right"}
+
+
+@transaction.atomic
+def create_column(column: Column, *, acting_user) -> Column:
+    require_role(acting_user, column.site, Role.SITE_ADMIN)
+    column.full_clean()
+    column.save()
+    audit.record("column.create", actor=acting_user, obj=column, details={"path": column.path})
+    return column
+
+
+@transaction.atomic
+def update_column(column: Column, *, acting_user) -> Column:
+    require_role(acting_user, column.site, Role.SITE_ADMIN)
+    changes = field_changes(column, ["name", "slug", "description", "keywords", "column_type", "is_channel",
+                                     "parent", "sort_order", "responsible_person", "responsible_phone",
+                                     "update_interval_days"])  # fmt: skip
+    if "site" in field_changes(column, ["site"]):
+        raise ValidationError(_("A column cannot be moved to another site."))
+    column.full_clean()
+    column.save()
+    if "parent" in changes or "sort_order" in changes:
+        Column.objects.partial_rebuild(column.tree_id)
+    if changes:
+        audit.record("column.update", actor=acting_user, obj=column, details={"changes": changes, "path": column.path})
+    return column
+
+
+@transaction.atomic
+def move_column(column: Column, target: Column, position: str, *, acting_user) -> Column:
+    """Reorder: put `column` before/after (left/right) or inside (first/last-child) `target`."""
+    if position not in MOVE_POSITIONS:
+        raise ValidationError(_("Unknown position %(position)s.") % {"position": position})
+    require_role(acting_user, column.site, Role.SITE_ADMIN)
+    if target.site_id != column.site_id:
+        raise ValidationError(_("A column cannot be moved to another site."))
+    old_path = column.path
+    new_parent = target if position.endswith("child") else target.parent
+    column.parent = new_parent
+    column.full_clean()  # depth (COL-1), slug clash among new siblings, no cycle
+    column.move_to(target, position)
+    column.refresh_from_db()
+    _renumber_siblings(column)
+    audit.record(
+        "column.move",
+        actor=acting_user,
+        obj=column,
+        details={"target": str(target), "position": position, "before": old_path, "after": column.path},
+    )
+    return column
+
+
+def _renumber_siblings(column: Column) -> None:
+    """Keep sort_order equal to the tree order so later insertions land where editors expect."""
+    for index, sibling in enumerate(column.get_siblings(include_self=True)):
+        if sibling.sort_order != index:
+            Column.objects.filter(pk=sibling.pk).update(sort_order=index)
+
+
+@transaction.atomic
+def delete_column(column: Column, *, acting_user) -> None:
+    require_role(acting_user, column.site, Role.SITE_ADMIN)
+    if column.get_children().exists():
+        raise ValidationError(
+            _("The column “%(name)s” still has sub-columns; move or delete them first.") % {"name": column.name}
+        )
+    audit.record("column.delete", actor=acting_user, obj=column, details={"path": column.path})
+    column.delete()

@@ -1,0 +1,138 @@
+"""The column tree of a site (COL-1, COL-2, COL-6, COL-8)."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from mptt.managers import TreeManager
+from mptt.models import MPTTModel, TreeForeignKey
+from mptt.querysets import TreeQuerySet
+
+from columns.types import MAX_CHANNELS, MAX_DEPTH
+
+COLUMN_TYPE_RE = re.compile(r"^[\u4e00-\u9fa5]{2,12}$")
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
+    _("Use lower-case letters, digits and hyphens (e.g. zwdt or policy-docs): it is the column's address."),
+    code="slug",
+)
+
+
+def validate_column_type(value: str) -> None:
+    if not COLUMN_TYPE_RE.match(value or ""):
+        raise ValidationError(
+            _("The column type is a short Chinese label such as 工作动态 or 政策文件 (COL-2)."),
+            code="column_type",
+        )
+
+
+class ColumnQuerySet(TreeQuerySet):
+    def for_user(self, user):
+        from govplatform.permissions import is_platform_admin, site_ids_for
+
+        if is_platform_admin(user):
+            return self
+        return self.filter(site_id__in=site_ids_for(user))
+
+
+class ColumnManager(TreeManager.from_queryset(ColumnQuerySet)):
+    pass
+
+
+class Column(MPTTModel):
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="columns", verbose_name=_("site"))
+    parent = TreeForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent column"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    slug = models.CharField(
+        _("address segment"),
+        max_length=50,
+        validators=[slug_validator],
+        help_text=_("Part of the stable URL of the column and its pages (LINK-1)."),
+    )
+    description = models.CharField(_("description"), max_length=300)
+    keywords = models.CharField(_("keywords"), max_length=200, blank=True, help_text=_("Separated by commas."))
+    column_type = models.CharField(
+        _("column type"), max_length=12, validators=[validate_column_type], help_text=_("COL-2 list, open-ended.")
+    )
+    is_channel = models.BooleanField(
+        _("channel"), default=False, help_text=_("Shown in the top navigation of every page; at most 8 (COL-6).")
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    responsible_person = models.CharField(_("person responsible"), max_length=50, help_text=_("栏目责任人 (COL-8)."))
+    responsible_phone = models.CharField(_("responsible person's phone"), max_length=30, blank=True)
+    update_interval_days = models.PositiveIntegerField(
+        _("expected update interval (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for columns without a regular rhythm. Monitoring warns when it is exceeded (COL-8)."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ColumnManager()
+
+    class MPTTMeta:
+        order_insertion_by = ["sort_order"]
+
+    class Meta:
+        verbose_name = _("column")
+        verbose_name_plural = _("columns")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "parent", "slug"], name="column_unique_slug_among_siblings"),
+            models.UniqueConstraint(
+                fields=["site", "slug"], condition=models.Q(parent=None), name="column_unique_top_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def path(self) -> str:
+        """The URL path of the column inside its site: `zwgk/zcwj/` (LINK-1)."""
+        return "".join(f"{node.slug}/" for node in self.get_ancestors(include_self=True))
+
+    def clean(self):
+        errors = {}
+        parent = self.parent
+        if parent is not None:
+            if self.site_id and parent.site_id != self.site_id:
+                errors["parent"] = _("The parent column belongs to another site.")
+            elif self.pk and (parent.pk == self.pk or parent.is_descendant_of(self)):
+                errors["parent"] = _("A column cannot be moved under itself.")
+            elif parent.level + 1 + (self._subtree_height() if self.pk else 0) > MAX_DEPTH - 1:
+                errors["parent"] = _(
+                    "Columns are at most %(depth)d levels deep (COL-1); this place would make the tree deeper."
+                ) % {"depth": MAX_DEPTH}
+        if self.site_id and self.slug:
+            siblings = Column.objects.filter(site_id=self.site_id, parent=parent, slug=self.slug)
+            if siblings.exclude(pk=self.pk).exists():
+                errors["slug"] = _("Another column at this place already uses the address “%(slug)s”.") % {
+                    "slug": self.slug
+                }
+        if self.is_channel and self.site_id:
+            channels = Column.objects.filter(site_id=self.site_id, is_channel=True).exclude(pk=self.pk)
+            if channels.count() >= MAX_CHANNELS:
+                errors["is_channel"] = _(
+                    "A site has at most %(max)d channels (COL-6); remove the channel mark from another column first."
+                ) % {"max": MAX_CHANNELS}
+        if errors:
+            raise ValidationError(errors)
+
+    def _subtree_height(self) -> int:
+        """Levels below this column (0 for a leaf), from the stored tree."""
+        if self.is_leaf_node():
+            return 0
+        deepest = self.get_descendants().aggregate(models.Max("level"))["level__max"]
+        return deepest - self.level

@@ -1,0 +1,119 @@
+"""Actions on users and roles. Each is one transaction that checks permission and writes the audit log."""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from govplatform import audit
+from govplatform.changes import field_changes
+from govplatform.models import Membership, Role, User
+from govplatform.permissions import has_role, require_platform_admin
+
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_password(length: int = 16) -> str:
+    """A random password (no confusable characters). Never a known or default one (SEC-1)."""
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
+@transaction.atomic
+def create_user(
+    username: str,
+    *,
+    acting_user,
+    real_name: str = "",
+    email: str = "",
+    is_platform_admin: bool = False,
+    password: str | None = None,
+) -> tuple[User, str]:
+    """Create a back-office user with a random password unless one is given; returns both."""
+    require_platform_admin(acting_user)
+    password = password or generate_password()
+    user = User(
+        username=username,
+        real_name=real_name,
+        email=email,
+        is_platform_admin=is_platform_admin,
+        is_staff=True,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit.record("user.create", actor=acting_user, obj=user, details={"platform_admin": is_platform_admin})
+    return user, password
+
+
+@transaction.atomic
+def update_user(user: User, *, acting_user, fields=None) -> User:
+    """Save changes to a user's profile (platform administrators only)."""
+    require_platform_admin(acting_user)
+    changes = field_changes(user, fields)
+    changes.pop("password", None)
+    changes.pop("last_login", None)
+    user.is_staff = True
+    user.full_clean(exclude=["password"])
+    user.save()
+    if changes:
+        audit.record("user.update", actor=acting_user, obj=user, details={"changes": changes})
+    return user
+
+
+@transaction.atomic
+def set_user_password(user: User, raw_password: str, *, acting_user) -> None:
+    if acting_user is not None and acting_user.pk != user.pk:
+        require_platform_admin(acting_user)
+    user.set_password(raw_password)
+    user.save(update_fields=["password"])
+    audit.record("user.set_password", actor=acting_user, obj=user)
+
+
+@transaction.atomic
+def deactivate_user(user: User, *, acting_user) -> None:
+    """Users are deactivated, never deleted, so the audit log keeps naming them."""
+    require_platform_admin(acting_user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.record("user.deactivate", actor=acting_user, obj=user)
+
+
+def _require_role_manager(acting_user, site, role) -> None:
+    """Platform admins grant any role; a site admin grants editor and reviewer on their site."""
+    if acting_user is None:
+        return
+    if acting_user.is_platform_administrator:
+        return
+    if role != Role.SITE_ADMIN and has_role(acting_user, site, Role.SITE_ADMIN):
+        return
+    raise PermissionDenied(_("You may not manage this role on the site %(site)s.") % {"site": site})
+
+
+@transaction.atomic
+def grant_role(user: User, site, role: str, *, acting_user) -> Membership:
+    _require_role_manager(acting_user, site, role)
+    # Lock the user's row so two concurrent grants cannot make one person editor and reviewer.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    existing = Membership.objects.filter(user=user, site=site, role=role).first()
+    if existing:
+        return existing
+    membership = Membership(user=user, site=site, role=role)
+    membership.full_clean()
+    membership.save()
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    audit.record(
+        "role.grant", actor=acting_user, obj=membership, site=site, details={"user": user.username, "role": role}
+    )
+    return membership
+
+
+@transaction.atomic
+def revoke_role(membership: Membership, *, acting_user) -> None:
+    _require_role_manager(acting_user, membership.site, membership.role)
+    details = {"user": membership.user.username, "role": membership.role}
+    site = membership.site
+    audit.record("role.revoke", actor=acting_user, obj=membership, site=site, details=details)
+    membership.delete()

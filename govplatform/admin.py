@@ -1,0 +1,169 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from govplatform import actions
+from govplatform.admin_scoping import ScopedAdmin
+from govplatform.admin_site import backoffice
+from govplatform.models import AuditEntry, Membership, Role, User
+from govplatform.permissions import is_platform_admin, site_ids_for
+from sites.models import Site
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("site", "role", "created_at")
+    readonly_fields = ("site", "role", "created_at")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User, site=backoffice)
+class UserAdmin(DjangoUserAdmin):
+    """Platform administrators manage users. Users are deactivated, never deleted (audit)."""
+
+    list_display = ("username", "real_name", "email", "is_platform_admin", "is_active", "last_login")
+    list_filter = ("is_platform_admin", "is_active")
+    search_fields = ("username", "real_name", "email")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("real_name", "email", "phone")}),
+        (_("Platform role"), {"fields": ("is_platform_admin", "is_active")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"fields": ("username", "real_name", "email", "is_platform_admin")}),)
+    readonly_fields = ("last_login", "date_joined")
+    inlines = [MembershipInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            # Accounts get a random password, shown once (SEC-1): no password typed by an admin.
+            kwargs["form"] = forms.modelform_factory(
+                User, fields=("username", "real_name", "email", "is_platform_admin")
+            )
+        return super().get_form(request, obj, **kwargs)
+
+    def has_module_permission(self, request):
+        return is_platform_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_platform_admin(request.user)
+
+    has_add_permission = has_change_permission = lambda self, request, obj=None: is_platform_admin(request.user)  # noqa: E731
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            actions.update_user(obj, acting_user=request.user)
+            return
+        user, password = actions.create_user(
+            obj.username,
+            acting_user=request.user,
+            real_name=obj.real_name,
+            email=obj.email,
+            is_platform_admin=obj.is_platform_admin,
+        )
+        obj.pk = user.pk
+        self.message_user(
+            request,
+            _(
+                "Account %(user)s created. Its one-time password is %(password)s — give it to the user "
+                "now; it is not shown again."
+            )
+            % {"user": user.username, "password": password},
+            level=messages.WARNING,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # Memberships are shown read-only here; roles are granted on the site-role page.
+        pass
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ("user", "site", "role")
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        if request is not None and not is_platform_admin(request.user):
+            self.fields["site"].queryset = Site.objects.filter(pk__in=site_ids_for(request.user, Role.SITE_ADMIN))
+            self.fields["role"].choices = [(r.value, r.label) for r in (Role.EDITOR, Role.REVIEWER)]
+
+
+@admin.register(Membership, site=backoffice)
+class MembershipAdmin(ScopedAdmin):
+    form = MembershipForm
+    manage_roles = (Role.SITE_ADMIN,)
+    list_display = ("user", "site", "role", "created_at")
+    list_filter = ("role", "site")
+    search_fields = ("user__username", "user__real_name", "site__name")
+    list_select_related = ("user", "site")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class ScopedForm(form_class):
+            def __init__(self, *args, **inner):
+                inner["request"] = request
+                super().__init__(*args, **inner)
+
+        return ScopedForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("user", "site", "role") if obj else ()
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a role is granted or revoked, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return self.can_manage(request)
+        return self.can_manage(request, obj) and (obj.role != Role.SITE_ADMIN or is_platform_admin(request.user))
+
+    def save_model(self, request, obj, form, change):
+        membership = actions.grant_role(obj.user, obj.site, obj.role, acting_user=request.user)
+        obj.pk = membership.pk
+
+    def delete_model(self, request, obj):
+        actions.revoke_role(obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            try:
+                actions.revoke_role(membership, acting_user=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, str(error), level=messages.ERROR)
+
+
+@admin.register(AuditEntry, site=backoffice)
+class AuditEntryAdmin(ScopedAdmin):
+    """The audit log: read-only for everyone (SEC-2)."""
+
+    list_display = ("time", "actor_name", "action", "object_repr", "site_name", "ip")
+    list_filter = ("action", "time")
+    search_fields = ("actor_name", "action", "object_repr", "site_name", "ip")
+    date_hierarchy = "time"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_module_permission(self, request):
+        return is_platform_admin(request.user) or bool(site_ids_for(request.user, Role.SITE_ADMIN))
+
+    has_view_permission = lambda self, request, obj=None: self.has_module_permission(request)  # noqa: E731
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

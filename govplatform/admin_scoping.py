@@ -1,0 +1,69 @@
+"""Scoping for back-office pages: what each ModelAdmin shows and lets a user touch.
+
+Every ModelAdmin of the platform derives from ScopedAdmin. Objects outside the user's scope
+answer 404 (never a redirect that would confirm they exist), and saves and deletes go through
+the app's actions, never straight to the database.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from govplatform.permissions import has_role, is_platform_admin
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    # Roles (besides platform administration) that may change an object of a site.
+    manage_roles: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("not found in your sites")
+        return obj
+
+    def site_of(self, obj):
+        return obj.site
+
+    def can_manage(self, request, obj=None) -> bool:
+        user = request.user
+        if is_platform_admin(user):
+            return True
+        if not self.manage_roles:
+            return False
+        if obj is None:
+            from govplatform.permissions import site_ids_for
+
+            return bool(site_ids_for(user, *self.manage_roles))
+        return has_role(user, self.site_of(obj), *self.manage_roles)
+
+    def has_module_permission(self, request):
+        return self.admin_site.has_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_add_permission(self, request):
+        return self.can_manage(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.can_manage(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.can_manage(request, obj)
+
+    def run_action(self, request, action, *args, **kwargs):
+        """Call an action; turn its refusals into messages instead of error pages."""
+        try:
+            return action(*args, acting_user=request.user, **kwargs)
+        except (PermissionDenied, ValidationError) as error:
+            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, text, level=messages.ERROR)
+            raise ActionRefused(text) from error
+
+
+class ActionRefused(Exception):
+    """An action said no; the message is already shown to the user."""

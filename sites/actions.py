@@ -1,0 +1,97 @@
+"""Actions on sites and their domains (SITE-1 to SITE-4).
+
+The lifecycle transitions (SITE-5 onwards) add their own actions here.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from govplatform import audit
+from govplatform.changes import field_changes
+from govplatform.models import Role
+from govplatform.permissions import has_role, is_platform_admin, require_platform_admin
+from sites.models import Domain, Site
+from sites.validators import normalise_domain
+
+# What a site administrator may change on their own site; the rest is the platform's business.
+SITE_ADMIN_EDITABLE = {"operator", "contact_phone", "contact_email", "contact_address", "logo"}
+
+
+@transaction.atomic
+def create_site(site: Site, *, primary_domain: str, acting_user) -> Site:
+    """Register a site with its primary domain (platform administrators only)."""
+    require_platform_admin(acting_user)
+    site.full_clean()
+    site.save()
+    domain = Domain(site=site, name=normalise_domain(primary_domain), is_primary=True)
+    domain.full_clean()
+    domain.save()
+    audit.record("site.create", actor=acting_user, obj=site, details={"primary_domain": domain.name})
+    return site
+
+
+@transaction.atomic
+def update_site(site: Site, *, acting_user) -> Site:
+    """Save edited fields of a site; site administrators may change only contact data and logo."""
+    changes = field_changes(site)
+    changes.pop("updated_at", None)
+    if acting_user is not None and not is_platform_admin(acting_user):
+        if not has_role(acting_user, site, Role.SITE_ADMIN):
+            raise PermissionDenied(_("You are not an administrator of the site %(site)s.") % {"site": site})
+        forbidden = set(changes) - SITE_ADMIN_EDITABLE
+        if forbidden:
+            raise PermissionDenied(
+                _("Only a platform administrator may change: %(fields)s.")
+                % {"fields": "、".join(str(Site._meta.get_field(f).verbose_name) for f in sorted(forbidden))}
+            )
+    site.full_clean()
+    site.save()
+    if changes:
+        audit.record("site.update", actor=acting_user, obj=site, details={"changes": changes})
+    return site
+
+
+@transaction.atomic
+def add_domain(site: Site, name: str, *, acting_user, is_primary: bool = False) -> Domain:
+    require_platform_admin(acting_user)
+    domain = Domain(site=site, name=normalise_domain(name), is_primary=False)
+    domain.full_clean()
+    domain.save()
+    audit.record("domain.add", actor=acting_user, obj=domain, site=site, details={"domain": domain.name})
+    if is_primary:
+        set_primary_domain(domain, acting_user=acting_user)
+    return domain
+
+
+@transaction.atomic
+def set_primary_domain(domain: Domain, *, acting_user) -> Domain:
+    """Make `domain` the one primary domain of its site; the old primary becomes an alias."""
+    require_platform_admin(acting_user)
+    # Lock the site's domains: the primary flag moves atomically.
+    domains = list(Domain.objects.select_for_update().filter(site_id=domain.site_id))
+    previous = next((d for d in domains if d.is_primary), None)
+    if previous and previous.pk == domain.pk:
+        return domain
+    domain.is_primary = True
+    domain.full_clean()  # the structure rule of SITE-3 applies to primary domains
+    if previous:
+        Domain.objects.filter(pk=previous.pk).update(is_primary=False)
+    domain.save(update_fields=["is_primary"])
+    audit.record(
+        "domain.set_primary",
+        actor=acting_user,
+        obj=domain,
+        site=domain.site,
+        details={"before": previous.name if previous else None, "after": domain.name},
+    )
+    return domain
+
+
+@transaction.atomic
+def remove_domain(domain: Domain, *, acting_user) -> None:
+    require_platform_admin(acting_user)
+    if domain.is_primary:
+        raise ValidationError(_("The primary domain cannot be removed; make another domain primary first (SITE-3)."))
+    audit.record("domain.remove", actor=acting_user, obj=domain, site=domain.site, details={"domain": domain.name})
+    domain.delete()
