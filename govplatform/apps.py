@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class GovPlatformConfig(AppConfig):
     name = "govplatform"
     verbose_name = _("Platform: users, roles and audit")
+
+    def ready(self):
+        from govplatform import signals  # noqa: F401  (connects the audit receivers)

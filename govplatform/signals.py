@@ -1,0 +1,23 @@
+"""Logins, logouts and failed logins go into the audit log too (SEC-2)."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from govplatform import audit
+
+
+@receiver(user_logged_in, dispatch_uid="audit_login")
+def record_login(sender, request, user, **kwargs):
+    audit.record("auth.login", actor=user, obj=user)
+
+
+@receiver(user_logged_out, dispatch_uid="audit_logout")
+def record_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record("auth.logout", actor=user, obj=user)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_login_failed")
+def record_login_failure(sender, credentials, request=None, **kwargs):
+    # The password is never recorded; the username is, to spot attacks on one account.
+    audit.record("auth.login_failed", details={"username": str(credentials.get("username", ""))[:150]})
