@@ -27,7 +27,7 @@ def update_column(column: Column, *, acting_user) -> Column:
     require_role(acting_user, column.site, Role.SITE_ADMIN)
     changes = field_changes(column, ["name", "slug", "description", "keywords", "column_type", "is_channel",
                                      "parent", "sort_order", "responsible_person", "responsible_phone",
-                                     "update_interval_days"])  # fmt: skip
+                                     "update_interval_days", "review_levels"])  # fmt: skip
     if "site" in field_changes(column, ["site"]):
         raise ValidationError(_("A column cannot be moved to another site."))
     column.full_clean()

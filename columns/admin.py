@@ -33,7 +33,7 @@ class ColumnForm(forms.ModelForm):
     class Meta:
         model = Column
         fields = ("site", "parent", "name", "slug", "column_type", "description", "keywords", "is_channel",
-                  "sort_order", "responsible_person", "responsible_phone", "update_interval_days")  # fmt: skip
+                  "sort_order", "review_levels", "responsible_person", "responsible_phone", "update_interval_days")  # fmt: skip
         widgets = {"column_type": ColumnTypeWidget}
 
 

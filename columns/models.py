@@ -3,7 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +76,12 @@ class Column(MPTTModel):
         null=True,
         blank=True,
         help_text=_("Empty for columns without a regular rhythm. Monitoring warns when it is exceeded (COL-8)."),
+    )
+    review_levels = models.PositiveSmallIntegerField(
+        _("review levels"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text=_("1 to 3 (初审/复审/终审), each passed by a different reviewer (PUB-9)."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
