@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from govplatform import actions
+from govplatform import actions, audit
 from govplatform.admin_scoping import ScopedAdmin
 from govplatform.admin_site import backoffice
 from govplatform.models import AuditEntry, Membership, Role, User
@@ -80,6 +80,18 @@ class UserAdmin(DjangoUserAdmin):
             % {"user": user.username, "password": password},
             level=messages.WARNING,
         )
+
+    def log_change(self, request, obj, message):
+        # Django's password-change page saves the password itself; make sure it is audited too.
+        changed = [
+            field
+            for entry in message
+            if isinstance(entry, dict)
+            for field in entry.get("changed", {}).get("fields", [])
+        ]
+        if "password" in changed:
+            audit.record("user.set_password", actor=request.user, obj=obj)
+        return super().log_change(request, obj, message)
 
     def save_related(self, request, form, formsets, change):
         # Memberships are shown read-only here; roles are granted on the site-role page.
