@@ -73,10 +73,12 @@ def set_primary_domain(domain: Domain, *, acting_user) -> Domain:
     previous = next((d for d in domains if d.is_primary), None)
     if previous and previous.pk == domain.pk:
         return domain
-    domain.is_primary = True
-    domain.full_clean()  # the structure rule of SITE-3 applies to primary domains
+    # The old primary steps down first: validation checks the one-primary constraint, and a
+    # refusal below rolls this back with the transaction.
     if previous:
         Domain.objects.filter(pk=previous.pk).update(is_primary=False)
+    domain.is_primary = True
+    domain.full_clean()  # the structure rule of SITE-3 applies to primary domains
     domain.save(update_fields=["is_primary"])
     audit.record(
         "domain.set_primary",

@@ -1,0 +1,51 @@
+"""Shared fixtures and the skip-or-fail rule for tests that need real services."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from govplatform.models import Role
+from tests.factories import MembershipFactory, SiteFactory, UserFactory
+
+
+def services_required() -> bool:
+    return os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def require_service(name: str, available: bool, reason: str) -> None:
+    """Skip the test when `name` is not available, or fail it when REQUIRE_SERVICES=1 (CI)."""
+    if available:
+        return
+    message = f"{name} is not available: {reason}"
+    if services_required():
+        pytest.fail(f"{message} (REQUIRE_SERVICES=1 makes this a failure)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def backoffice_client():
+    """A test client that talks to the back office (a BACKOFFICE_HOSTS host)."""
+    return Client(HTTP_HOST="localhost")
+
+
+@pytest.fixture
+def platform_admin(db):
+    return UserFactory(is_platform_admin=True, username="platform-admin")
+
+
+@pytest.fixture
+def site(db):
+    return SiteFactory()
+
+
+@pytest.fixture
+def make_member(db):
+    """make_member(site, role) -> a user holding `role` on `site`."""
+
+    def make(site, role=Role.EDITOR, **user_fields):
+        return MembershipFactory(
+            site=site, role=role, **({"user": UserFactory(**user_fields)} if user_fields else {})
+        ).user
+
+    return make
