@@ -65,7 +65,9 @@ def move_column(column: Column, target: Column, position: str, *, acting_user) -
 
 def _renumber_siblings(column: Column) -> None:
     """Keep sort_order equal to the tree order so later insertions land where editors expect."""
-    for index, sibling in enumerate(column.get_siblings(include_self=True)):
+    # Top-level columns of every site are mptt roots, hence "siblings": keep to this site.
+    siblings = column.get_siblings(include_self=True).filter(site_id=column.site_id)
+    for index, sibling in enumerate(siblings):
         if sibling.sort_order != index:
             Column.objects.filter(pk=sibling.pk).update(sort_order=index)
 
