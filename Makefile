@@ -1,0 +1,45 @@
+# The two commands of the README: `make run` (the platform with demo data on this machine)
+# and `make test`. With no environment, everything runs on SQLite under var/; DATABASE_URL and
+# REDIS_URL switch to PostgreSQL and Redis (see README.md).
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+MANAGE := $(PYTHON) manage.py
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: install run demo-passwords test lint
+
+install: $(STAMP)
+
+# Reinstalled whenever pyproject.toml (the dependencies) changes.
+$(STAMP): pyproject.toml
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -e '.[test]'
+	touch $@
+
+# Development server: back office on localhost, each site on <primary domain>.localhost.
+# DEBUG=1 because the default (production) settings redirect to HTTPS.
+run: install
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) load_demo
+	DEBUG=1 $(MANAGE) collectstatic --noinput -v 0
+	@echo
+	@echo "后台 / back office:   http://localhost:$(PORT)/admin/"
+	@$(PYTHON) -c "from govplatform.demo_data import SITES; [print(f'站点 / public site: http://{s[\"domain\"]}.localhost:$(PORT)/  {s[\"fields\"][\"name\"]}') for s in SITES]"
+	@echo "演示账号的密码只在创建时显示一次；新密码 / new demo passwords: make demo-passwords"
+	@echo
+	DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+demo-passwords: install
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) load_demo --new-passwords
+
+# pytest exits 5 when it collects no tests: an empty suite is reported, not failed.
+test: install
+	$(VENV)/bin/pytest -n 2; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest: no tests collected"; status=0; fi; \
+	exit $$status
+
+lint: install
+	$(VENV)/bin/ruff check .
