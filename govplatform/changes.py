@@ -1,12 +1,13 @@
 """Before/after records of model changes, for audit entries and change filings."""
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 
 def _plain(value):
     if isinstance(value, models.Model):
         return str(value)
-    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+    if isinstance(value, FieldFile):  # `.url` of an empty file raises, so no hasattr() here
         return value.name or ""
     if value is None or isinstance(value, str | int | float | bool):
         return value

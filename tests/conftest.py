@@ -49,3 +49,8 @@ def make_member(db):
         ).user
 
     return make
+
+
+def pytest_configure(config):
+    # WhiteNoise warns once per client when var/static (collectstatic's output) does not exist yet.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
