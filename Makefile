@@ -37,9 +37,8 @@ demo-passwords: install
 
 # pytest exits 5 when it collects no tests: an empty suite is reported, not failed.
 test: install
-	$(VENV)/bin/pytest -n 2; status=$$?; \
-	if [ $$status -eq 5 ]; then echo "pytest: no tests collected"; status=0; fi; \
-	exit $$status
+	@echo "$(VENV)/bin/pytest -n 2"
+	@$(VENV)/bin/pytest -n 2 || { status=$$?; [ $$status -eq 5 ] && echo "pytest: no tests collected" || exit $$status; }
 
 lint: install
 	$(VENV)/bin/ruff check .
