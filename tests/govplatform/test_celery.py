@@ -1,0 +1,52 @@
+"""Celery: tasks run eagerly without Redis; with REDIS_URL they go through the real broker."""
+
+import uuid
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import require_service
+from tests.subprocesses import clean_env, run
+
+
+def test_ping_runs_eagerly_by_default(tmp_path):
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from govplatform.tasks import ping\n"
+        "assert settings.CELERY_TASK_ALWAYS_EAGER and settings.CELERY_BROKER_URL == 'memory://'\n"
+        "print(ping.delay('eager').get(timeout=5))\n"
+    )
+
+    result = run(["-c", script], clean_env(tmp_path, DJANGO_SETTINGS_MODULE="govplatform.settings_test"))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "pong:eager"
+
+
+def _redis_reachable(url: str) -> tuple[bool, str]:
+    if not url:
+        return False, "REDIS_URL is not set"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return False, f"cannot reach {url}: {error}"
+    return True, ""
+
+
+@pytest.mark.services
+def test_ping_round_trip_through_redis():
+    available, reason = _redis_reachable(settings.REDIS_URL)
+    require_service("Redis", available, reason)
+    from celery.contrib.testing.worker import start_worker
+
+    from govplatform.celery import app
+    from govplatform.tasks import ping
+
+    assert not app.conf.task_always_eager
+    queue = f"test-{uuid.uuid4().hex}"  # a queue of our own: no other worker takes the task
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10):
+        result = ping.apply_async(args=["redis"], queue=queue)
+        assert result.get(timeout=30) == "pong:redis"
