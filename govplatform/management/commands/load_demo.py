@@ -60,9 +60,9 @@ class Command(BaseCommand):
             write("")
             write("演示账号（密码只显示这一次）/ Demo accounts (passwords are shown this once only):")
             rows = [("用户名 username", "密码 password", "角色 role", "站点 site"), *builder.passwords]
-            widths = [max(_width(row[i]) for row in rows) for i in range(3)]
-            for row in rows:
-                write("  " + "  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=False)) + row[3])
+            widths = [max(_width(row[i]) for row in rows) for i in range(3)]  # the site name comes last, unpadded
+            for *cells, site_name in rows:
+                write("  " + "".join(_pad(cell, width) for cell, width in zip(cells, widths, strict=True)) + site_name)
             write("新密码 / new passwords: make demo-passwords (manage.py load_demo --new-passwords)")
 
 
