@@ -46,7 +46,8 @@ class ColumnAdmin(ScopedAdmin, DraggableMPTTAdmin):
     list_display = ("tree_actions", "indented_title", "site", "column_type", "is_channel", "responsible_person",
                     "update_interval_days")  # fmt: skip
     list_display_links = ("indented_title",)
-    list_filter = ("site", "is_channel", "column_type")
+    # Only the sites of the user's own columns: a plain "site" filter would list every site.
+    list_filter = (("site", admin.RelatedOnlyFieldListFilter), "is_channel", "column_type")
     search_fields = ("name", "slug", "column_type")
     list_select_related = ("site",)
     expand_tree_by_default = True

@@ -116,7 +116,8 @@ class MembershipAdmin(ScopedAdmin):
     form = MembershipForm
     manage_roles = (Role.SITE_ADMIN,)
     list_display = ("user", "site", "role", "created_at")
-    list_filter = ("role", "site")
+    # Only the sites of the memberships shown: a plain "site" filter would list every site.
+    list_filter = ("role", ("site", admin.RelatedOnlyFieldListFilter))
     search_fields = ("user__username", "user__real_name", "site__name")
     list_select_related = ("user", "site")
 
