@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from govplatform import audit
 from govplatform.changes import field_changes
-from govplatform.models import Membership, Role, User
+from govplatform.models import AuditEntry, Membership, Role, User
 from govplatform.permissions import has_role, require_platform_admin
 
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -117,3 +117,13 @@ def revoke_role(membership: Membership, *, acting_user) -> None:
     site = membership.site
     audit.record("role.revoke", actor=acting_user, obj=membership, site=site, details=details)
     membership.delete()
+
+
+@transaction.atomic
+def purge_audit_log(*, retention_days: int, acting_user) -> int:
+    """Delete audit entries past the retention period (≥ 183 days, SEC-2); the purge is logged too."""
+    require_platform_admin(acting_user)
+    deleted = AuditEntry.objects.purge_expired(retention_days)
+    if deleted:
+        audit.record("audit.purge", actor=acting_user, details={"retention_days": retention_days, "deleted": deleted})
+    return deleted

@@ -6,9 +6,8 @@ purge itself leaves an entry in the log.
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from govplatform import audit
+from govplatform import actions
 from govplatform.models import AuditEntry
 
 
@@ -24,10 +23,7 @@ class Command(BaseCommand):
                 f"Audit entries must be kept at least {minimum} days (SEC-2); "
                 f"refusing to purge with AUDIT_RETENTION_DAYS={days}."
             )
-        with transaction.atomic():
-            deleted = AuditEntry.objects.purge_expired(days)
-            if deleted:
-                audit.record("audit.purge", details={"retention_days": days, "deleted": deleted})
+        deleted = actions.purge_audit_log(retention_days=days, acting_user=None)
         self.stdout.write(
             f"已删除 {deleted} 条超过 {days} 天的审计记录 / deleted {deleted} audit entries older than {days} days."
         )
