@@ -141,6 +141,9 @@ class SiteAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return is_platform_admin(request.user)
 
+    def site_of(self, obj):
+        return obj  # a site is its own site (ScopedAdmin asks obj.site of everything else)
+
     def has_delete_permission(self, request, obj=None):
         return False  # sites are taken offline and closed through the lifecycle, never deleted
 
@@ -155,6 +158,8 @@ class SiteAdmin(ScopedAdmin):
             return super().save_formset(request, form, formset, change)
         site = form.instance
         make_primary = None
+        # What formset.save() would have recorded: the admin's change message reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         try:
             for inline_form in formset.forms:
                 if not inline_form.has_changed() and not inline_form.instance.pk:
@@ -163,13 +168,16 @@ class SiteAdmin(ScopedAdmin):
                 if formset.can_delete and formset._should_delete_form(inline_form):
                     if domain.pk:
                         actions.remove_domain(domain, acting_user=request.user)
+                        formset.deleted_objects.append(domain)
                     continue
                 if domain.pk is None:
                     domain = actions.add_domain(site, inline_form.cleaned_data["name"], acting_user=request.user)
+                    formset.new_objects.append(domain)
                 if inline_form.cleaned_data.get("make_primary"):
                     make_primary = domain
             if make_primary is not None:
                 actions.set_primary_domain(make_primary, acting_user=request.user)
+                formset.changed_objects.append((make_primary, ["is_primary"]))
         except (PermissionDenied, ValidationError) as error:
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             self.message_user(request, text, level=messages.ERROR)
