@@ -2,6 +2,7 @@
 and the log is append-only, kept at least six months."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.test import RequestFactory
@@ -308,3 +309,28 @@ def test_purge_deletes_only_expired_entries():  # SEC-2
     assert deleted == 2
     assert list(AuditEntry.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not AuditEntry.objects.filter(pk__in=[ancient.pk, older.pk]).exists()
+
+
+def test_purge_command_keeps_six_months_and_logs_itself(settings):  # SEC-2
+    from django.core.management import call_command
+
+    ancient, recent = _entry_aged(400), _entry_aged(100)
+    settings.AUDIT_RETENTION_DAYS = 183
+
+    call_command("purge_audit", stdout=StringIO())
+
+    assert not AuditEntry.objects.filter(pk=ancient.pk).exists()
+    assert AuditEntry.objects.filter(pk=recent.pk).exists()
+    assert AuditEntry.objects.get(action="audit.purge").details == {"retention_days": 183, "deleted": 1}
+
+
+def test_purge_command_refuses_a_short_retention(settings):  # SEC-2
+    from django.core.management import CommandError, call_command
+
+    old = _entry_aged(200)
+    settings.AUDIT_RETENTION_DAYS = 30
+
+    with pytest.raises(CommandError, match="183"):
+        call_command("purge_audit", stdout=StringIO())
+
+    assert AuditEntry.objects.filter(pk=old.pk).exists()
