@@ -113,6 +113,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Scheduled publishing and unpublishing (PUB-5): every minute.
+CELERY_BEAT_SCHEDULE = {"publishing-schedule": {"task": "publishing.run_schedule", "schedule": 60.0}}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -11,6 +11,7 @@ class WorkflowAction(models.TextChoices):
     SAVE = "save", _("saved")
     RESTORE = "restore", _("restored an old revision")
     SUBMIT = "submit", _("submitted for review")
+    RECALL = "recall", _("submission taken back")
     APPROVE = "approve", _("approved")
     RETURN = "return", _("returned")
     SCHEDULE = "schedule", _("scheduled")

@@ -1,0 +1,11 @@
+"""Periodic publishing work, run by Celery beat every minute (CELERY_BEAT_SCHEDULE in settings)."""
+
+from celery import shared_task
+
+from publishing import workflow
+
+
+@shared_task(name="publishing.run_schedule")
+def run_schedule() -> dict:
+    """Publish approved content whose time has come and withdraw content whose end has come (PUB-5)."""
+    return {"published": workflow.publish_due(), "unpublished": workflow.unpublish_due()}
