@@ -77,16 +77,22 @@ TEXT_SUFFIXES = {".py", ".md", ".txt", ".toml", ".cfg", ".ini", ".yml", ".yaml",
                  ".po", ".conf", ""}  # fmt: skip
 
 
+SKIPPED_DIRS = {".git", ".venv", "venv", "var", "node_modules", "__pycache__", ".ruff_cache", ".pytest_cache"}
+
+
 def repository_files():
+    """The files git knows (tracked or not ignored); every file outside SKIPPED_DIRS without git."""
     listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=BASE_DIR,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout.split()
-    for name in listed:
-        path = BASE_DIR / name
+    )
+    if listed.returncode == 0:
+        paths = [BASE_DIR / name for name in listed.stdout.split("\0") if name]
+    else:  # an exported tree, not a checkout
+        paths = [p for p in BASE_DIR.rglob("*") if not SKIPPED_DIRS & set(p.relative_to(BASE_DIR).parts)]
+    for path in paths:
         if path.is_file() and (path.suffix in TEXT_SUFFIXES or path.name in {"Makefile", "Dockerfile"}):
             yield path
 
