@@ -1,0 +1,503 @@
+"""What each kind of resource holds: one form per kind validates `Revision.data` (RES-2, RES-6 to RES-8).
+
+`clean_revision_data(kind, data, metadata, site=…)` is what actions call; `KIND_FORMS` gives the
+back office the same forms to render (their rich-text fields carry the editor widget). Every value
+comes out JSON-serialisable: text is sanitised (resources/sanitize.py), dates are ISO strings,
+references to other resources are their ids, checked to exist, to be of the right kind and to
+belong to a site the user may use.
+
+The metadata every resource shares (RES-2: title, source, author, keywords, description,
+classification) is validated by `MetadataForm`. Articles, policy documents and interpretations
+also carry title, source, author and keywords in their data; the two are kept equal: a non-empty
+value in `data` wins, otherwise the metadata's value is used.
+"""
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from resources.models import Resource, ResourceKind, Validity
+from resources.sanitize import clean_text, html_to_text
+from resources.widgets import RichTextField
+
+SHARED_FIELDS = ("title", "source", "author", "keywords")
+KEYWORD_SEPARATORS = re.compile(r"[,，;；、\s]+")
+PHONE_RE = re.compile(r"^[0-9+()（）\-－\s、,，/转]{3,60}$")
+YEAR_BRACKETS = re.compile(r"[\[［(（【〔]\s*((?:19|20)\d{2})\s*[\]］)）】〕]")
+INDEX_NUMBER_RE = re.compile(r"^(?P<org>[0-9A-Z]{8}-?[0-9A-Z]|[0-9A-Z]{18})/(?P<year>\d{4})-(?P<serial>\d{5})$")
+
+
+# -- fields -------------------------------------------------------------------------------------
+
+
+class PlainTextField(forms.CharField):
+    """Text without HTML or control characters (single line unless `multiline`)."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        if multiline:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return clean_text(super().to_python(value), multiline=self.multiline)
+
+
+class KeywordsField(PlainTextField):
+    """Keywords separated by commas; Chinese separators (，、；) and spaces are accepted too."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        words = []
+        for word in KEYWORD_SEPARATORS.split(text):
+            if word and word not in words:
+                words.append(word)
+        return ",".join(words)
+
+
+class ResourceIdsInput(forms.TextInput):
+    """Ids typed or chosen as "12, 15"; lists of ids (JSON data) are accepted as they are."""
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(item) for item in value)
+        return super().format_value(value)
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            values = data.getlist(name)
+            return values[0] if len(values) == 1 else values
+        return data.get(name)
+
+
+class ResourceRefField(forms.Field):
+    """The id of another resource of one of `kinds`; checked against the library by the form."""
+
+    default_error_messages = {"invalid": _("Give the number (ID) of a resource from the library.")}
+
+    def __init__(self, *, kinds, **kwargs):
+        self.kinds = tuple(kinds)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.NumberInput)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if number < 1:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class ResourceRefsField(ResourceRefField):
+    """Several ids, in order, without repeats."""
+
+    default_error_messages = {
+        "invalid": _("Give the numbers (IDs) of resources from the library, separated by commas.")
+    }
+
+    def __init__(self, *, min_count: int = 0, **kwargs):
+        self.min_count = min_count
+        kwargs.setdefault("widget", ResourceIdsInput)
+        super().__init__(**kwargs)
+        self.required = min_count > 0
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        items = value if isinstance(value, list | tuple) else re.split(r"[,，;；、\s]+", str(value))
+        numbers = []
+        for item in items:
+            if item in self.empty_values:
+                continue
+            number = super().to_python(item)
+            if number not in numbers:
+                numbers.append(number)
+        return numbers
+
+    def validate(self, value):
+        if len(value) < self.min_count:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+
+class IsoDateField(forms.DateField):
+    """A date, accepted as 2024-03-01 or 2024年3月1日, stored as an ISO string."""
+
+    input_formats = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+        return super().to_python(value)
+
+
+# -- forms --------------------------------------------------------------------------------------
+
+
+class MetadataForm(forms.Form):
+    """The metadata every resource carries (RES-2)."""
+
+    title = PlainTextField(label=_("title"), max_length=300)
+    source = PlainTextField(
+        label=_("source"), max_length=100, required=False, help_text=_("The issuing organisation (ContentSource).")
+    )
+    author = PlainTextField(label=_("author"), max_length=100, required=False)
+    keywords = KeywordsField(label=_("keywords"), max_length=200, required=False)
+    description = PlainTextField(label=_("description"), max_length=500, required=False, multiline=True)
+    classification = PlainTextField(
+        label=_("classification"), max_length=100, required=False, help_text=_("The subject category (主题分类).")
+    )
+
+
+class KindForm(forms.Form):
+    """A form for `Revision.data` of one kind. References are checked against the library in `clean`."""
+
+    kind: str = ""
+
+    def __init__(self, *args, site=None, user=None, resource=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site, self.user, self.resource = site, user, resource
+        self.referenced: dict[int, Resource] = {}
+
+    def reference_fields(self):
+        return [(name, field) for name, field in self.fields.items() if isinstance(field, ResourceRefField)]
+
+    def clean(self):
+        cleaned = super().clean()
+        wanted = {}
+        for name, field in self.reference_fields():
+            value = cleaned.get(name)
+            ids = value if isinstance(value, list) else ([value] if value else [])
+            wanted[name] = (field, ids)
+        all_ids = {pk for _field, ids in wanted.values() for pk in ids}
+        if all_ids:
+            found = Resource.objects.select_related("site").in_bulk(all_ids)
+            self.referenced.update(found)
+            for name, (field, ids) in wanted.items():
+                for pk in ids:
+                    error = self._reference_error(found.get(pk), pk, field.kinds)
+                    if error:
+                        self.add_error(name, error)
+                        break
+        return cleaned
+
+    def _usable_site_ids(self):
+        if not hasattr(self, "_site_ids"):
+            from govplatform.permissions import is_platform_admin, site_ids_for
+
+            if self.user is None or is_platform_admin(self.user):
+                self._site_ids = None  # the system and platform administrators may use every site's resources
+            else:
+                self._site_ids = site_ids_for(self.user) | ({self.site.pk} if self.site is not None else set())
+        return self._site_ids
+
+    def _reference_error(self, target, pk, kinds):
+        if target is None:
+            return ValidationError(
+                _("There is no resource number %(id)s in the library."), code="missing", params={"id": pk}
+            )
+        if self.resource is not None and target.pk == self.resource.pk:
+            return ValidationError(_("A resource cannot refer to itself."), code="self_reference")
+        if target.kind not in kinds:
+            expected = gettext(" or ").join(str(ResourceKind(kind).label) for kind in kinds)
+            return ValidationError(
+                _("“%(title)s” (number %(id)s) is of the kind “%(kind)s”; only %(expected)s can be used here."),
+                code="wrong_kind",
+                params={"title": target.title, "id": pk, "kind": target.get_kind_display(), "expected": expected},
+            )
+        site_ids = self._usable_site_ids()
+        if site_ids is not None and target.site_id not in site_ids:
+            return ValidationError(
+                _("“%(title)s” belongs to the site %(site)s, whose resources you may not use."),
+                code="foreign_site",
+                params={"title": target.title, "site": target.site.name},
+            )
+        return None
+
+    def to_json(self) -> dict:
+        result = {}
+        for name in self.fields:
+            value = self.cleaned_data.get(name)
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            elif value is None:
+                value = None if isinstance(self.fields[name], ResourceRefField | forms.DateField) else ""
+            result[name] = value
+        return result
+
+
+class ArticleForm(KindForm):
+    kind = ResourceKind.ARTICLE
+
+    title = PlainTextField(label=_("title"), max_length=300)
+    subtitle = PlainTextField(label=_("subtitle"), max_length=300, required=False)
+    body = RichTextField(label=_("body"))
+    source = PlainTextField(label=_("source"), max_length=100, required=False)
+    author = PlainTextField(label=_("author"), max_length=100, required=False)
+    keywords = KeywordsField(label=_("keywords"), max_length=200, required=False)
+    summary = PlainTextField(label=_("summary"), max_length=500, required=False, multiline=True)
+    cover_image = ResourceRefField(label=_("cover image"), kinds=[ResourceKind.IMAGE])
+    attachments = ResourceRefsField(
+        label=_("attachments"), kinds=[ResourceKind.ATTACHMENT, ResourceKind.VIDEO], required=False
+    )
+
+
+class ImageForm(KindForm):
+    kind = ResourceKind.IMAGE
+
+    alt = PlainTextField(
+        label=_("alternative text"),
+        max_length=300,
+        help_text=_("What the picture shows, read aloud to blind readers (TPL-9)."),
+        error_messages={"required": _("Describe what the picture shows (alternative text for blind readers).")},
+    )
+    caption = PlainTextField(label=_("caption"), max_length=300, required=False)
+
+
+class AttachmentForm(KindForm):
+    kind = ResourceKind.ATTACHMENT
+
+    description = PlainTextField(label=_("description"), max_length=500, required=False, multiline=True)
+
+
+class VideoForm(AttachmentForm):
+    kind = ResourceKind.VIDEO
+
+
+class LinkForm(KindForm):
+    kind = ResourceKind.LINK
+
+    url = PlainTextField(
+        label=_("address (URL)"),
+        max_length=2000,
+        validators=[
+            URLValidator(
+                schemes=["http", "https"],
+                message=_("Give a full web address that starts with http:// or https://."),
+            )
+        ],
+    )
+
+
+class InstitutionForm(KindForm):
+    """An institution and its duties (机构职能, RES-6)."""
+
+    kind = ResourceKind.INSTITUTION
+
+    name = PlainTextField(label=_("name"), max_length=100)
+    duties = RichTextField(label=_("duties"))
+    address = PlainTextField(label=_("address"), max_length=200, required=False)
+    phone = PlainTextField(label=_("phone"), max_length=60, required=False)
+    hours = PlainTextField(label=_("office hours"), max_length=200, required=False)
+    parent = ResourceRefField(label=_("parent institution"), kinds=[ResourceKind.INSTITUTION])
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        if phone and not PHONE_RE.match(phone):
+            raise ValidationError(
+                _("Give a phone number with digits and hyphens, e.g. 0312-3021234; separate several with 、."),
+                code="phone",
+            )
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        parent_id = cleaned.get("parent")
+        if parent_id and self.resource is not None and "parent" not in self.errors:
+            seen, node = set(), parent_id
+            while node and node not in seen and len(seen) < 50:
+                if node == self.resource.pk:
+                    self.add_error("parent", ValidationError(
+                        _("This institution cannot be placed under one of its own sub-institutions."), code="cycle"
+                    ))  # fmt: skip
+                    break
+                seen.add(node)
+                revision = Resource.objects.filter(pk=node).values_list("current_revision__data", flat=True).first()
+                node = (revision or {}).get("parent")
+        return cleaned
+
+
+class LeaderForm(KindForm):
+    """A leader of the organisation (负责人信息, RES-6)."""
+
+    kind = ResourceKind.LEADER
+
+    name = PlainTextField(label=_("name"), max_length=50)
+    photo = ResourceRefField(label=_("photo"), kinds=[ResourceKind.IMAGE])
+    position = PlainTextField(label=_("position"), max_length=100)
+    resume = RichTextField(label=_("résumé"), required=False)
+    responsibilities = RichTextField(label=_("responsibilities"), required=False)
+    speeches = ResourceRefsField(label=_("speeches"), kinds=[ResourceKind.ARTICLE], required=False)
+
+
+class PolicyForm(ArticleForm):
+    """A policy document (政策文件, RES-7): the text plus document number, issuer, dates and validity."""
+
+    kind = ResourceKind.POLICY
+
+    body = RichTextField(label=_("full text"), required=False)
+    document_number = PlainTextField(
+        label=_("document number"), max_length=100, required=False, help_text=_("文号, e.g. 国办发〔2017〕47号.")
+    )
+    issuing_body = PlainTextField(label=_("issuing body"), max_length=200)
+    signing_date = IsoDateField(label=_("date of signing"), required=False)
+    publishing_date = IsoDateField(label=_("date of issue"), required=False)
+    validity = forms.ChoiceField(label=_("validity"), choices=Validity.choices, initial=Validity.VALID)
+    validity_date = IsoDateField(
+        label=_("validity changed on"),
+        required=False,
+        help_text=_("The date the document was amended, repealed or expired."),
+    )
+    replaced_by = ResourceRefField(
+        label=_("replaced by"),
+        kinds=[ResourceKind.POLICY],
+        help_text=_("The document that amends or repeals this one."),
+    )
+    index_number = PlainTextField(
+        label=_("index number"),
+        max_length=60,
+        required=False,
+        help_text=_("索引号: <organisation code>/<year>-<5-digit serial>, e.g. 000014349/2024-00012."),
+    )
+
+    def clean_document_number(self):
+        # Editors type 〔2017〕 as [2017], （2017） or 【2017】; the official form uses 〔〕.
+        return YEAR_BRACKETS.sub(r"〔\1〕", self.cleaned_data["document_number"])
+
+    def clean_index_number(self):
+        value = self.cleaned_data["index_number"].upper().replace(" ", "")
+        if not value:
+            return value
+        match = INDEX_NUMBER_RE.match(value)
+        if not match or not 1949 <= int(match["year"]) <= timezone.localdate().year + 1:
+            raise ValidationError(
+                _(
+                    "The index number has the form <organisation code>/<year>-<5-digit serial>, e.g. 000014349/2024-00012."
+                ),
+                code="index_number",
+            )
+        taken = Resource.objects.filter(index_number=value)
+        if self.resource is not None:
+            taken = taken.exclude(pk=self.resource.pk)
+        holder = taken.first()
+        if holder is not None:
+            raise ValidationError(
+                _("The index number %(number)s is already used by “%(title)s”; every index number is unique."),
+                code="index_number_taken",
+                params={"number": value, "title": holder.title},
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        validity = cleaned.get("validity")
+        if validity in (Validity.AMENDED, Validity.REPEALED) and not cleaned.get("replaced_by"):
+            if "replaced_by" not in self.errors:
+                self.add_error("replaced_by", ValidationError(
+                    _("An amended or repealed document must name the document that amends or repeals it."),
+                    code="replaced_by_required",
+                ))  # fmt: skip
+        if validity and validity != Validity.VALID and not cleaned.get("validity_date"):
+            if "validity_date" not in self.errors:
+                self.add_error("validity_date", ValidationError(
+                    _("Give the date on which the document was amended, repealed or expired."),
+                    code="validity_date_required",
+                ))  # fmt: skip
+        if validity == Validity.VALID and cleaned.get("replaced_by"):
+            self.add_error("replaced_by", ValidationError(
+                _("A valid document is not replaced; choose “amended” or “repealed” as its validity."),
+                code="replaced_by_valid",
+            ))  # fmt: skip
+        signed, issued = cleaned.get("signing_date"), cleaned.get("publishing_date")
+        if signed and issued and issued < signed:
+            self.add_error("publishing_date", ValidationError(
+                _("The date of issue cannot be before the date of signing."), code="dates_order"
+            ))  # fmt: skip
+        if not html_to_text(cleaned.get("body") or "") and not cleaned.get("attachments") and "body" not in self.errors:
+            self.add_error("body", ValidationError(
+                _("Give the text of the document, or attach it as a file."), code="body_required"
+            ))  # fmt: skip
+        return cleaned
+
+
+class InterpretationForm(ArticleForm):
+    """An interpretation (政策解读) of one or more policy documents (RES-8)."""
+
+    kind = ResourceKind.INTERPRETATION
+
+    policies = ResourceRefsField(
+        label=_("interpreted policy documents"),
+        kinds=[ResourceKind.POLICY],
+        min_count=1,
+        error_messages={"required": _("Choose at least one policy document that this interpretation explains.")},
+    )
+
+
+KIND_FORMS: dict[str, type[KindForm]] = {
+    ResourceKind.ARTICLE: ArticleForm,
+    ResourceKind.IMAGE: ImageForm,
+    ResourceKind.ATTACHMENT: AttachmentForm,
+    ResourceKind.VIDEO: VideoForm,
+    ResourceKind.LINK: LinkForm,
+    ResourceKind.INSTITUTION: InstitutionForm,
+    ResourceKind.LEADER: LeaderForm,
+    ResourceKind.POLICY: PolicyForm,
+    ResourceKind.INTERPRETATION: InterpretationForm,
+}
+
+
+def _present(value) -> bool:
+    return value not in (None, "", [], {})
+
+
+def clean_revision_data(kind, data, metadata, *, site, user=None, resource=None) -> tuple[dict, dict]:
+    """Validate the content and metadata of a revision of a `kind` resource of `site`.
+
+    Returns `(data, metadata)`, cleaned and JSON-serialisable, or raises ValidationError with a
+    message per field. `user` is who saves (None: the system); `resource` is the resource being
+    edited (None while it is created), so that it does not conflict with itself.
+    """
+    if kind not in KIND_FORMS:
+        raise ValidationError({"kind": _("Unknown kind of resource.")}, code="kind")
+    form_class = KIND_FORMS[kind]
+    data = dict(data or {})
+    metadata = dict(metadata or {})
+    for name in SHARED_FIELDS:
+        if name in form_class.base_fields:
+            if _present(data.get(name)):
+                metadata[name] = data[name]
+            elif _present(metadata.get(name)):
+                data[name] = metadata[name]
+    if kind in (ResourceKind.IMAGE,) and not _present(metadata.get("description")) and _present(data.get("alt")):
+        metadata["description"] = data["alt"]
+    if not _present(metadata.get("description")) and _present(data.get("summary")):
+        metadata["description"] = data["summary"]
+
+    meta_form = MetadataForm(data=metadata)
+    kind_form = form_class(data=data, site=site, user=user, resource=resource)
+    errors = {}
+    for form in (meta_form, kind_form):
+        if not form.is_valid():
+            for name, messages in form.errors.as_data().items():
+                errors.setdefault(name, [])
+                for message in messages:
+                    if message.messages not in [m.messages for m in errors[name]]:
+                        errors[name].append(message)
+    if errors:
+        raise ValidationError(errors)
+    clean_meta = {name: meta_form.cleaned_data[name] for name in MetadataForm.base_fields}
+    clean_data = kind_form.to_json()
+    for name in SHARED_FIELDS:
+        if name in clean_data:
+            clean_meta[name] = clean_data[name]
+    return clean_data, clean_meta

@@ -1,0 +1,149 @@
+"""The readable text of uploaded attachments, for the confidentiality check (PUB-3) and search.
+
+Text is taken where it can be read without a full office suite: TXT and CSV, PDF (pypdf), and the
+XML inside DOCX/XLSX/PPTX, OpenDocument and OFD containers. Reading is capped everywhere (bytes per
+ZIP member, pages, characters), so a ZIP bomb or a huge PDF cannot exhaust the server. The XML is
+read with regular expressions, not an XML parser, so no entity or DTD is ever expanded. Extraction
+never refuses a file: what cannot be read gives less text.
+"""
+
+import html
+import logging
+import re
+import zipfile
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+MAX_MEMBER_BYTES = 32 << 20  # uncompressed bytes read from one member of a ZIP container
+MAX_PDF_PAGES = 300
+
+
+def max_text_chars() -> int:
+    return getattr(settings, "RESOURCES_MAX_EXTRACTED_TEXT", 200_000)
+
+
+def _cap(text: str) -> str:
+    text = text.replace("\x00", "")
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    text = re.sub(r"\n\s*\n+", "\n", text)
+    return text.strip()[: max_text_chars()]
+
+
+def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    with archive.open(name) as member:
+        return member.read(MAX_MEMBER_BYTES)
+
+
+def _xml_text(data: bytes, text_tag: str, break_tags: tuple[str, ...]) -> str:
+    """Text inside <text_tag> elements, with a line break after each of `break_tags`."""
+    xml = data.decode("utf-8", errors="replace")
+    breaks = "|".join(re.escape(tag) for tag in break_tags)
+    xml = re.sub(rf"</(?:{breaks})>", "\n</x>", xml) if breaks else xml
+    parts = re.findall(rf"<{re.escape(text_tag)}(?:\s[^>]*)?>([^<]*)</{re.escape(text_tag)}>|(\n)", xml)
+    return "".join(html.unescape(text) or newline for text, newline in parts)
+
+
+def _strip_xml(data: bytes, break_tags: tuple[str, ...]) -> str:
+    xml = data.decode("utf-8", errors="replace")
+    breaks = "|".join(re.escape(tag) for tag in break_tags)
+    xml = re.sub(rf"</(?:{breaks})>", "\n", xml)
+    xml = re.sub(r"<(?:text:s|text:tab)\b[^>]*/>", " ", xml)
+    return html.unescape(re.sub(r"<[^>]*>", "", xml))
+
+
+def _natural(name: str):
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _ooxml(archive: zipfile.ZipFile, key: str) -> str:
+    names = archive.namelist()
+    chunks = []
+    if key in ("docx", "wps"):
+        parts = ["word/document.xml"] + sorted(n for n in names if re.match(r"word/(header|footer)\d*\.xml$", n))
+        for name in parts:
+            if name in names:
+                chunks.append(_xml_text(_read_member(archive, name), "w:t", ("w:p", "w:tr")))
+    elif key in ("xlsx", "et"):
+        if "xl/sharedStrings.xml" in names:
+            chunks.append(_xml_text(_read_member(archive, "xl/sharedStrings.xml"), "t", ("si",)))
+        for name in sorted((n for n in names if re.match(r"xl/worksheets/sheet\d+\.xml$", n)), key=_natural):
+            xml = _read_member(archive, name).decode("utf-8", errors="replace")
+            for attributes, body in re.findall(r"<c\b([^>]*)>(.*?)</c>", xml, flags=re.S):
+                if 't="s"' in attributes:
+                    continue  # an index into the shared strings, read above
+                values = re.findall(r"<(?:v|t)(?:\s[^>]*)?>([^<]*)</(?:v|t)>", body)
+                chunks.append(" ".join(html.unescape(v) for v in values))
+            chunks.append("\n")
+    elif key in ("pptx", "dps"):
+        for name in sorted((n for n in names if re.match(r"ppt/slides/slide\d+\.xml$", n)), key=_natural):
+            chunks.append(_xml_text(_read_member(archive, name), "a:t", ("a:p",)))
+    return "\n".join(chunk for chunk in chunks if chunk)
+
+
+def _odf(archive: zipfile.ZipFile) -> str:
+    if "content.xml" not in archive.namelist():
+        return ""
+    return _strip_xml(_read_member(archive, "content.xml"), ("text:p", "text:h", "table:table-row"))
+
+
+def _ofd(archive: zipfile.ZipFile) -> str:
+    pages = sorted((n for n in archive.namelist() if re.search(r"Pages/Page_\d+/Content\.xml$", n)), key=_natural)
+    return "\n".join(_xml_text(_read_member(archive, name), "ofd:TextCode", ("ofd:TextObject",)) for name in pages)
+
+
+def _pdf(fileobj) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(fileobj, strict=False)
+    if reader.is_encrypted:
+        reader.decrypt("")
+    chunks, total = [], 0
+    for number, page in enumerate(reader.pages):
+        if number >= MAX_PDF_PAGES or total >= max_text_chars():
+            break
+        try:
+            text = page.extract_text() or ""
+        except Exception:  # noqa: BLE001 - a damaged page gives no text, not a failed upload
+            logger.info("could not read the text of page %d of a PDF", number + 1, exc_info=True)
+            continue
+        chunks.append(text)
+        total += len(text)
+    return "\n".join(chunks)
+
+
+def _plain(fileobj) -> str:
+    data = fileobj.read(max_text_chars() * 4)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def extract_text(file_type_key: str, fileobj) -> str:
+    """The text of a checked attachment ('' when it has none that can be read)."""
+    fileobj.seek(0)
+    try:
+        if file_type_key in ("txt", "csv"):
+            text = _plain(fileobj)
+        elif file_type_key == "pdf":
+            text = _pdf(fileobj)
+        elif file_type_key in ("docx", "xlsx", "pptx", "wps", "et", "dps", "odt", "ods", "odp", "ofd"):
+            with zipfile.ZipFile(fileobj) as archive:
+                if file_type_key in ("odt", "ods", "odp"):
+                    text = _odf(archive)
+                elif file_type_key == "ofd":
+                    text = _ofd(archive)
+                else:
+                    text = _ooxml(archive, file_type_key)
+        else:
+            text = ""
+    except Exception:  # noqa: BLE001 - extraction is best effort; the file was already accepted
+        logger.info("could not extract the text of a %s file", file_type_key, exc_info=True)
+        text = ""
+    finally:
+        fileobj.seek(0)
+    return _cap(text)
