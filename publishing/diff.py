@@ -19,8 +19,9 @@ from publishing import queries
 from publishing.text import looks_like_html, text_paragraphs
 
 # Paragraph pairs less similar than this are shown as one removed and one added paragraph.
-PAIRING_RATIO = 0.4
-TOKEN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|\w+|\s+|[^\w\s]", re.UNICODE)
+PAIRING_RATIO = 0.5
+# Words: each Chinese character alone, a run of other letters and digits, spaces, punctuation.
+TOKEN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\u3400-\u9fff\uf900-\ufaff]+|\s+|[^\w\s]")
 METADATA_ORDER = ["source", "author", "keywords", "description", "classification", "format"]
 
 EQUAL, INSERT, DELETE, CHANGE = "equal", "insert", "delete", "change"
@@ -70,10 +71,12 @@ class RevisionDiff:
 # --- values to paragraphs ---------------------------------------------------------------------
 
 
-def _paragraphs(value) -> tuple[list[str], bool]:
-    """(paragraphs, is_html) of a field value of any JSON type."""
+def _paragraphs(value, *, plain: bool = False) -> tuple[list[str], bool]:
+    """(paragraphs, is_html) of a field value of any JSON type; `plain` text is never read as HTML."""
     if value is None or value == "":
         return [], False
+    if isinstance(value, str) and plain:
+        return [line.strip() for line in value.splitlines() if line.strip()], False
     if isinstance(value, str):
         return text_paragraphs(value), looks_like_html(value)
     if isinstance(value, bool | int | float):
@@ -132,9 +135,10 @@ def diff_paragraphs(old: list[str], new: list[str]) -> list[Line]:
     return lines
 
 
-def diff_values(key: str, label: str, old, new) -> FieldDiff:
-    old_paragraphs, old_html = _paragraphs(old)
-    new_paragraphs, new_html = _paragraphs(new)
+def diff_values(key: str, label: str, old, new, *, plain: bool = False) -> FieldDiff:
+    """The difference of one field; `plain`: never read the values as HTML (title, metadata)."""
+    old_paragraphs, old_html = _paragraphs(old, plain=plain)
+    new_paragraphs, new_html = _paragraphs(new, plain=plain)
     return FieldDiff(
         key=key, label=label, is_html=old_html or new_html, lines=diff_paragraphs(old_paragraphs, new_paragraphs)
     )
@@ -168,15 +172,17 @@ def diff_revisions(old, new) -> RevisionDiff:
     old_metadata = (old.metadata if old is not None else None) or {}
     old_data = (old.data if old is not None else None) or {}
     new_metadata, new_data = new.metadata or {}, new.data or {}
-    fields = [diff_values("title", _("title"), old.title if old is not None else "", new.title)]
+    fields = [diff_values("title", _("title"), old.title if old is not None else "", new.title, plain=True)]
     for key in _ordered_keys(old_metadata, new_metadata, METADATA_ORDER):
         fields.append(
-            diff_values(f"metadata.{key}", _metadata_label(key), old_metadata.get(key), new_metadata.get(key))
+            diff_values(
+                f"metadata.{key}", _metadata_label(key), old_metadata.get(key), new_metadata.get(key), plain=True
+            )
         )
     for key in _ordered_keys(old_data, new_data):
         fields.append(diff_values(f"data.{key}", key, old_data.get(key), new_data.get(key)))
     if (old is not None and old.asset_id) or new.asset_id:
-        fields.append(diff_values("asset", _("file"), _asset_name(old), _asset_name(new)))
+        fields.append(diff_values("asset", _("file"), _asset_name(old), _asset_name(new), plain=True))
     return RevisionDiff(old=old, new=new, fields=fields)
 
 
