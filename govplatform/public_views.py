@@ -2,32 +2,94 @@
 
 In production nginx serves these files directly; this view does the same for `make run` and
 for tests, with the same layout: PUBLISH_ROOT/<primary domain>/<path>, `index.html` for folders.
+Unknown paths get the site's published 404.html with status 404. Responses carry ETag and
+Last-Modified and answer conditional requests with 304. Only published files are served:
+no back-office URL is mounted on public hosts, and hidden files (temporary files of a publish
+in progress, dot-folders) are never served.
 """
 
 import mimetypes
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.utils.http import http_date, parse_http_date_safe
+from django.views.decorators.http import require_safe
 
 from sites.resolve import site_for_host
 
+CACHE_CONTROL = "public, max-age=300"
+# Versioned assets (/-/site.css?v=…) never change under the same version.
+IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+mimetypes.add_type("application/rss+xml", ".xml", strict=False)
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
 
-def published_file(request, path: str = ""):
+
+def _site_root(request) -> Path:
     site = site_for_host(request.get_host())
-    if site is None:
+    if site is None or not site.primary_domain:
         raise Http404("no site is served on this host")
-    root = (Path(settings.PUBLISH_ROOT) / site.primary_domain).resolve()
-    target = (root / path).resolve()
-    if root != target and root not in target.parents:  # ../ in the path
-        raise Http404("outside the site")
+    return (Path(settings.PUBLISH_ROOT) / site.primary_domain).resolve()
+
+
+def _resolve(root: Path, path: str) -> Path | None:
+    parts = [p for p in path.split("/") if p]
+    if any(p.startswith(".") for p in parts):  # ../, temporary files, hidden folders
+        return None
+    target = (root / "/".join(parts)).resolve()
+    if root != target and root not in target.parents:
+        return None
     if target.is_dir():
         target = target / "index.html"
-    if not target.is_file():
-        raise Http404("not published")
-    content_type, _ = mimetypes.guess_type(target.name)
-    response = FileResponse(target.open("rb"), content_type=content_type or "application/octet-stream")
+    return target if target.is_file() else None
+
+
+def _not_found(root: Path):
+    page = root / "404.html"
+    if page.is_file():
+        return HttpResponse(page.read_bytes(), status=404, content_type=CONTENT_TYPES[".html"])
+    return HttpResponse("404 页面未找到", status=404, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def published_file(request, path: str = ""):
+    root = _site_root(request)
+    target = _resolve(root, path)
+    if target is None:
+        return _not_found(root)
+    stat = target.stat()
+    etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+    last_modified = http_date(stat.st_mtime)
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        if etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*":
+            return _not_modified(etag, last_modified)
+    else:
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        if since is not None and int(stat.st_mtime) <= since:
+            return _not_modified(etag, last_modified)
+    suffix = target.suffix.lower()
+    content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    response = FileResponse(target.open("rb"), content_type=content_type)
+    response["ETag"] = etag
+    response["Last-Modified"] = last_modified
+    response["Cache-Control"] = (
+        IMMUTABLE_CACHE_CONTROL if request.GET.get("v") and path.startswith("-/") else CACHE_CONTROL
+    )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _not_modified(etag: str, last_modified: str):
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    response["Last-Modified"] = last_modified
     return response
 
 

@@ -1,0 +1,120 @@
+"""The dependency index and the manifest, read and written in bulk.
+
+PageDependency rows say which page shows which resource or column; `pages_showing` answers
+"what must be rendered again when these change". PublishedFile rows are the manifest of every
+file on disk with its hash (SEC-5 compares the disk with it).
+
+On PostgreSQL the full rebuild writes the index with COPY (100,000 rows in a fraction of a
+second); elsewhere with bulk_create.
+"""
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.utils import timezone
+
+from publishing.output_models import PageDependency, PublishedFile
+
+BATCH = 2000
+
+
+def pages_showing(site_id: int, resource_ids: Iterable[int] = (), column_ids: Iterable[int] = ()) -> set[str]:
+    resource_ids, column_ids = list(resource_ids), list(column_ids)
+    if not resource_ids and not column_ids:
+        return set()
+    from django.db.models import Q
+
+    condition = Q()
+    if resource_ids:
+        condition |= Q(resource_id__in=resource_ids)
+    if column_ids:
+        condition |= Q(column_id__in=column_ids)
+    return set(PageDependency.objects.filter(condition, site_id=site_id).values_list("page_path", flat=True))
+
+
+def sites_showing(resource_ids: Iterable[int]) -> set[int]:
+    return set(
+        PageDependency.objects.filter(resource_id__in=list(resource_ids)).values_list("site_id", flat=True).distinct()
+    )
+
+
+def rows_of(site_id: int, path: str, resources: Iterable[int], columns: Iterable[int]) -> list[tuple]:
+    rows = [(site_id, path, rid, None) for rid in resources]
+    rows += [(site_id, path, None, cid) for cid in columns]
+    return rows
+
+
+def replace(site_id: int, rows: list[tuple], *, pages: Iterable[str] | None = None, keep: Iterable[str] = ()):
+    """Replace the rows of `pages` (None: of every page of the site except `keep`) by `rows`."""
+    if pages is None:
+        PageDependency.objects.filter(site_id=site_id).exclude(page_path__in=list(keep)).delete()
+    else:
+        pages = list(pages)
+        for start in range(0, len(pages), BATCH):
+            PageDependency.objects.filter(site_id=site_id, page_path__in=pages[start : start + BATCH]).delete()
+    insert(rows)
+
+
+def insert(rows: list[tuple]) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql" and len(rows) > 500:
+        table = PageDependency._meta.db_table
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f'COPY "{table}" (site_id, page_path, resource_id, column_id) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    PageDependency.objects.bulk_create(
+        [PageDependency(site_id=s, page_path=p, resource_id=r, column_id=c) for s, p, r, c in rows], batch_size=BATCH
+    )
+
+
+def delete_pages(site_id: int, paths: Iterable[str]) -> None:
+    paths = list(paths)
+    for start in range(0, len(paths), BATCH):
+        PageDependency.objects.filter(site_id=site_id, page_path__in=paths[start : start + BATCH]).delete()
+
+
+# --- the manifest -------------------------------------------------------------------------------
+
+
+def manifest(site_id: int, paths: Iterable[str] | None = None) -> dict[str, tuple[str, int]]:
+    """path -> (sha256, size) for the given paths (None: every file of the site)."""
+    query = PublishedFile.objects.filter(site_id=site_id)
+    if paths is None:
+        return {p: (h, s) for p, h, s in query.values_list("path", "sha256", "size")}
+    paths = list(set(paths))
+    out = {}
+    for start in range(0, len(paths), BATCH):
+        chunk = query.filter(path__in=paths[start : start + BATCH]).values_list("path", "sha256", "size")
+        out.update({p: (h, s) for p, h, s in chunk})
+    return out
+
+
+def manifest_under(site_id: int, folder: str, prefixes: Iterable[str]) -> list[str]:
+    """Manifest paths in `folder` (or below) whose name starts with one of `prefixes`."""
+    from django.db.models import Q
+
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(path__startswith=folder + prefix)
+    return list(PublishedFile.objects.filter(condition, site_id=site_id).values_list("path", flat=True))
+
+
+def record_files(site_id: int, entries: list[tuple[str, str, int]]) -> None:
+    """Insert or update manifest rows (path, sha256, size)."""
+    now = timezone.now()
+    PublishedFile.objects.bulk_create(
+        [PublishedFile(site_id=site_id, path=p, sha256=h, size=s, published_at=now) for p, h, s in entries],
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["site", "path"],
+        update_fields=["sha256", "size", "published_at"],
+    )
+
+
+def forget_files(site_id: int, paths: Iterable[str]) -> None:
+    paths = list(paths)
+    for start in range(0, len(paths), BATCH):
+        PublishedFile.objects.filter(site_id=site_id, path__in=paths[start : start + BATCH]).delete()

@@ -1,0 +1,116 @@
+"""Links in published pages (LINK-1, LINK-3).
+
+- `rewrite_body`: in a sanitised body, links to non-government sites go through the external-link
+  notice page (/-/external.html?url=…, LINK-3); links to the site's own domains become paths (so
+  they are checked); library images are pointed at their published copies beside the page.
+- `internal_targets`: the site paths a rendered page links to; the publisher refuses a page when
+  one of them does not exist (no broken internal links, LINK-2).
+- `broken_internal_links(site, html)`: the same check for a body before it is approved.
+"""
+
+import html
+import re
+from urllib.parse import quote, unquote, urlsplit
+
+from django.conf import settings
+
+EXTERNAL_NOTICE = "/-/external.html"
+# Government domains: .gov.cn and the Chinese .政务 (punycode xn--zfr164b).
+GOVERNMENT_SUFFIXES = (".gov.cn", ".政务", ".xn--zfr164b")
+
+A_HREF_RE = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")', re.IGNORECASE)
+IMG_SRC_RE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")', re.IGNORECASE)
+REF_RE = re.compile(r'\b(?:href|src)="([^"]*)"')
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def plain_excerpt(value, length: int) -> str:
+    """Text without tags, whitespace collapsed, at most `length` characters."""
+    if not value:
+        return ""
+    text = " ".join(html.unescape(TAG_RE.sub(" ", str(value))).split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def is_government_host(host: str) -> bool:
+    host = (host or "").lower().rstrip(".")
+    return host == "gov.cn" or any(host.endswith(suffix) for suffix in GOVERNMENT_SUFFIXES)
+
+
+def external_notice_url(url: str) -> str:
+    return f"{EXTERNAL_NOTICE}?url={quote(url, safe='')}"
+
+
+def _rewrite_href(href: str, own_domains: set[str]) -> str:
+    parts = urlsplit(href)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https") or href.startswith("//"):
+        host = (parts.hostname or "").lower()
+        if host in own_domains:
+            path = parts.path or "/"
+            return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        if not is_government_host(host):
+            return external_notice_url(href if scheme else "https:" + href)
+    return href
+
+
+def rewrite_body(body: str, own_domains, media: dict[str, str]) -> str:
+    own = {d.lower() for d in own_domains}
+
+    def on_link(match):
+        href = html.unescape(match[2]).strip()
+        return match[1] + escape(_rewrite_href(href, own)) + match[3]
+
+    body = A_HREF_RE.sub(on_link, body)
+    if media:
+
+        def on_image(match):
+            src = html.unescape(match[2]).strip()
+            return match[1] + escape(media.get(src, src)) + match[3]
+
+        body = IMG_SRC_RE.sub(on_image, body)
+    return body
+
+
+def dynamic_prefixes() -> tuple[str, ...]:
+    """Paths served by the public process itself (citizen endpoints), not by published files."""
+    return tuple(getattr(settings, "PUBLIC_DYNAMIC_PATHS", ()))
+
+
+def target_path(ref: str) -> str | None:
+    """The file path inside the site that an internal reference needs, or None when external."""
+    ref = html.unescape(ref).strip()
+    if not ref.startswith("/") or ref.startswith("//"):
+        return None
+    path = unquote(ref.split("#", 1)[0].split("?", 1)[0])
+    path = path.lstrip("/")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return path
+
+
+def internal_targets(content: str) -> set[str]:
+    """Every site path a page links to or loads (href/src), e.g. {'zwgk/index.html', '-/site.css'}."""
+    out = set()
+    prefixes = dynamic_prefixes()
+    for ref in REF_RE.findall(content):
+        path = target_path(ref)
+        if path is not None and not (prefixes and path.startswith(prefixes)):
+            out.add(path)
+    return out
+
+
+def broken_internal_links(site, body: str) -> list[str]:
+    """Internal links of a body that point to nothing published on `site` (for checks before approval)."""
+    from publishing.output_models import PublishedFile
+
+    domains = {d.lower() for d in site.domains.values_list("name", flat=True)}
+    rewritten = rewrite_body(body, domains, {})
+    targets = {path for path in internal_targets(rewritten) if not path.startswith("-/")}
+    targets -= {t for t in targets if t.startswith((settings.MEDIA_URL or "/media/").lstrip("/"))}
+    existing = set(PublishedFile.objects.filter(site=site, path__in=targets).values_list("path", flat=True))
+    return sorted(targets - existing)

@@ -1,0 +1,90 @@
+"""What the static publisher keeps about its output: themes, the manifest, the dependency index.
+
+- SiteTheme: the colours and logo layout of a site (TPL-6: one main colour, at most two others).
+- PublishedFile: every file written under PUBLISH_ROOT/<domain>/ with its hash (PUB-8; SEC-5
+  compares the disk with it).
+- PageDependency: which published page shows which resource or column, so a change re-renders
+  only the pages that depend on it.
+
+Imported by publishing/models.py so that Django registers them with the publishing app.
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+hex_colour = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Give the colour as # followed by six hexadecimal digits, e.g. #b4262a."), code="colour"
+)
+
+
+class LogoLayout(models.TextChoices):
+    LOGO_LEFT = "logo_left", _("logo left of the site name")
+    LOGO_ONLY = "logo_only", _("logo image with the name written in it")
+    NAME_ONLY = "name_only", _("site name without a logo")
+
+
+class SiteTheme(models.Model):
+    """The look of one site: a main colour and at most two others (TPL-6), fed to CSS variables."""
+
+    site = models.OneToOneField("sites.Site", on_delete=models.CASCADE, related_name="theme", verbose_name=_("site"))
+    primary_colour = models.CharField(
+        _("main colour"), max_length=7, default="#b4262a", validators=[hex_colour], help_text=_("主色调")
+    )
+    secondary_colour = models.CharField(
+        _("second colour"), max_length=7, default="#1f4e8c", validators=[hex_colour], help_text=_("辅色调")
+    )
+    accent_colour = models.CharField(
+        _("third colour"), max_length=7, default="#f4f1ea", validators=[hex_colour], help_text=_("辅色调")
+    )
+    logo_layout = models.CharField(
+        _("logo layout"), max_length=20, choices=LogoLayout.choices, default=LogoLayout.LOGO_LEFT
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site theme")
+        verbose_name_plural = _("site themes")
+
+    def __str__(self):
+        return f"{self.site} · {self.primary_colour}"
+
+
+class PublishedFile(models.Model):
+    """One file of a published site, as the publisher wrote it (the manifest)."""
+
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="published_files")
+    path = models.CharField(_("path"), max_length=500, help_text=_("Relative to the site's folder, e.g. zwgk/12.html"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("published file")
+        verbose_name_plural = _("published files")
+        constraints = [models.UniqueConstraint(fields=["site", "path"], name="published_file_unique_path")]
+
+    def __str__(self):
+        return self.path
+
+
+class PageDependency(models.Model):
+    """A published page shows a resource or a column (one of the two is set)."""
+
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+")
+    page_path = models.CharField(max_length=500)
+    resource_id = models.BigIntegerField(null=True, blank=True)
+    column_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("page dependency")
+        verbose_name_plural = _("page dependencies")
+        indexes = [
+            models.Index(fields=["site", "page_path"], name="pagedep_site_page"),
+            models.Index(fields=["resource_id"], name="pagedep_resource"),
+            models.Index(fields=["column_id"], name="pagedep_column"),
+        ]
+
+    def __str__(self):
+        return f"{self.page_path} → {self.resource_id or ''}{self.column_id or ''}"

@@ -1,0 +1,69 @@
+"""Publishing in the background: the Celery task and how actions ask for it (PUB-8).
+
+Actions call `request_publish(...)` inside their transaction; the task is queued when the
+transaction commits (nothing is published for a change that rolled back). With the embedded
+default (no REDIS_URL) Celery runs it eagerly, in-process, right after the commit. The task is
+idempotent (it renders from the database and writes only what differs), so a retry after a lost
+worker is safe. A page refused for broken links is a content problem, not a failure to retry:
+it is logged and recorded in the audit log.
+
+The workflow's signals (publishing.signals, sent after commit) are connected here too:
+`connect_signals()` is called from the publishing app's ready().
+"""
+
+import logging
+
+from celery import shared_task
+from django.db import DatabaseError, transaction
+
+from govplatform import audit
+from publishing.publisher import BrokenLinks, publish_changes
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="publishing.publish_changes",
+    autoretry_for=(DatabaseError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def publish_changes_task(resource_ids=(), column_ids=(), site_ids=()) -> list[str]:
+    try:
+        reports = publish_changes(resource_ids, column_ids, site_ids)
+    except BrokenLinks as error:
+        log.error("%s", error)
+        audit.record(
+            "publish.refused",
+            details={"domain": error.report.domain, "refused": error.report.refused},
+        )
+        return [str(error.report)]
+    return [str(report) for report in reports]
+
+
+def request_publish(resource_ids=(), column_ids=(), site_ids=()) -> None:
+    """Queue a publish of what depends on these resources, columns and sites, after commit."""
+    resource_ids = sorted({int(i) for i in resource_ids})
+    column_ids = sorted({int(i) for i in column_ids})
+    site_ids = sorted({int(i) for i in site_ids})
+    if not (resource_ids or column_ids or site_ids):
+        return
+    transaction.on_commit(
+        lambda: publish_changes_task.delay(resource_ids=resource_ids, column_ids=column_ids, site_ids=site_ids)
+    )
+
+
+def _on_resource(sender, resource_id, **kwargs):
+    request_publish(resource_ids=[resource_id])
+
+
+def _on_placements(sender, resource_id, column_ids=(), **kwargs):
+    request_publish(resource_ids=[resource_id])
+
+
+def connect_signals() -> None:
+    from publishing import signals
+
+    signals.resource_published.connect(_on_resource, dispatch_uid="publisher.resource_published")
+    signals.resource_withdrawn.connect(_on_resource, dispatch_uid="publisher.resource_withdrawn")
+    signals.placements_changed.connect(_on_placements, dispatch_uid="publisher.placements_changed")

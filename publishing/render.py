@@ -1,0 +1,603 @@
+"""Rendering published pages from plain objects (TPL-1 to TPL-10, COL-4 to COL-6, LINK-3).
+
+A `Renderer` holds one site's SiteData (publishing/sitedata.py) and turns a page key into bytes,
+together with what the page shows (for the dependency index) and the files it needs beside it.
+Rendering reads nothing from the database: `load_contents` fetched the bodies beforehand.
+
+Page keys and their paths (relative to the site's folder):
+
+    ("home",)                    index.html
+    ("column", column id)        <column>/index.html   newest items, pinned first (COL-5)
+    ("archive", column id, k)    <column>/page-<k>.html items (k-1)*20 .. k*20-1, oldest first
+    ("item", placement id)       <column>/<resource id>.html
+    ("rss", column id)           <column>/rss.xml
+    ("colmap", column id)        <column>/sitemap.xml   the column's newest URLs
+    ("chunk", column id, k)      <column>/sitemap-<k>.xml  1000 URLs each, oldest first
+    ("sitemap",) sitemap.xml, ("sitemap_site",) sitemap-site.xml, ("sitemap_html",) sitemap.html,
+    ("search",) search/index.html, ("external",) -/external.html, ("404",) 404.html, ("help",) help.html
+
+Numbered pages only exist when full, and never link to newer numbered pages, so a new item
+never changes them: it changes index.html and the newest partial set that index.html shows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from django.template import engines
+
+from publishing import links
+from publishing.jinja import pubdate
+from publishing.sitedata import (
+    PAGE_SIZE,
+    RELATED_COUNT,
+    RELATED_WINDOW,
+    SITEMAP_CHUNK,
+    ColumnInfo,
+    Content,
+    FileRef,
+    Item,
+    SiteData,
+)
+from publishing.sitedata import resource_ids_in as _ids_from
+from resources.models import ResourceKind, Validity
+
+HOME_BLOCK = 8  # items per channel block on the home page
+SECTION_BLOCK = 6  # items per sub-column block on a column page
+ARCHIVE_LINKS = 10  # numbered pages linked from a column's index.html
+JIUCUO = "https://zfwzgl.www.gov.cn/exposure/jiucuo.html"
+VALIDITY_TEXT = {Validity.AMENDED: "已修改", Validity.REPEALED: "已废止", Validity.EXPIRED: "已失效"}
+KEYWORD_SPLIT = re.compile(r"[,，、;；\s]+")
+TEMPLATE_BY_COLUMN_TYPE = {"机构职能": "institutions.html", "负责人信息": "leaders.html"}
+TEMPLATE_BY_KIND = {
+    ResourceKind.POLICY: "policy.html",
+    ResourceKind.LEADER: "leader.html",
+    ResourceKind.INSTITUTION: "institution.html",
+}
+
+
+@dataclass(slots=True, eq=False)
+class Page:
+    path: str
+    content: bytes
+    resources: set[int] = field(default_factory=set)
+    columns: set[int] = field(default_factory=set)
+    files: list[tuple[str, FileRef]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ShownFile:
+    url: str
+    name: str
+    title: str
+    kind: str
+    size: str
+    width: int | None
+    height: int | None
+    alt: str
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} B"
+
+
+def _first(data: dict, *keys, default=""):
+    for key in keys:
+        value = data.get(key)
+        if value not in (None, "", [], {}):
+            return value
+    return default
+
+
+class Renderer:
+    def __init__(self, data: SiteData, assets: dict[str, str]):
+        self.data = data
+        self.site = data.site
+        self.assets = assets
+        self.env = engines["site"].env
+        self.channels = data.channels
+        self._templates: dict = {}
+        self._by_placement: dict[int, Item] = {}
+        self._by_path: dict[str, Item] = {}
+        self._column_by_path = {c.path: c for c in data.columns.values()}
+        self._keywords: dict[int, frozenset] = {}
+        for items in data.items_by_resource.values():
+            for item in items:
+                self._by_placement[item.placement_id] = item
+                if item.has_page:
+                    self._by_path[item.path] = item
+        self.psb_text = ""
+        if self.site.psb_digits:
+            self.psb_text = f"{self.site.psb_number[0]}公网安备 {self.site.psb_digits}号"
+
+    # --- keys and paths -------------------------------------------------------------------------
+
+    def all_keys(self) -> list[tuple]:
+        keys: list[tuple] = [("home",), ("sitemap",), ("sitemap_site",), ("sitemap_html",), ("search",)]
+        keys += [("external",), ("404",), ("help",)]
+        for col in self.data.visible_columns:
+            keys += [("column", col.id), ("rss", col.id), ("colmap", col.id)]
+            keys += [("archive", col.id, k) for k in range(1, col.full_pages + 1)]
+            keys += [("chunk", col.id, k) for k in range(1, col.sitemap_chunks + 1)]
+            keys += [("item", item.placement_id) for item in col.items if item.has_page]
+        return keys
+
+    def item(self, placement_id: int) -> Item:
+        return self._by_placement[placement_id]
+
+    def path_of(self, key: tuple) -> str:
+        kind = key[0]
+        if kind == "item":
+            return self._by_placement[key[1]].path
+        if kind in ("column", "archive", "rss", "colmap", "chunk"):
+            col = self.data.columns[key[1]]
+            return {
+                "column": lambda: col.index_path,
+                "archive": lambda: col.archive_path(key[2]),
+                "rss": lambda: f"{col.path}rss.xml",
+                "colmap": lambda: f"{col.path}sitemap.xml",
+                "chunk": lambda: f"{col.path}sitemap-{key[2]}.xml",
+            }[kind]()
+        return {
+            "home": "index.html",
+            "sitemap": "sitemap.xml",
+            "sitemap_site": "sitemap-site.xml",
+            "sitemap_html": "sitemap.html",
+            "search": "search/index.html",
+            "external": "-/external.html",
+            "404": "404.html",
+            "help": "help.html",
+        }[kind]
+
+    def key_of(self, path: str) -> tuple | None:
+        """The key of a page path that exists in the current data, else None."""
+        if path in self._by_path:
+            return ("item", self._by_path[path].placement_id)
+        folder, _, name = path.rpartition("/")
+        col = self._column_by_path.get(folder + "/") if folder else None
+        if col is None:
+            for key in (("home",), ("sitemap",), ("sitemap_site",), ("sitemap_html",), ("search",), ("external",)):
+                if self.path_of(key) == path:
+                    return key
+            return {"404.html": ("404",), "help.html": ("help",)}.get(path)
+        if not col.visible:
+            return None
+        if name == "index.html":
+            return ("column", col.id)
+        if name == "rss.xml":
+            return ("rss", col.id)
+        if name == "sitemap.xml":
+            return ("colmap", col.id)
+        match = re.fullmatch(r"page-(\d+)\.html|sitemap-(\d+)\.xml", name)
+        if match and match[1] and 1 <= int(match[1]) <= col.full_pages:
+            return ("archive", col.id, int(match[1]))
+        if match and match[2] and 1 <= int(match[2]) <= col.sitemap_chunks:
+            return ("chunk", col.id, int(match[2]))
+        return None
+
+    # --- rendering ------------------------------------------------------------------------------
+
+    def template(self, name: str):
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]
+
+    def render(self, key: tuple, contents: dict[int, Content]) -> Page:
+        kind = key[0]
+        path = self.path_of(key)
+        page = Page(path=path, content=b"")
+        method = getattr(self, f"_render_{kind}")
+        text = method(page, key, contents)
+        page.content = text.encode("utf-8")
+        return page
+
+    def _base(self, page: Page, *, title: str, meta: list, crumbs=None, current=None, archived_at=None) -> dict:
+        url = self.site.base_url + "/" + ("" if page.path == "index.html" else page.path.removesuffix("index.html"))
+        return {
+            "site": self.site,
+            "channels": self.channels,
+            "assets": self.assets,
+            "title": title,
+            "meta": [(name, value) for name, value in meta if value],
+            "crumbs": crumbs or [],
+            "current": current,
+            "archived_at": archived_at or self.site.archived_at,
+            "page_url": url,
+            "jiucuo_url": f"{JIUCUO}?site_code={quote(self.site.id_code)}&url={quote(url, safe='')}",
+            "psb_text": self.psb_text,
+            "rss": None,
+        }
+
+    def site_meta(self) -> list[tuple[str, str]]:
+        return [
+            ("SiteName", self.site.name),
+            ("SiteDomain", ",".join(self.site.english_domains)),
+            ("SiteIDCode", self.site.id_code),
+        ]
+
+    def column_meta(self, col: ColumnInfo) -> list[tuple[str, str]]:
+        """TPL-3: required column tags, filled from the column, its parents or the site."""
+        return self.site_meta() + [
+            ("ColumnName", col.name),
+            ("ColumnDescription", col.description.strip() or col.name),
+            ("ColumnKeywords", col.effective_keywords),
+            ("ColumnType", col.column_type or (col.parent.column_type if col.parent else "") or col.name),
+        ]
+
+    def crumbs_for(self, col: ColumnInfo, last_is_page: bool) -> list[tuple[str, str]]:
+        crumbs = [("首页", "/")]
+        for node in col.ancestors:
+            crumbs.append((node.name, node.url))
+        if not last_is_page:
+            crumbs[-1] = (col.name, "")
+        return crumbs
+
+    def channel_of(self, col: ColumnInfo) -> int | None:
+        for node in col.ancestors:
+            if node.is_channel:
+                return node.id
+        return None
+
+    def newest_in_subtree(self, col: ColumnInfo, count: int) -> list[Item]:
+        """The newest shown items of a column and its visible descendants (no pinning)."""
+        pool: list[Item] = []
+        stack = [col]
+        while stack:
+            node = stack.pop()
+            pool.extend(i for i in node.items[-count:])
+            stack.extend(node.visible_children)
+        pool.sort(key=lambda i: (i.live_at, i.placement_id), reverse=True)
+        seen, out = set(), []
+        for item in pool:
+            if item.resource_id not in seen:
+                seen.add(item.resource_id)
+                out.append(item)
+            if len(out) == count:
+                break
+        return out
+
+    def _render_home(self, page: Page, key, contents) -> str:
+        roots = self.channels or [c for c in self.data.roots if c.visible]
+        blocks = []
+        for col in roots:
+            items = self.newest_in_subtree(col, HOME_BLOCK)
+            blocks.append({"column": col, "entries": items})
+            page.columns.add(col.id)
+            page.resources.update(i.resource_id for i in items)
+        meta = self.site_meta() + [
+            ("ColumnName", "首页"),
+            ("ColumnDescription", f"{self.site.name}首页"),
+            ("ColumnKeywords", self.site.name),
+            ("ColumnType", "首页"),
+        ]
+        ctx = self._base(page, title=self.site.name, meta=meta, current="home")
+        ctx["blocks"] = blocks
+        return self.template("home.html").render(ctx)
+
+    def _column_context(self, page: Page, col: ColumnInfo, title: str) -> dict:
+        ctx = self._base(
+            page,
+            title=f"{title} - {self.site.name}",
+            meta=self.column_meta(col),
+            crumbs=self.crumbs_for(col, last_is_page=False),
+            current=self.channel_of(col),
+            archived_at=col.archived_at,
+        )
+        ctx.update(column=col, archive_number=0, sections=[], items=[], pages=[], details={})
+        ctx["rss"] = {"title": f"{col.name} RSS", "url": f"{col.url}rss.xml"}
+        page.columns.add(col.id)
+        return ctx
+
+    def _render_column(self, page: Page, key, contents) -> str:
+        col = self.data.columns[key[1]]
+        ctx = self._column_context(page, col, col.name)
+        for child in col.visible_children:
+            items = self.newest_in_subtree(child, SECTION_BLOCK)
+            ctx["sections"].append({"column": child, "entries": items})
+            page.columns.add(child.id)
+            page.resources.update(i.resource_id for i in items)
+        template = TEMPLATE_BY_COLUMN_TYPE.get(col.column_type, "column.html")
+        if template == "column.html":
+            items = col.newest(PAGE_SIZE)
+            full = col.full_pages
+            numbers = list(range(full, max(0, full - ARCHIVE_LINKS), -1))
+            pages = [(n, "/" + col.archive_path(n)) for n in numbers]
+            if numbers and numbers[-1] > 1:
+                pages += [(0, ""), (1, "/" + col.archive_path(1))]
+            ctx["pages"] = pages
+        else:  # institutions and leaders: every item, in the editors' order
+            items = sorted(col.items, key=lambda i: (not i.pinned, i.sort_order, i.position))
+            ctx["details"] = {i.resource_id: self._card(i, contents.get(i.resource_id), page) for i in items}
+        ctx["items"] = items
+        page.resources.update(i.resource_id for i in items)
+        return self.template(template).render(ctx)
+
+    def _card(self, item: Item, content: Content | None, page: Page) -> dict:
+        if content is None:
+            return {}
+        d = content.data
+        photo = ""
+        if content.photo:
+            photo_path = content.photo.published_path(item.column.path)
+            page.files.append((photo_path, content.photo))
+            photo = "/" + photo_path
+        return {
+            "duties": links.plain_excerpt(_first(d, "duties"), 120),
+            "phone": _first(d, "phone"),
+            "address": _first(d, "address"),
+            "position": _first(d, "position"),
+            "photo": photo,
+        }
+
+    def _render_archive(self, page: Page, key, contents) -> str:
+        col, number = self.data.columns[key[1]], key[2]
+        ctx = self._column_context(page, col, f"{col.name}（第{number}页）")
+        items = col.items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE][::-1]
+        ctx.update(archive_number=number, items=items)
+        page.resources.update(i.resource_id for i in items)
+        return self.template("column.html").render(ctx)
+
+    def _render_rss(self, page: Page, key, contents) -> str:
+        col = self.data.columns[key[1]]
+        items = [i for i in col.items[-PAGE_SIZE:][::-1]]
+        page.columns.add(col.id)
+        page.resources.update(i.resource_id for i in items)
+        base = self.site.base_url
+
+        def item_url(item):
+            return item.url if item.url.startswith("http") else base + quote(item.url, safe="/#?=&-._~%")
+
+        return self.template("rss.xml").render(
+            {
+                "site": self.site,
+                "column": col,
+                "items": items,
+                "description": col.description or col.name,
+                "item_url": item_url,
+            }  # fmt: skip
+        )
+
+    def _urlset(self, urls: list[str]) -> str:
+        return self.template("urlset.xml").render({"base_url": self.site.base_url, "urls": urls})
+
+    def _render_colmap(self, page: Page, key, contents) -> str:
+        col = self.data.columns[key[1]]
+        with_page = [i for i in col.items if i.has_page]
+        urls = [col.url] + ["/" + col.archive_path(k) for k in range(1, col.full_pages + 1)]
+        urls += [i.url for i in with_page[col.sitemap_chunks * SITEMAP_CHUNK :]]
+        page.columns.add(col.id)
+        return self._urlset(urls)
+
+    def _render_chunk(self, page: Page, key, contents) -> str:
+        col, number = self.data.columns[key[1]], key[2]
+        with_page = [i for i in col.items if i.has_page]
+        return self._urlset([i.url for i in with_page[(number - 1) * SITEMAP_CHUNK : number * SITEMAP_CHUNK]])
+
+    def _render_sitemap(self, page: Page, key, contents) -> str:
+        maps = ["/sitemap-site.xml"]
+        for col in self.data.visible_columns:
+            maps.append(f"{col.url}sitemap.xml")
+            maps += [f"{col.url}sitemap-{k}.xml" for k in range(1, col.sitemap_chunks + 1)]
+        return self.template("sitemap_index.xml").render({"base_url": self.site.base_url, "sitemaps": maps})
+
+    def _render_sitemap_site(self, page: Page, key, contents) -> str:
+        return self._urlset(["/", "/sitemap.html"] + [c.url for c in self.data.visible_columns])
+
+    def _simple(self, page: Page, template: str, title: str, crumb: str) -> str:
+        ctx = self._base(page, title=f"{title} - {self.site.name}", meta=self.site_meta(),
+                         crumbs=[("首页", "/"), (crumb, "")])  # fmt: skip
+        ctx["roots"] = [c for c in self.data.roots if c.visible]
+        page.columns.update(c.id for c in self.data.visible_columns)
+        return self.template(template).render(ctx)
+
+    def _render_sitemap_html(self, page, key, contents) -> str:
+        return self._simple(page, "sitemap.html", "网站地图", "网站地图")
+
+    def _render_search(self, page, key, contents) -> str:
+        return self._simple(page, "search.html", "站内搜索", "站内搜索")
+
+    def _render_external(self, page, key, contents) -> str:
+        return self._simple(page, "external.html", "即将离开本网站", "外部链接提示")
+
+    def _render_404(self, page, key, contents) -> str:
+        return self._simple(page, "404.html", "页面未找到", "页面未找到")
+
+    def _render_help(self, page, key, contents) -> str:
+        return self._simple(page, "help.html", "使用帮助", "使用帮助")
+
+    # --- content pages --------------------------------------------------------------------------
+
+    def keywords_of(self, item: Item) -> frozenset:
+        kw = self._keywords.get(item.placement_id)
+        if kw is None:
+            kw = frozenset(w for w in KEYWORD_SPLIT.split(item.keywords) if w)
+            self._keywords[item.placement_id] = kw
+        return kw
+
+    def related(self, item: Item) -> list[Item]:
+        """Up to 5 OLDER items of the column, those sharing keywords first: new items never change old pages."""
+        col_items = item.column.items
+        window = [i for i in col_items[max(0, item.position - RELATED_WINDOW) : item.position] if i.has_page]
+        mine = self.keywords_of(item)
+        scored = sorted(
+            ((len(mine & self.keywords_of(other)), other.position, other) for other in window),
+            key=lambda t: (t[0], t[1]),
+            reverse=True,
+        )
+        return [other for _, _, other in scored[:RELATED_COUNT]]
+
+    def _file(self, ref: FileRef, item: Item, page: Page) -> ShownFile:
+        path = ref.published_path(item.column.path)
+        page.files.append((path, ref))
+        suffix = ref.name.rsplit(".", 1)[-1].upper() if "." in ref.name else "文件"
+        return ShownFile("/" + path, ref.name, ref.title, suffix, human_size(ref.size), ref.width, ref.height,
+                         ref.title or item.title)  # fmt: skip
+
+    def _render_item(self, page: Page, key, contents) -> str:
+        item = self._by_placement[key[1]]
+        col = item.column
+        content = contents.get(item.resource_id) or Content(data={})
+        d = content.data
+        source = item.source or item.original_site or self.site.name
+        page.resources.add(item.resource_id)
+        page.columns.add(col.id)
+
+        neighbours = [i for i in col.items if i.has_page] if len(col.items) < 64 else None
+        previous = next_item = None
+        if neighbours is not None:
+            idx = neighbours.index(item)
+            previous = neighbours[idx - 1] if idx > 0 else None
+            next_item = neighbours[idx + 1] if idx + 1 < len(neighbours) else None
+        else:
+            pos = item.position
+            previous = next((i for i in reversed(col.items[max(0, pos - 64) : pos]) if i.has_page), None)
+            next_item = next((i for i in col.items[pos + 1 : pos + 65] if i.has_page), None)
+        related = self.related(item)
+        for other in (previous, next_item, *related):
+            if other is not None:
+                page.resources.add(other.resource_id)
+
+        media = {}
+        for src, ref in content.media.items():
+            media[src] = "/" + ref.published_path(col.path)
+            page.files.append((ref.published_path(col.path), ref))
+        body = d.get("body") or ""
+        if body:
+            body = links.rewrite_body(body, self.site.english_domains, media)
+        cover = None
+        if content.cover:
+            cover = self._file(content.cover, item, page)
+            page.resources.update(d_id for d_id in _ids_from(d.get("cover_image")))
+        attachments = [self._file(ref, item, page) for ref in content.attachments]
+        page.resources.update(_ids_from(d.get("attachments")))
+        if content.asset is not None and item.kind in (ResourceKind.IMAGE, ResourceKind.VIDEO, ResourceKind.ATTACHMENT):
+            shown = self._file(content.asset, item, page)
+            if item.kind == ResourceKind.IMAGE:
+                cover = shown
+            else:
+                attachments.insert(0, shown)
+
+        image_url = ""
+        if cover is not None:
+            image_url = self.site.base_url + quote(cover.url)
+        elif media:
+            image_url = self.site.base_url + quote(next(iter(media.values())))
+        description = item.description or _first(d, "summary")
+        ctx = self._base(
+            page,
+            title=f"{item.title} - {self.site.name}",
+            meta=[],
+            crumbs=self.crumbs_for(col, last_is_page=True) + [("正文", "")],
+            current=self.channel_of(col),
+            archived_at=col.archived_at,
+        )
+        ctx["meta"] = [
+            (name, value)
+            for name, value in self.site_meta()
+            + [
+                ("ColumnName", col.name),
+                ("ColumnType", col.column_type or col.name),
+                ("ArticleTitle", item.title),
+                ("PubDate", pubdate(item.pub_date)),
+                ("ContentSource", source),
+                ("Keywords", item.keywords),
+                ("Author", item.author),
+                ("Description", links.plain_excerpt(description, 200)),
+                ("Image", image_url),
+                ("Url", ctx["page_url"]),
+            ]
+            if value
+        ]
+        ctx.update(
+            item=item,
+            source=source,
+            subtitle=_first(d, "subtitle"),
+            body=body,
+            cover=cover,
+            attachments=attachments,
+            previous=previous,
+            next=next_item,
+            related=related,
+            links=[],
+            links_heading="",
+        )
+        template = TEMPLATE_BY_KIND.get(item.kind, "article.html")
+        if item.kind == ResourceKind.POLICY:
+            ctx["policy"] = self._policy(item, content, page)
+            ctx["links"] = self._linked(content.interpretations, page)
+            ctx["links_heading"] = "政策解读"
+        elif item.kind == ResourceKind.INTERPRETATION:
+            ctx["links"] = self._linked(content.policies, page)
+            ctx["links_heading"] = "解读的政策文件"
+        elif item.kind == ResourceKind.LEADER:
+            ctx["photo"] = self._file(content.photo, item, page) if content.photo else None
+            page.resources.update(_ids_from(d.get("photo")))
+            ctx["leader"] = {
+                "position": _first(d, "position"),
+                "sections": self._sections(d, (("resume", "简历"), ("responsibilities", "工作分工"))),
+            }
+            ctx["links"] = self._linked(_ids_from(d.get("speeches")), page)
+            ctx["links_heading"] = "讲话和文章"
+        elif item.kind == ResourceKind.INSTITUTION:
+            rows = [("联系电话", _first(d, "phone")),
+                    ("办公地址", _first(d, "address")), ("办公时间", _first(d, "hours"))]  # fmt: skip
+            ctx["institution"] = {
+                "rows": [(k, v) for k, v in rows if v],
+                "sections": self._sections(d, (("duties", "主要职责"),)),
+            }
+        return self.template(template).render(ctx)
+
+    def _sections(self, d: dict, fields) -> list[tuple[str, str]]:
+        out = []
+        for key, heading in fields:
+            value = d.get(key)
+            if not value:
+                continue
+            if isinstance(value, list):
+                value = "".join(f"<p>{links.escape(str(v))}</p>" for v in value)
+            elif "<" not in str(value):
+                value = "".join(f"<p>{links.escape(p)}</p>" for p in str(value).splitlines() if p.strip())
+            else:
+                value = links.rewrite_body(str(value), self.site.english_domains, {})
+            out.append((heading, value))
+        return out
+
+    def _linked(self, resource_ids: list[int], page: Page) -> list[dict]:
+        out = []
+        for rid in resource_ids:
+            page.resources.add(rid)
+            url = self.data.url_of(rid)
+            title = self.data.title_of(rid)
+            if url and title:
+                out.append({"url": url, "title": title})
+        return out
+
+    def _policy(self, item: Item, content: Content, page: Page) -> dict:
+        d = content.data
+        validity = _first(d, "validity", default=Validity.VALID)
+        rows = [
+            ("索引号", item.index_number or _first(d, "index_number")),
+            ("发文机关", _first(d, "issuing_body")),
+            ("文号", _first(d, "document_number")),
+            ("成文日期", _first(d, "signing_date")),
+            ("发布日期", _first(d, "publishing_date") or pubdate(item.pub_date)[:10]),
+            ("有效性", {"valid": "有效", **VALIDITY_TEXT}.get(validity, "")),
+        ]
+        replaced = None
+        if content.replaced_by:
+            page.resources.add(content.replaced_by)
+            url, title = self.data.url_of(content.replaced_by), self.data.title_of(content.replaced_by)
+            if url and title:
+                replaced = {"url": url, "title": title}
+        return {
+            "rows": [(k, str(v)) for k, v in rows if v],
+            "validity_text": VALIDITY_TEXT.get(validity, ""),
+            "validity_date": str(_first(d, "validity_date")),
+            "replaced_by": replaced,
+        }
