@@ -68,6 +68,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The public pages (TPL-*): Jinja2 for rendering speed; rendered by publishing/render.py.
+        "NAME": "site",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "site"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "publishing.jinja.environment", "autoescape": True},
+    },
 ]
 
 WSGI_APPLICATION = "govplatform.wsgi.application"

@@ -190,3 +190,7 @@ class UsageRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.column_name}"
+
+
+# The publisher's own models (themes, manifest, dependency index) live in their own module.
+from publishing.output_models import PageDependency, PublishedFile, SiteTheme  # noqa: E402, F401
