@@ -35,9 +35,8 @@ def _record_usage(placement: Placement, action: str, acting_user) -> UsageRecord
 
 
 def _changed(placement: Placement) -> None:
-    resource_id, column_ids = placement.resource_id, [placement.column_id]
-    transaction.on_commit(
-        lambda: signals.placements_changed.send(sender=Placement, resource_id=resource_id, column_ids=column_ids)
+    signals.send_on_commit(
+        signals.placements_changed, Placement, resource_id=placement.resource_id, column_ids=[placement.column_id]
     )
 
 
@@ -271,10 +270,7 @@ def reorder(column, ordered_placement_ids, *, acting_user) -> list[Placement]:
         site=column.site,
         details={"column": column.pk, "order": [placement.pk for placement in new_order]},
     )
-    column_ids = [column.pk]
-    transaction.on_commit(
-        lambda: signals.placements_changed.send(sender=Placement, resource_id=None, column_ids=column_ids)
-    )
+    signals.send_on_commit(signals.placements_changed, Placement, resource_id=None, column_ids=[column.pk])
     return sorted(new_order, key=lambda p: (not p.pinned, p.sort_order))
 
 

@@ -209,10 +209,7 @@ def _publish(resource: Resource, *, acting_user, now) -> None:
     placements.ensure_home_placement(resource, acting_user=acting_user)
     _event(resource, WorkflowAction.PUBLISH, actor=acting_user, revision=revision)
     audit.record("resource.publish", actor=acting_user, obj=resource, details={"revision": revision.number})
-    resource_id, revision_id = resource.pk, revision.pk
-    transaction.on_commit(
-        lambda: signals.resource_published.send(sender=Resource, resource_id=resource_id, revision_id=revision_id)
-    )
+    signals.send_on_commit(signals.resource_published, Resource, resource_id=resource.pk, revision_id=revision.pk)
 
 
 @transaction.atomic
@@ -302,10 +299,7 @@ def withdraw(resource: Resource, *, acting_user, reason: str = "") -> Resource:
         details={"revision": revision.number if revision else None, "reason": (reason or "").strip()},
     )
     if was_online:
-        resource_id = resource.pk
-        transaction.on_commit(
-            lambda: signals.resource_withdrawn.send(sender=Resource, resource_id=resource_id, revision_id=was_online)
-        )
+        signals.send_on_commit(signals.resource_withdrawn, Resource, resource_id=resource.pk, revision_id=was_online)
     return resource
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from govplatform.models import AuditEntry, Role
-from publishing import placements, queries, workflow
+from publishing import placements, queries, signals, workflow
 from publishing.models import Placement, PlacementStatus, UsageRecord
 from resources.models import Resource
 from tests.factories import ColumnFactory, MembershipFactory, SiteFactory
@@ -267,3 +267,27 @@ def test_usage_summary(team):  # RES-4
     repost_place = next(p for p in summary["places"] if p["column_name"] == "转载信息")
     repost.refresh_from_db()
     assert repost_place["since"] == repost.decided_at
+
+
+def test_changes_are_signalled_after_commit_and_a_failing_receiver_does_not_fail_the_action(
+    team, django_capture_on_commit_callbacks, caplog
+):  # PUB-8
+    resource = published(team)
+    received = []
+
+    def receiver(sender, resource_id, column_ids, **kwargs):
+        received.append((resource_id, column_ids))
+        raise RuntimeError("publisher down")
+
+    signals.placements_changed.connect(receiver, dispatch_uid="test-receiver")
+    try:
+        notices = ColumnFactory(site=team.site)
+        with django_capture_on_commit_callbacks(execute=True):
+            placement = placements.place(resource, notices, acting_user=team.editor)
+            assert received == []  # nothing before the commit
+        with django_capture_on_commit_callbacks(execute=True):
+            placements.reorder(notices, [placement.pk], acting_user=team.editor)
+    finally:
+        signals.placements_changed.disconnect(dispatch_uid="test-receiver")
+    assert received == [(resource.pk, [notices.pk]), (None, [notices.pk])]
+    assert "publisher down" in caplog.text
