@@ -185,6 +185,14 @@ def review_refusal(resource, user, *, passing_level: bool) -> str | None:
     return None
 
 
+def require_site_reviewer(user, site) -> None:
+    """The first question, asked before the resource's state is looked at."""
+    if user is None:
+        raise PermissionDenied(_("A person must review content; the system cannot."))
+    if reviewer_membership(user, site) is None:
+        raise PermissionDenied(_("You are not a reviewer of the site %(site)s.") % {"site": site})
+
+
 def require_reviewer(resource, user, *, passing_level: bool) -> None:
     refusal = review_refusal(resource, user, passing_level=passing_level)
     if refusal:

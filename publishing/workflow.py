@@ -137,6 +137,7 @@ def _confirm_flags(flags, acting_user, resource) -> int:
 @transaction.atomic
 def confirm_flag(flag: ReviewFlag, *, acting_user) -> ReviewFlag:
     """A reviewer confirms one finding of the check: acceptable as it is (PUB-3)."""
+    queries.require_site_reviewer(acting_user, flag.resource.site)
     resource = _lock(flag.resource)
     _require_in_review(resource)
     if flag.revision_id != resource.submitted_revision_id:
@@ -155,6 +156,7 @@ def approve(resource: Resource, *, acting_user, confirm_flags: bool = False) -> 
     Every finding of the check must be confirmed first, one by one (`confirm_flag`) or all at
     once here with `confirm_flags=True`, which is recorded as well.
     """
+    queries.require_site_reviewer(acting_user, resource.site)
     _lock(resource)
     _require_in_review(resource)
     queries.require_reviewer(resource, acting_user, passing_level=True)
@@ -220,6 +222,7 @@ def return_(resource: Resource, *, reason: str, acting_user) -> Resource:
         raise ValidationError(
             _("Say why the content is returned: the editor needs the reason."), code="reason_required"
         )
+    queries.require_site_reviewer(acting_user, resource.site)
     _lock(resource)
     _require_in_review(resource)
     queries.require_reviewer(resource, acting_user, passing_level=False)
