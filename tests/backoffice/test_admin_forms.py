@@ -319,3 +319,40 @@ def test_only_platform_admins_manage_accounts(site, make_member, login, role):  
     assert client.post(admin_url("govplatform_user_add"), {"username": "intruder"}).status_code == 403
     assert client.get(admin_url("sites_site_add")).status_code == 403
     assert not User.objects.filter(username="intruder").exists()
+
+
+def test_site_admin_moves_a_column_by_changing_its_parent(site, site_admin, login):  # COL-1, LINK-1
+    zwgk = ColumnFactory(site=site, slug="zwgk")
+    column = ColumnFactory(site=site, slug="gzdt")
+
+    response = login(site_admin).post(
+        admin_url("columns_column_change", column.pk), column_data(site, parent=zwgk.pk, site=None)
+    )
+
+    assert response.status_code == 302, errors_of(response)
+    assert Column.objects.get(pk=column.pk).path == "zwgk/gzdt/"
+    assert Column.objects.get(pk=zwgk.pk).get_children().get() == column
+    assert AuditEntry.objects.get(action="column.update").details["path"] == "zwgk/gzdt/"
+
+
+def test_site_admin_revokes_an_editor(site, site_admin, login, make_member):  # PUB-1, SEC-2
+    membership = Membership.objects.get(user=make_member(site, Role.EDITOR))
+
+    response = login(site_admin).post(admin_url("govplatform_membership_delete", membership.pk), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert AuditEntry.objects.get(action="role.revoke").actor == site_admin
+
+
+def test_platform_admin_changes_a_users_profile(platform_admin, login):  # SEC-2
+    user = UserFactory(real_name="张三")
+
+    response = login(platform_admin).post(
+        admin_url("govplatform_user_change", user.pk),
+        {"username": user.username, "real_name": "张三丰", "email": user.email, "phone": "", "is_active": "on"},
+    )
+
+    assert response.status_code == 302, errors_of(response)
+    assert User.objects.get(pk=user.pk).real_name == "张三丰"
+    assert AuditEntry.objects.get(action="user.update").details["changes"]["real_name"] == ["张三", "张三丰"]
