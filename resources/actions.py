@@ -44,27 +44,36 @@ RICH_TEXT_FORMAT = "text/html"
 
 
 class EditConflict(ValidationError):
-    """Someone saved the resource after the editor opened it (PUB-4)."""
+    """Someone saved the resource after the editor opened it (PUB-4).
 
-    def __init__(self, resource: Resource, current: Revision):
-        self.resource = resource
-        self.current_revision = current
-        self.saved_by = current.created_by
-        self.saved_at = current.created_at
-        super().__init__(
-            _(
-                "%(user)s saved a newer version of “%(title)s” at %(time)s while you were editing. "
-                "Your changes were not saved: open the newest version (number %(number)d), "
-                "compare it with your text and make your changes again."
-            )
-            % {
-                "user": _person(current.created_by),
-                "title": resource.title,
-                "time": timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M"),
-                "number": current.number,
-            },
-            code="edit_conflict",
+    `saved_by`, `saved_at` and `current_revision` say who saved what in between, for a view that
+    offers to compare. Made by `edit_conflict()`; the constructor is ValidationError's own.
+    """
+
+    resource: Resource | None = None
+    current_revision: Revision | None = None
+    saved_by = None
+    saved_at = None
+
+
+def edit_conflict(resource: Resource, current: Revision) -> EditConflict:
+    error = EditConflict(
+        _(
+            "%(user)s saved a newer version of “%(title)s” at %(time)s while you were editing. "
+            "Your changes were not saved: open the newest version (number %(number)d), "
+            "compare it with your text and make your changes again."
         )
+        % {
+            "user": _person(current.created_by),
+            "title": resource.title,
+            "time": timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M"),
+            "number": current.number,
+        },
+        code="edit_conflict",
+    )
+    error.resource, error.current_revision = resource, current
+    error.saved_by, error.saved_at = current.created_by, current.created_at
+    return error
 
 
 def _person(user) -> str:
@@ -84,17 +93,25 @@ def _require_editor(acting_user, site) -> None:
 # -- files --------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def upload_asset(uploaded_file, *, kind: str, acting_user) -> Asset:
     """Check an uploaded file by its content and store it under a platform-chosen name (RES-5, SEC-7).
 
     Images are re-encoded and get renditions; attachments keep their readable text for the
     confidentiality check (PUB-3). Raises ValidationError when the file is refused.
+
+    The check (decoding and re-encoding images, reading PDFs) changes nothing and runs before the
+    transaction, so that no database lock is held while it works.
     """
     _require_person(acting_user)
     if not is_platform_admin(acting_user) and not site_ids_for(acting_user, *EDITING_ROLES):
         raise PermissionDenied(_("Only editors and site administrators may upload files."))
     checked = files.check_upload(uploaded_file, kind)
+    return _store_asset(checked, kind=kind, acting_user=acting_user)
+
+
+@transaction.atomic
+def _store_asset(checked: files.CheckedFile, *, kind: str, acting_user) -> Asset:
+    """Write the checked file, its renditions and the audit entry. Files of a failed write are removed."""
     stored = []
     try:
         asset = Asset(
@@ -267,7 +284,7 @@ def _lock_for_edit(resource: Resource, base_revision_id, acting_user) -> Resourc
         )
     if locked.current_revision_id != base_revision_id:
         current = Revision.objects.select_related("created_by").get(pk=locked.current_revision_id)
-        raise EditConflict(locked, current)
+        raise edit_conflict(locked, current)
     return locked
 
 

@@ -22,123 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from resources.fields import IsoDateField, KeywordsField, PlainTextField, ResourceRefField, ResourceRefsField
 from resources.models import Resource, ResourceKind, Validity
-from resources.sanitize import clean_text, html_to_text
+from resources.sanitize import html_to_text
 from resources.widgets import RichTextField
 
 SHARED_FIELDS = ("title", "source", "author", "keywords")
-KEYWORD_SEPARATORS = re.compile(r"[,，;；、\s]+")
 PHONE_RE = re.compile(r"^[0-9+()（）\-－\s、,，/转]{3,60}$")
 YEAR_BRACKETS = re.compile(r"[\[［(（【〔]\s*((?:19|20)\d{2})\s*[\]］)）】〕]")
 INDEX_NUMBER_RE = re.compile(r"^(?P<org>[0-9A-Z]{8}-?[0-9A-Z]|[0-9A-Z]{18})/(?P<year>\d{4})-(?P<serial>\d{5})$")
-
-
-# -- fields -------------------------------------------------------------------------------------
-
-
-class PlainTextField(forms.CharField):
-    """Text without HTML or control characters (single line unless `multiline`)."""
-
-    def __init__(self, *, multiline: bool = False, **kwargs):
-        self.multiline = multiline
-        if multiline:
-            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        return clean_text(super().to_python(value), multiline=self.multiline)
-
-
-class KeywordsField(PlainTextField):
-    """Keywords separated by commas; Chinese separators (，、；) and spaces are accepted too."""
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        words = []
-        for word in KEYWORD_SEPARATORS.split(text):
-            if word and word not in words:
-                words.append(word)
-        return ",".join(words)
-
-
-class ResourceIdsInput(forms.TextInput):
-    """Ids typed or chosen as "12, 15"; lists of ids (JSON data) are accepted as they are."""
-
-    def format_value(self, value):
-        if isinstance(value, list | tuple):
-            return ", ".join(str(item) for item in value)
-        return super().format_value(value)
-
-    def value_from_datadict(self, data, files, name):
-        if hasattr(data, "getlist"):
-            values = data.getlist(name)
-            return values[0] if len(values) == 1 else values
-        return data.get(name)
-
-
-class ResourceRefField(forms.Field):
-    """The id of another resource of one of `kinds`; checked against the library by the form."""
-
-    default_error_messages = {"invalid": _("Give the number (ID) of a resource from the library.")}
-
-    def __init__(self, *, kinds, **kwargs):
-        self.kinds = tuple(kinds)
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.NumberInput)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            number = int(str(value).strip())
-        except (TypeError, ValueError):
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if number < 1:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return number
-
-
-class ResourceRefsField(ResourceRefField):
-    """Several ids, in order, without repeats."""
-
-    default_error_messages = {
-        "invalid": _("Give the numbers (IDs) of resources from the library, separated by commas.")
-    }
-
-    def __init__(self, *, min_count: int = 0, **kwargs):
-        self.min_count = min_count
-        kwargs.setdefault("widget", ResourceIdsInput)
-        super().__init__(**kwargs)
-        self.required = min_count > 0
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return []
-        items = value if isinstance(value, list | tuple) else re.split(r"[,，;；、\s]+", str(value))
-        numbers = []
-        for item in items:
-            if item in self.empty_values:
-                continue
-            number = super().to_python(item)
-            if number not in numbers:
-                numbers.append(number)
-        return numbers
-
-    def validate(self, value):
-        if len(value) < self.min_count:
-            raise ValidationError(self.error_messages["required"], code="required")
-
-
-class IsoDateField(forms.DateField):
-    """A date, accepted as 2024-03-01 or 2024年3月1日, stored as an ISO string."""
-
-    input_formats = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip()
-        return super().to_python(value)
 
 
 # -- forms --------------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ EXECUTABLE_MAGICS = (
     b"\xca\xfe\xba\xbe", b"\x00asm", b"dex\n",
 )  # fmt: skip
 MARKUP_RE = re.compile(
-    rb"<\?php|<\?=|<%|<script|<html|<!doctype\s+html|<body|<head[\s>]|<iframe|<object|<embed|<svg|<meta[\s>]"
+    rb"<\?php|<\?=|<%[\s=@]|<script|<html|<!doctype\s+html|<body|<head[\s>]|<iframe|<object|<embed|<svg|<meta[\s>]"
     rb"|<form[\s>]|<frameset|javascript:|vbscript:",
     re.IGNORECASE,
 )

@@ -332,3 +332,24 @@ def test_editor_on_two_sites_uses_resources_of_both(site, editor):  # RES-3
     image = f.make_image(other, editor)
     article = f.make_article(site, editor, cover_image=image.pk)
     assert article.current_revision.data["cover_image"] == image.pk
+
+
+def test_edit_conflict_behaves_like_a_validation_error(site, editor, other_editor):  # PUB-4
+    import copy
+    import pickle
+
+    from django import forms
+
+    resource = f.make_article(site, editor)
+    base = resource.current_revision_id
+    save(resource, other_editor, body="<p>先保存</p>")
+    with pytest.raises(EditConflict) as caught:
+        save(resource, editor, base=base, body="<p>后保存</p>")
+    conflict = caught.value
+    assert conflict.code == "edit_conflict"
+    assert copy.deepcopy(conflict).messages == conflict.messages
+    assert pickle.loads(pickle.dumps(conflict)).messages == conflict.messages
+    form = forms.Form({})
+    form.is_valid()
+    form.add_error(None, conflict)
+    assert "赵编辑" in form.non_field_errors()[0]

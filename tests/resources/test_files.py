@@ -261,3 +261,16 @@ def test_original_names_are_sanitised(given, expected):  # SEC-7
 def test_plain_text_starting_like_magic_numbers_is_text():
     assert sniff(io.BytesIO(b"MZ company annual report\n"), "r.txt").key == "txt"
     assert sniff(io.BytesIO(b"BMW cars list\n"), "r.txt").key == "txt"
+
+
+def test_text_with_percent_signs_is_not_mistaken_for_a_script():  # RES-5
+    checked = files.check_upload(f.upload("统计.csv", "指标,增幅\n失业率,<%5\n".encode()), ATTACHMENT)
+    assert checked.file_type.key == "csv"
+
+
+def test_allowed_attachment_labels_name_every_accepted_type():  # RES-5
+    from resources.sniff import ATTACHMENT_KEYS, TYPES
+
+    label = files.allowed_types_label(ATTACHMENT)
+    for key in ATTACHMENT_KEYS - {"et", "dps"}:
+        assert TYPES[key].extension.upper() in label, key
