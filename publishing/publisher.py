@@ -270,37 +270,13 @@ class SitePublisher:
             return 3 if o.path == "index.html" else 2 if name == "index.html" else 1
 
         staged = sorted((o for o in accepted if o.tmp), key=rank)
-        if staged:
-            if len(staged) <= SMALL_COMMIT:
-                for o in staged:
-                    fd = os.open(o.tmp, os.O_RDONLY)
-                    try:
-                        os.fsync(fd)
-                    finally:
-                        os.close(fd)
-            else:
-                os.sync()
-            for o in staged:
-                os.replace(o.tmp, self._target(o.path))
-        for path in sorted(deletions):
-            try:
-                os.unlink(self._target(path))
-            except FileNotFoundError:
-                pass
-        if staged or deletions:
-            if len(staged) + len(deletions) <= SMALL_COMMIT:
-                for folder in {self._target(o.path).parent for o in staged} | {
-                    self._target(p).parent for p in deletions
-                }:
-                    if folder.exists():
-                        fd = os.open(folder, os.O_RDONLY)
-                        try:
-                            os.fsync(fd)
-                        finally:
-                            os.close(fd)
-            else:
-                os.sync()
-
+        try:
+            self._move_into_place(staged, deletions)
+        except BaseException:
+            for o in staged:  # a failed publish leaves no temporary files behind (best effort)
+                if o.tmp and os.path.exists(o.tmp):
+                    os.unlink(o.tmp)
+            raise
         rows = []
         for o in accepted:
             if o.is_page:
@@ -320,12 +296,62 @@ class SitePublisher:
         report.refused = refused
         return report
 
+    def _move_into_place(self, staged: list[Outcome], deletions: set[str]) -> None:
+        """Flush staged files to disk, rename them into place, delete what is gone, flush folders."""
+        if staged:
+            if len(staged) <= SMALL_COMMIT:
+                for o in staged:
+                    fd = os.open(o.tmp, os.O_RDONLY)
+                    try:
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+            else:
+                os.sync()
+            for o in staged:
+                os.replace(o.tmp, self._target(o.path))
+                o.tmp = None
+        folders = {self._target(o.path).parent for o in staged}
+        for path in sorted(deletions):
+            target = self._target(path)
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
+            folder = target.parent
+            while folder != self.root and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()  # no empty column folders are left behind (COL-4)
+                folder = folder.parent
+            folders.add(folder)
+        if not (staged or deletions):
+            return
+        if len(staged) + len(deletions) <= SMALL_COMMIT:
+            for folder in folders:
+                if folder.exists():
+                    fd = os.open(folder, os.O_RDONLY)
+                    try:
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+        else:
+            os.sync()
+
+    def sweep(self) -> None:
+        """Remove temporary files that a killed publish left behind (under the site lock)."""
+        if not self.root.is_dir():
+            return
+        for folder, _dirs, names in os.walk(self.root):
+            for name in names:
+                if name.startswith(".") and name.endswith(".tmp"):
+                    os.unlink(os.path.join(folder, name))
+
     # --- full rebuild ---------------------------------------------------------------------------
 
     def full(self, processes: int = 1, verify: bool = False) -> Report:
         started = time.perf_counter()
         report = Report(self.data.site.domain, "full")
         with site_lock(self.data.site.domain):
+            self.sweep()
             known = dependencies.manifest(self.site_id)
             keys = self.renderer.all_keys()
             outcomes = self.static_outcomes(known, verify)
@@ -437,6 +463,7 @@ class SitePublisher:
 
     def _full_unlocked(self, started: float) -> Report:
         report = Report(self.data.site.domain, "full")
+        self.sweep()
         known = dependencies.manifest(self.site_id)
         outcomes = self.static_outcomes(known, False) + self.render_keys(self.renderer.all_keys(), known)
         produced = {o.path for o in outcomes}

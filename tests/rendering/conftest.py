@@ -238,7 +238,7 @@ class PageParser(HTMLParser):
             self.sections.setdefault(name, []).append(data)
 
     def section(self, name) -> str:
-        return "".join(self.sections.get(name, []))
+        return "".join(self.sections.get(name, [])).strip()
 
 
 def parse(html: str) -> PageParser:
