@@ -271,7 +271,8 @@ def create_resource(
 def _lock_for_edit(resource: Resource, base_revision_id, acting_user) -> Resource:
     """The resource's row, locked, after the permission, status and conflict checks."""
     _require_person(acting_user)
-    locked = Resource.objects.select_for_update().select_related("site").get(pk=resource.pk)
+    # Only the resource's row is locked (no join: PostgreSQL would lock the site's row as well).
+    locked = Resource.objects.select_for_update().get(pk=resource.pk)
     require_role(acting_user, locked.site, *EDITING_ROLES)
     if locked.status == ResourceStatus.IN_REVIEW:
         raise ValidationError(

@@ -42,6 +42,9 @@ from resources.textextract import extract_text
 
 MB = 1024 * 1024
 PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
+# Phones write JPEGs with extra pictures (depth maps, previews) that Pillow opens as MPO.
+OPENED_AS = {"jpeg": {"JPEG", "MPO"}, "png": {"PNG"}, "gif": {"GIF"}, "webp": {"WEBP"}}
+ANIMATED_KEYS = {"gif", "webp"}
 MAX_FRAMES = 500
 FILE_KINDS = (ResourceKind.IMAGE, ResourceKind.ATTACHMENT, ResourceKind.VIDEO)
 
@@ -208,13 +211,15 @@ def _damaged(name: str) -> ValidationError:
 def _upright(frame: Image.Image, file_type: FileType) -> Image.Image:
     """A copy of the frame turned by its EXIF orientation, in a mode its format can store, with no metadata."""
     frame = ImageOps.exif_transpose(frame) or frame.copy()
+    original_mode = frame.mode
     if file_type.key == "jpeg" and frame.mode not in ("RGB", "L"):
         frame = frame.convert("RGB")
     elif file_type.key == "webp" and frame.mode not in ("RGB", "RGBA"):
         frame = frame.convert("RGBA" if "A" in frame.getbands() or "transparency" in frame.info else "RGB")
     elif file_type.key == "png" and frame.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
         frame = frame.convert("RGBA")
-    icc = frame.info.get("icc_profile")
+    # A colour profile describes the original mode's colours (a CMYK profile on RGB pixels would be wrong).
+    icc = frame.info.get("icc_profile") if frame.mode == original_mode else None
     transparency = frame.info.get("transparency")
     frame.info = {}
     if icc:
@@ -277,10 +282,10 @@ def check_image(uploaded, name: str) -> CheckedFile:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             source = Image.open(io.BytesIO(data))
-            if source.format != PILLOW_FORMATS[found.key]:
+            if source.format not in OPENED_AS[found.key]:
                 raise _refuse_image_type(name, found)
             width, height = source.size
-            frame_count = getattr(source, "n_frames", 1)
+            frame_count = getattr(source, "n_frames", 1) if found.key in ANIMATED_KEYS else 1
             if (
                 width * height > max_image_pixels()
                 or width * height * min(frame_count, MAX_FRAMES) > max_image_pixels() * 4
@@ -293,7 +298,9 @@ def check_image(uploaded, name: str) -> CheckedFile:
                     code="too_many_frames",
                 )
             frames, durations = [], []
-            for frame in ImageSequence.Iterator(source):
+            for index, frame in enumerate(ImageSequence.Iterator(source)):
+                if index >= frame_count:
+                    break  # the extra pictures of a phone's JPEG are not kept
                 durations.append(frame.info.get("duration", 100))
                 frame.load()
                 frames.append(_upright(frame, found))
@@ -305,7 +312,7 @@ def check_image(uploaded, name: str) -> CheckedFile:
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError) as error:
             raise _damaged(name) from error
     first = frames[0]
-    animated = len(frames) > 1 and found.key in ("gif", "webp")
+    animated = len(frames) > 1
     encoded = _encode(first, found, frames[1:] if animated else None, durations if animated else None, loop)
     content = ContentFile(encoded)
     return CheckedFile(

@@ -274,3 +274,19 @@ def test_allowed_attachment_labels_name_every_accepted_type():  # RES-5
     label = files.allowed_types_label(ATTACHMENT)
     for key in ATTACHMENT_KEYS - {"et", "dps"}:
         assert TYPES[key].extension.upper() in label, key
+
+
+def test_phone_jpeg_with_extra_pictures_is_accepted_as_one_jpeg():  # RES-5
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (255, 0, 0)).save(
+        out, format="MPO", save_all=True, append_images=[Image.new("RGB", (60, 40), (0, 0, 255))]
+    )
+    checked = files.check_upload(f.upload("IMG_0001.jpg", out.getvalue()), IMAGE)
+    stored = Image.open(io.BytesIO(checked.content.read()))
+    assert stored.format == "JPEG" and getattr(stored, "n_frames", 1) == 1
+
+
+def test_cmyk_jpeg_is_stored_as_rgb():  # RES-5
+    data = f.image_bytes("JPEG", size=(50, 50), mode="CMYK", color=(0, 100, 100, 0))
+    checked = files.check_upload(f.upload("print.jpg", data), IMAGE)
+    assert Image.open(io.BytesIO(checked.content.read())).mode == "RGB"
