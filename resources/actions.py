@@ -11,8 +11,6 @@ Saving is optimistic: the editor's form carries the id of the revision it was op
 is overwritten (PUB-4). The resource's row is locked while the new revision is written.
 """
 
-import logging
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -34,8 +32,7 @@ from resources.models import (
     ResourceStatus,
     Revision,
 )
-
-logger = logging.getLogger(__name__)
+from resources.sanitize import clean_text
 
 EDITING_ROLES = (Role.EDITOR, Role.SITE_ADMIN)
 FILE_KINDS = {ResourceKind.IMAGE, ResourceKind.ATTACHMENT, ResourceKind.VIDEO}
@@ -268,6 +265,14 @@ def create_resource(
     return resource
 
 
+def _as_id(value) -> int | None:
+    """The base revision's id as a form posts it ("12") or code passes it (12)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _lock_for_edit(resource: Resource, base_revision_id, acting_user) -> Resource:
     """The resource's row, locked, after the permission, status and conflict checks."""
     _require_person(acting_user)
@@ -283,7 +288,7 @@ def _lock_for_edit(resource: Resource, base_revision_id, acting_user) -> Resourc
             % {"title": locked.title},
             code="in_review",
         )
-    if locked.current_revision_id != base_revision_id:
+    if locked.current_revision_id != _as_id(base_revision_id):
         current = Revision.objects.select_related("created_by").get(pk=locked.current_revision_id)
         raise edit_conflict(locked, current)
     return locked
@@ -301,7 +306,7 @@ def _write_revision(locked: Resource, *, title, metadata, data, asset, note, act
         asset=asset,
         created_by=acting_user,
         created_at=now,
-        note=note[:200],
+        note=clean_text(note)[:200],
         restored_from=restored_from,
     )
     previous_status = locked.status

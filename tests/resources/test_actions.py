@@ -353,3 +353,13 @@ def test_edit_conflict_behaves_like_a_validation_error(site, editor, other_edito
     form.is_valid()
     form.add_error(None, conflict)
     assert "赵编辑" in form.non_field_errors()[0]
+
+
+def test_base_revision_may_come_from_a_form_as_text(site, editor):  # PUB-4
+    resource = f.make_article(site, editor)
+    revision = actions.save_draft(resource, base_revision_id=str(resource.current_revision_id), title="新标题",
+                                  metadata={}, data=f.article_data(), note="<b>备注</b>\x00", acting_user=editor)  # fmt: skip
+    assert revision.number == 2 and revision.note == "备注"
+    with pytest.raises(EditConflict):
+        actions.save_draft(resource, base_revision_id="", title="t", metadata={}, data=f.article_data(),
+                           acting_user=editor)  # fmt: skip
