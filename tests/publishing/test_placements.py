@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.dispatch import Signal
 from django.utils import timezone, translation
 
 from govplatform.models import AuditEntry, Role
@@ -270,7 +271,7 @@ def test_usage_summary(team):  # RES-4
 
 
 def test_changes_are_signalled_after_commit_and_a_failing_receiver_does_not_fail_the_action(
-    team, django_capture_on_commit_callbacks, caplog
+    team, django_capture_on_commit_callbacks, caplog, monkeypatch
 ):  # PUB-8
     resource = published(team)
     received = []
@@ -279,15 +280,14 @@ def test_changes_are_signalled_after_commit_and_a_failing_receiver_does_not_fail
         received.append((resource_id, column_ids))
         raise RuntimeError("publisher down")
 
-    signals.placements_changed.connect(receiver, dispatch_uid="test-receiver")
-    try:
-        notices = ColumnFactory(site=team.site)
-        with django_capture_on_commit_callbacks(execute=True):
-            placement = placements.place(resource, notices, acting_user=team.editor)
-            assert received == []  # nothing before the commit
-        with django_capture_on_commit_callbacks(execute=True):
-            placements.reorder(notices, [placement.pk], acting_user=team.editor)
-    finally:
-        signals.placements_changed.disconnect(dispatch_uid="test-receiver")
+    # A signal of the test's own, so that the static publisher's receivers do not run here.
+    monkeypatch.setattr(signals, "placements_changed", Signal())
+    signals.placements_changed.connect(receiver, weak=False)
+    notices = ColumnFactory(site=team.site)
+    with django_capture_on_commit_callbacks(execute=True):
+        placement = placements.place(resource, notices, acting_user=team.editor)
+        assert received == []  # nothing before the commit
+    with django_capture_on_commit_callbacks(execute=True):
+        placements.reorder(notices, [placement.pk], acting_user=team.editor)
     assert received == [(resource.pk, [notices.pk]), (None, [notices.pk])]
     assert "publisher down" in caplog.text
