@@ -356,3 +356,39 @@ def test_platform_admin_changes_a_users_profile(platform_admin, login):  # SEC-2
     assert response.status_code == 302, errors_of(response)
     assert User.objects.get(pk=user.pk).real_name == "张三丰"
     assert AuditEntry.objects.get(action="user.update").details["changes"]["real_name"] == ["张三", "张三丰"]
+
+
+def test_platform_admin_adds_a_new_primary_domain_in_one_step(platform_admin, login):  # SITE-3
+    site = SiteFactory(primary_domain="www.bd.gov.cn")
+    primary = Domain.objects.get(site=site)
+
+    response = login(platform_admin).post(
+        admin_url("sites_site_change", site.pk),
+        site_change_data(site, {"id": primary.pk}, {"name": "WWW.Baoding.gov.cn", "make_primary": "on"}),
+    )
+
+    assert response.status_code == 302, errors_of(response)
+    assert Site.objects.get(pk=site.pk).primary_domain == "www.baoding.gov.cn"
+    assert Domain.objects.get(name="www.bd.gov.cn").is_primary is False
+
+
+def test_platform_admin_removes_an_alias_but_not_the_primary(platform_admin, login):  # SITE-3
+    site = SiteFactory(primary_domain="www.bd.gov.cn")
+    primary = Domain.objects.get(site=site)
+    alias = Domain.objects.create(site=site, name="baoding.gov.cn")
+    client = login(platform_admin)
+
+    client.post(
+        admin_url("sites_site_change", site.pk),
+        site_change_data(site, {"id": primary.pk}, {"id": alias.pk, "DELETE": "on"}),
+    )
+    response = client.post(
+        admin_url("sites_site_change", site.pk),
+        site_change_data(site, {"id": primary.pk, "DELETE": "on"}),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert not Domain.objects.filter(pk=alias.pk).exists()
+    assert Domain.objects.filter(pk=primary.pk, is_primary=True).exists()
+    assert any("primary domain cannot be removed" in str(m) for m in response.context["messages"])
