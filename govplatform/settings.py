@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "resources",
     "publishing",
     "mptt",
+    "django_prose_editor",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
