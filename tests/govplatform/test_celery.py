@@ -8,6 +8,8 @@ from django.conf import settings
 from tests.conftest import require_service
 from tests.subprocesses import clean_env, run
 
+TEST_QUEUE = "govplatform.tests.ping"
+
 
 def test_ping_runs_eagerly_by_default(tmp_path):
     script = (
@@ -46,7 +48,12 @@ def test_ping_round_trip_through_redis():
     from govplatform.tasks import ping
 
     assert not app.conf.task_always_eager
-    queue = f"test-{uuid.uuid4().hex}"  # a queue of our own: no other worker takes the task
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10):
-        result = ping.apply_async(args=["redis"], queue=queue)
-        assert result.get(timeout=30) == "pong:redis"
+    payload = uuid.uuid4().hex
+    # A queue of the tests' own: a real worker of the platform never takes the task, and a test
+    # worker runs only this ping (parallel test processes may answer each other's pings).
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[TEST_QUEUE], shutdown_timeout=10):
+        result = ping.apply_async(args=[payload], queue=TEST_QUEUE)
+        try:
+            assert result.get(timeout=30) == f"pong:{payload}"
+        finally:
+            result.forget()
