@@ -38,8 +38,9 @@ def sites_showing(resource_ids: Iterable[int]) -> set[int]:
     )
 
 
-def rows_of(site_id: int, path: str, resources: Iterable[int], columns: Iterable[int]) -> list[tuple]:
-    rows = [(site_id, path, rid, None) for rid in resources]
+def rows_of(site_id: int, path: str, resources: Iterable[int], columns: Iterable[int], own: int | None = None):
+    """Index rows of one page; `own` (the resource of an article page) needs none: its path says it."""
+    rows = [(site_id, path, rid, None) for rid in resources if rid != own]
     rows += [(site_id, path, None, cid) for cid in columns]
     return rows
 
@@ -105,6 +106,24 @@ def manifest_under(site_id: int, folder: str, prefixes: Iterable[str]) -> list[s
 def record_files(site_id: int, entries: list[tuple[str, str, int]]) -> None:
     """Insert or update manifest rows (path, sha256, size)."""
     now = timezone.now()
+    if connection.vendor == "postgresql" and len(entries) > 500:
+        table = PublishedFile._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE publish_manifest_load (path varchar(500), sha256 varchar(64), size bigint)"
+                " ON COMMIT DROP"
+            )
+            with cursor.cursor.copy("COPY publish_manifest_load (path, sha256, size) FROM STDIN") as copy:
+                for row in entries:
+                    copy.write_row(row)
+            cursor.execute(
+                f'INSERT INTO "{table}" (site_id, path, sha256, size, published_at)'
+                " SELECT %s, path, sha256, size, %s FROM publish_manifest_load"
+                " ON CONFLICT (site_id, path) DO UPDATE SET sha256 = EXCLUDED.sha256, size = EXCLUDED.size,"
+                " published_at = EXCLUDED.published_at",
+                [site_id, now],
+            )
+        return
     PublishedFile.objects.bulk_create(
         [PublishedFile(site_id=site_id, path=p, sha256=h, size=s, published_at=now) for p, h, s in entries],
         batch_size=BATCH,

@@ -27,35 +27,48 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.template import engines
+from markupsafe import Markup, escape
 
-from publishing import links
-from publishing.jinja import pubdate
-from publishing.sitedata import (
-    PAGE_SIZE,
-    RELATED_COUNT,
-    RELATED_WINDOW,
-    SITEMAP_CHUNK,
-    ColumnInfo,
-    Content,
-    FileRef,
-    Item,
-    SiteData,
-)
-from publishing.sitedata import resource_ids_in as _ids_from
-from resources.models import ResourceKind, Validity
+from publishing.contents import Content, FileRef
+from publishing.render_content import ContentPages
+from publishing.sitedata import PAGE_SIZE, SITEMAP_CHUNK, ColumnInfo, Item, SiteData
 
 HOME_BLOCK = 8  # items per channel block on the home page
 SECTION_BLOCK = 6  # items per sub-column block on a column page
 ARCHIVE_LINKS = 10  # numbered pages linked from a column's index.html
 JIUCUO = "https://zfwzgl.www.gov.cn/exposure/jiucuo.html"
-VALIDITY_TEXT = {Validity.AMENDED: "已修改", Validity.REPEALED: "已废止", Validity.EXPIRED: "已失效"}
-KEYWORD_SPLIT = re.compile(r"[,，、;；\s]+")
 TEMPLATE_BY_COLUMN_TYPE = {"机构职能": "institutions.html", "负责人信息": "leaders.html"}
-TEMPLATE_BY_KIND = {
-    ResourceKind.POLICY: "policy.html",
-    ResourceKind.LEADER: "leader.html",
-    ResourceKind.INSTITUTION: "institution.html",
-}
+
+
+class Frame:
+    """Header and footer, the same on every page of a site (TPL-1), rendered once and reused.
+
+    The header differs only in which channel is marked current; the footer only in the page
+    address given to the error-report link (TPL-4).
+    """
+
+    SLOT = "\x00page-url\x00"
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+        self._headers: dict = {}
+        self._footer: str | None = None
+
+    def header(self, current) -> Markup:
+        if current not in self._headers:
+            r = self.renderer
+            self._headers[current] = Markup(
+                r.template("_header.html").render({"site": r.site, "channels": r.channels, "current": current})
+            )
+        return self._headers[current]
+
+    def footer(self, jiucuo_url: str) -> Markup:
+        if self._footer is None:
+            r = self.renderer
+            self._footer = r.template("_footer.html").render(
+                {"site": r.site, "psb_text": r.psb_text, "jiucuo_url": self.SLOT}
+            )
+        return Markup(self._footer.replace(self.SLOT, str(escape(jiucuo_url))))
 
 
 @dataclass(slots=True, eq=False)
@@ -67,35 +80,7 @@ class Page:
     files: list[tuple[str, FileRef]] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class ShownFile:
-    url: str
-    name: str
-    title: str
-    kind: str
-    size: str
-    width: int | None
-    height: int | None
-    alt: str
-
-
-def human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} B"
-
-
-def _first(data: dict, *keys, default=""):
-    for key in keys:
-        value = data.get(key)
-        if value not in (None, "", [], {}):
-            return value
-    return default
-
-
-class Renderer:
+class Renderer(ContentPages):
     def __init__(self, data: SiteData, assets: dict[str, str]):
         self.data = data
         self.site = data.site
@@ -115,6 +100,7 @@ class Renderer:
         self.psb_text = ""
         if self.site.psb_digits:
             self.psb_text = f"{self.site.psb_number[0]}公网安备 {self.site.psb_digits}号"
+        self.frame = Frame(self)
 
     # --- keys and paths -------------------------------------------------------------------------
 
@@ -210,7 +196,7 @@ class Renderer:
             "archived_at": archived_at or self.site.archived_at,
             "page_url": url,
             "jiucuo_url": f"{JIUCUO}?site_code={quote(self.site.id_code)}&url={quote(url, safe='')}",
-            "psb_text": self.psb_text,
+            "frame": self.frame,
             "rss": None,
         }
 
@@ -318,23 +304,6 @@ class Renderer:
         page.resources.update(i.resource_id for i in items)
         return self.template(template).render(ctx)
 
-    def _card(self, item: Item, content: Content | None, page: Page) -> dict:
-        if content is None:
-            return {}
-        d = content.data
-        photo = ""
-        if content.photo:
-            photo_path = content.photo.published_path(item.column.path)
-            page.files.append((photo_path, content.photo))
-            photo = "/" + photo_path
-        return {
-            "duties": links.plain_excerpt(_first(d, "duties"), 120),
-            "phone": _first(d, "phone"),
-            "address": _first(d, "address"),
-            "position": _first(d, "position"),
-            "photo": photo,
-        }
-
     def _render_archive(self, page: Page, key, contents) -> str:
         col, number = self.data.columns[key[1]], key[2]
         ctx = self._column_context(page, col, f"{col.name}（第{number}页）")
@@ -410,194 +379,3 @@ class Renderer:
 
     def _render_help(self, page, key, contents) -> str:
         return self._simple(page, "help.html", "使用帮助", "使用帮助")
-
-    # --- content pages --------------------------------------------------------------------------
-
-    def keywords_of(self, item: Item) -> frozenset:
-        kw = self._keywords.get(item.placement_id)
-        if kw is None:
-            kw = frozenset(w for w in KEYWORD_SPLIT.split(item.keywords) if w)
-            self._keywords[item.placement_id] = kw
-        return kw
-
-    def related(self, item: Item) -> list[Item]:
-        """Up to 5 OLDER items of the column, those sharing keywords first: new items never change old pages."""
-        col_items = item.column.items
-        window = [i for i in col_items[max(0, item.position - RELATED_WINDOW) : item.position] if i.has_page]
-        mine = self.keywords_of(item)
-        scored = sorted(
-            ((len(mine & self.keywords_of(other)), other.position, other) for other in window),
-            key=lambda t: (t[0], t[1]),
-            reverse=True,
-        )
-        return [other for _, _, other in scored[:RELATED_COUNT]]
-
-    def _file(self, ref: FileRef, item: Item, page: Page) -> ShownFile:
-        path = ref.published_path(item.column.path)
-        page.files.append((path, ref))
-        suffix = ref.name.rsplit(".", 1)[-1].upper() if "." in ref.name else "文件"
-        return ShownFile("/" + path, ref.name, ref.title, suffix, human_size(ref.size), ref.width, ref.height,
-                         ref.title or item.title)  # fmt: skip
-
-    def _render_item(self, page: Page, key, contents) -> str:
-        item = self._by_placement[key[1]]
-        col = item.column
-        content = contents.get(item.resource_id) or Content(data={})
-        d = content.data
-        source = item.source or item.original_site or self.site.name
-        page.resources.add(item.resource_id)
-        page.columns.add(col.id)
-
-        neighbours = [i for i in col.items if i.has_page] if len(col.items) < 64 else None
-        previous = next_item = None
-        if neighbours is not None:
-            idx = neighbours.index(item)
-            previous = neighbours[idx - 1] if idx > 0 else None
-            next_item = neighbours[idx + 1] if idx + 1 < len(neighbours) else None
-        else:
-            pos = item.position
-            previous = next((i for i in reversed(col.items[max(0, pos - 64) : pos]) if i.has_page), None)
-            next_item = next((i for i in col.items[pos + 1 : pos + 65] if i.has_page), None)
-        related = self.related(item)
-        for other in (previous, next_item, *related):
-            if other is not None:
-                page.resources.add(other.resource_id)
-
-        media = {}
-        for src, ref in content.media.items():
-            media[src] = "/" + ref.published_path(col.path)
-            page.files.append((ref.published_path(col.path), ref))
-        body = d.get("body") or ""
-        if body:
-            body = links.rewrite_body(body, self.site.english_domains, media)
-        cover = None
-        if content.cover:
-            cover = self._file(content.cover, item, page)
-            page.resources.update(d_id for d_id in _ids_from(d.get("cover_image")))
-        attachments = [self._file(ref, item, page) for ref in content.attachments]
-        page.resources.update(_ids_from(d.get("attachments")))
-        if content.asset is not None and item.kind in (ResourceKind.IMAGE, ResourceKind.VIDEO, ResourceKind.ATTACHMENT):
-            shown = self._file(content.asset, item, page)
-            if item.kind == ResourceKind.IMAGE:
-                cover = shown
-            else:
-                attachments.insert(0, shown)
-
-        image_url = ""
-        if cover is not None:
-            image_url = self.site.base_url + quote(cover.url)
-        elif media:
-            image_url = self.site.base_url + quote(next(iter(media.values())))
-        description = item.description or _first(d, "summary")
-        ctx = self._base(
-            page,
-            title=f"{item.title} - {self.site.name}",
-            meta=[],
-            crumbs=self.crumbs_for(col, last_is_page=True) + [("正文", "")],
-            current=self.channel_of(col),
-            archived_at=col.archived_at,
-        )
-        ctx["meta"] = [
-            (name, value)
-            for name, value in self.site_meta()
-            + [
-                ("ColumnName", col.name),
-                ("ColumnType", col.column_type or col.name),
-                ("ArticleTitle", item.title),
-                ("PubDate", pubdate(item.pub_date)),
-                ("ContentSource", source),
-                ("Keywords", item.keywords),
-                ("Author", item.author),
-                ("Description", links.plain_excerpt(description, 200)),
-                ("Image", image_url),
-                ("Url", ctx["page_url"]),
-            ]
-            if value
-        ]
-        ctx.update(
-            item=item,
-            source=source,
-            subtitle=_first(d, "subtitle"),
-            body=body,
-            cover=cover,
-            attachments=attachments,
-            previous=previous,
-            next=next_item,
-            related=related,
-            links=[],
-            links_heading="",
-        )
-        template = TEMPLATE_BY_KIND.get(item.kind, "article.html")
-        if item.kind == ResourceKind.POLICY:
-            ctx["policy"] = self._policy(item, content, page)
-            ctx["links"] = self._linked(content.interpretations, page)
-            ctx["links_heading"] = "政策解读"
-        elif item.kind == ResourceKind.INTERPRETATION:
-            ctx["links"] = self._linked(content.policies, page)
-            ctx["links_heading"] = "解读的政策文件"
-        elif item.kind == ResourceKind.LEADER:
-            ctx["photo"] = self._file(content.photo, item, page) if content.photo else None
-            page.resources.update(_ids_from(d.get("photo")))
-            ctx["leader"] = {
-                "position": _first(d, "position"),
-                "sections": self._sections(d, (("resume", "简历"), ("responsibilities", "工作分工"))),
-            }
-            ctx["links"] = self._linked(_ids_from(d.get("speeches")), page)
-            ctx["links_heading"] = "讲话和文章"
-        elif item.kind == ResourceKind.INSTITUTION:
-            rows = [("联系电话", _first(d, "phone")),
-                    ("办公地址", _first(d, "address")), ("办公时间", _first(d, "hours"))]  # fmt: skip
-            ctx["institution"] = {
-                "rows": [(k, v) for k, v in rows if v],
-                "sections": self._sections(d, (("duties", "主要职责"),)),
-            }
-        return self.template(template).render(ctx)
-
-    def _sections(self, d: dict, fields) -> list[tuple[str, str]]:
-        out = []
-        for key, heading in fields:
-            value = d.get(key)
-            if not value:
-                continue
-            if isinstance(value, list):
-                value = "".join(f"<p>{links.escape(str(v))}</p>" for v in value)
-            elif "<" not in str(value):
-                value = "".join(f"<p>{links.escape(p)}</p>" for p in str(value).splitlines() if p.strip())
-            else:
-                value = links.rewrite_body(str(value), self.site.english_domains, {})
-            out.append((heading, value))
-        return out
-
-    def _linked(self, resource_ids: list[int], page: Page) -> list[dict]:
-        out = []
-        for rid in resource_ids:
-            page.resources.add(rid)
-            url = self.data.url_of(rid)
-            title = self.data.title_of(rid)
-            if url and title:
-                out.append({"url": url, "title": title})
-        return out
-
-    def _policy(self, item: Item, content: Content, page: Page) -> dict:
-        d = content.data
-        validity = _first(d, "validity", default=Validity.VALID)
-        rows = [
-            ("索引号", item.index_number or _first(d, "index_number")),
-            ("发文机关", _first(d, "issuing_body")),
-            ("文号", _first(d, "document_number")),
-            ("成文日期", _first(d, "signing_date")),
-            ("发布日期", _first(d, "publishing_date") or pubdate(item.pub_date)[:10]),
-            ("有效性", {"valid": "有效", **VALIDITY_TEXT}.get(validity, "")),
-        ]
-        replaced = None
-        if content.replaced_by:
-            page.resources.add(content.replaced_by)
-            url, title = self.data.url_of(content.replaced_by), self.data.title_of(content.replaced_by)
-            if url and title:
-                replaced = {"url": url, "title": title}
-        return {
-            "rows": [(k, str(v)) for k, v in rows if v],
-            "validity_text": VALIDITY_TEXT.get(validity, ""),
-            "validity_date": str(_first(d, "validity_date")),
-            "replaced_by": replaced,
-        }

@@ -1,0 +1,272 @@
+"""Content pages: articles, policy documents, interpretations, leaders, institutions (TPL-5, RES-6..8).
+
+A mixin of publishing.render.Renderer. Article pages show title, publish date (PUB-7), source,
+body, attachments, share/print/纠错 tools, previous/next and related articles; related articles
+are chosen among OLDER items of the column only, so a new item never changes older pages.
+Policy documents show their document information, a banner when they are amended, repealed or
+expired with the date and a link to the replacing document, and links to their interpretations;
+interpretations link back (RES-8).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from publishing import links
+from publishing.contents import Content, FileRef
+from publishing.contents import resource_ids_in as _ids_from
+from publishing.jinja import pubdate
+from publishing.sitedata import RELATED_COUNT, RELATED_WINDOW, Item
+from resources.models import ResourceKind, Validity
+
+if TYPE_CHECKING:
+    from publishing.render import Page
+
+VALIDITY_TEXT = {Validity.AMENDED: "已修改", Validity.REPEALED: "已废止", Validity.EXPIRED: "已失效"}
+KEYWORD_SPLIT = re.compile(r"[,，、;；\s]+")
+TEMPLATE_BY_KIND = {
+    ResourceKind.POLICY: "policy.html",
+    ResourceKind.LEADER: "leader.html",
+    ResourceKind.INSTITUTION: "institution.html",
+}
+
+
+@dataclass(slots=True)
+class ShownFile:
+    url: str
+    name: str
+    title: str
+    kind: str
+    size: str
+    width: int | None
+    height: int | None
+    alt: str
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} B"
+
+
+def first(data: dict, *keys, default=""):
+    for key in keys:
+        value = data.get(key)
+        if value not in (None, "", [], {}):
+            return value
+    return default
+
+
+class ContentPages:
+    def _card(self, item: Item, content: Content | None, page: Page) -> dict:
+        if content is None:
+            return {}
+        d = content.data
+        photo = ""
+        if content.photo:
+            photo_path = content.photo.published_path(item.column.path)
+            page.files.append((photo_path, content.photo))
+            photo = "/" + photo_path
+        return {
+            "duties": links.plain_excerpt(first(d, "duties"), 120),
+            "phone": first(d, "phone"),
+            "address": first(d, "address"),
+            "position": first(d, "position"),
+            "photo": photo,
+        }
+
+    # --- content pages --------------------------------------------------------------------------
+
+    def keywords_of(self, item: Item) -> frozenset:
+        kw = self._keywords.get(item.placement_id)
+        if kw is None:
+            kw = frozenset(w for w in KEYWORD_SPLIT.split(item.keywords) if w)
+            self._keywords[item.placement_id] = kw
+        return kw
+
+    def related(self, item: Item) -> list[Item]:
+        """Up to 5 OLDER items of the column, those sharing keywords first: new items never change old pages."""
+        col_items = item.column.items
+        window = [i for i in col_items[max(0, item.position - RELATED_WINDOW) : item.position] if i.has_page]
+        mine = self.keywords_of(item)
+        scored = sorted(
+            ((len(mine & self.keywords_of(other)), other.position, other) for other in window),
+            key=lambda t: (t[0], t[1]),
+            reverse=True,
+        )
+        return [other for _, _, other in scored[:RELATED_COUNT]]
+
+    def _file(self, ref: FileRef, item: Item, page: Page) -> ShownFile:
+        path = ref.published_path(item.column.path)
+        page.files.append((path, ref))
+        suffix = ref.name.rsplit(".", 1)[-1].upper() if "." in ref.name else "文件"
+        return ShownFile("/" + path, ref.name, ref.title, suffix, human_size(ref.size), ref.width, ref.height,
+                         ref.title or item.title)  # fmt: skip
+
+    def _render_item(self, page: Page, key, contents) -> str:
+        item = self._by_placement[key[1]]
+        col = item.column
+        content = contents.get(item.resource_id) or Content(data={})
+        d = content.data
+        source = item.source or item.original_site or self.site.name
+        page.resources.add(item.resource_id)
+        page.columns.add(col.id)
+
+        neighbours = [i for i in col.items if i.has_page] if len(col.items) < 64 else None
+        previous = next_item = None
+        if neighbours is not None:
+            idx = neighbours.index(item)
+            previous = neighbours[idx - 1] if idx > 0 else None
+            next_item = neighbours[idx + 1] if idx + 1 < len(neighbours) else None
+        else:
+            pos = item.position
+            previous = next((i for i in reversed(col.items[max(0, pos - 64) : pos]) if i.has_page), None)
+            next_item = next((i for i in col.items[pos + 1 : pos + 65] if i.has_page), None)
+        related = self.related(item)
+        for other in (previous, next_item, *related):
+            if other is not None:
+                page.resources.add(other.resource_id)
+
+        media = {}
+        for src, ref in content.media.items():
+            media[src] = "/" + ref.published_path(col.path)
+            page.files.append((ref.published_path(col.path), ref))
+        body = d.get("body") or ""
+        if body:
+            body = links.rewrite_body(body, self.site.english_domains, media)
+        cover = None
+        if content.cover:
+            cover = self._file(content.cover, item, page)
+            page.resources.update(d_id for d_id in _ids_from(d.get("cover_image")))
+        attachments = [self._file(ref, item, page) for ref in content.attachments]
+        page.resources.update(_ids_from(d.get("attachments")))
+        if content.asset is not None and item.kind in (ResourceKind.IMAGE, ResourceKind.VIDEO, ResourceKind.ATTACHMENT):
+            shown = self._file(content.asset, item, page)
+            if item.kind == ResourceKind.IMAGE:
+                cover = shown
+            else:
+                attachments.insert(0, shown)
+
+        image_url = ""
+        if cover is not None:
+            image_url = self.site.base_url + quote(cover.url)
+        elif media:
+            image_url = self.site.base_url + quote(next(iter(media.values())))
+        description = item.description or first(d, "summary")
+        ctx = self._base(
+            page,
+            title=f"{item.title} - {self.site.name}",
+            meta=[],
+            crumbs=self.crumbs_for(col, last_is_page=True) + [("正文", "")],
+            current=self.channel_of(col),
+            archived_at=col.archived_at,
+        )
+        ctx["meta"] = [
+            (name, value)
+            for name, value in self.site_meta()
+            + [
+                ("ColumnName", col.name),
+                ("ColumnType", col.column_type or col.name),
+                ("ArticleTitle", item.title),
+                ("PubDate", pubdate(item.pub_date)),
+                ("ContentSource", source),
+                ("Keywords", item.keywords),
+                ("Author", item.author),
+                ("Description", links.plain_excerpt(description, 200)),
+                ("Image", image_url),
+                ("Url", ctx["page_url"]),
+            ]
+            if value
+        ]
+        ctx.update(
+            item=item,
+            source=source,
+            subtitle=first(d, "subtitle"),
+            body=body,
+            cover=cover,
+            attachments=attachments,
+            previous=previous,
+            next=next_item,
+            related=related,
+            links=[],
+            links_heading="",
+        )
+        template = TEMPLATE_BY_KIND.get(item.kind, "article.html")
+        if item.kind == ResourceKind.POLICY:
+            ctx["policy"] = self._policy(item, content, page)
+            ctx["links"] = self._linked(content.interpretations, page)
+            ctx["links_heading"] = "政策解读"
+        elif item.kind == ResourceKind.INTERPRETATION:
+            ctx["links"] = self._linked(content.policies, page)
+            ctx["links_heading"] = "解读的政策文件"
+        elif item.kind == ResourceKind.LEADER:
+            ctx["photo"] = self._file(content.photo, item, page) if content.photo else None
+            page.resources.update(_ids_from(d.get("photo")))
+            ctx["leader"] = {
+                "position": first(d, "position"),
+                "sections": self._sections(d, (("resume", "简历"), ("responsibilities", "工作分工"))),
+            }
+            ctx["links"] = self._linked(_ids_from(d.get("speeches")), page)
+            ctx["links_heading"] = "讲话和文章"
+        elif item.kind == ResourceKind.INSTITUTION:
+            rows = [("联系电话", first(d, "phone")),
+                    ("办公地址", first(d, "address")), ("办公时间", first(d, "hours"))]  # fmt: skip
+            ctx["institution"] = {
+                "rows": [(k, v) for k, v in rows if v],
+                "sections": self._sections(d, (("duties", "主要职责"),)),
+            }
+        return self.template(template).render(ctx)
+
+    def _sections(self, d: dict, fields) -> list[tuple[str, str]]:
+        out = []
+        for key, heading in fields:
+            value = d.get(key)
+            if not value:
+                continue
+            if isinstance(value, list):
+                value = "".join(f"<p>{links.escape(str(v))}</p>" for v in value)
+            elif "<" not in str(value):
+                value = "".join(f"<p>{links.escape(p)}</p>" for p in str(value).splitlines() if p.strip())
+            else:
+                value = links.rewrite_body(str(value), self.site.english_domains, {})
+            out.append((heading, value))
+        return out
+
+    def _linked(self, resource_ids: list[int], page: Page) -> list[dict]:
+        out = []
+        for rid in resource_ids:
+            page.resources.add(rid)
+            url = self.data.url_of(rid)
+            title = self.data.title_of(rid)
+            if url and title:
+                out.append({"url": url, "title": title})
+        return out
+
+    def _policy(self, item: Item, content: Content, page: Page) -> dict:
+        d = content.data
+        validity = first(d, "validity", default=Validity.VALID)
+        rows = [
+            ("索引号", item.index_number or first(d, "index_number")),
+            ("发文机关", first(d, "issuing_body")),
+            ("文号", first(d, "document_number")),
+            ("成文日期", first(d, "signing_date")),
+            ("发布日期", first(d, "publishing_date") or pubdate(item.pub_date)[:10]),
+            ("有效性", {"valid": "有效", **VALIDITY_TEXT}.get(validity, "")),
+        ]
+        replaced = None
+        if content.replaced_by:
+            page.resources.add(content.replaced_by)
+            url, title = self.data.url_of(content.replaced_by), self.data.title_of(content.replaced_by)
+            if url and title:
+                replaced = {"url": url, "title": title}
+        return {
+            "rows": [(k, str(v)) for k, v in rows if v],
+            "validity_text": VALIDITY_TEXT.get(validity, ""),
+            "validity_date": str(first(d, "validity_date")),
+            "replaced_by": replaced,
+        }
