@@ -9,12 +9,31 @@ serves them, and `sweep` removes those a killed publish left behind.
 
 import fcntl
 import os
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 
 SMALL_COMMIT = 16  # up to this many files: fsync each; above: one os.sync()
+
+
+def _fsync(path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_all(paths) -> None:
+    """fsync several files at once: the file system commits them together (one journal commit)."""
+    if len(paths) <= 1:
+        for path in paths:
+            _fsync(path)
+        return
+    with ThreadPoolExecutor(max_workers=min(8, len(paths))) as pool:
+        list(pool.map(_fsync, paths))
 
 
 class UnsafePath(ValueError):
@@ -66,12 +85,7 @@ class SiteFolder:
         """Flush staged files to disk, rename them into place, delete what is gone, flush folders."""
         if staged:
             if len(staged) <= SMALL_COMMIT:
-                for tmp, _path in staged:
-                    fd = os.open(tmp, os.O_RDONLY)
-                    try:
-                        os.fsync(fd)
-                    finally:
-                        os.close(fd)
+                _fsync_all([tmp for tmp, _path in staged])
             else:
                 os.sync()
             for tmp, path in staged:
@@ -91,13 +105,7 @@ class SiteFolder:
         if not (staged or deletions):
             return
         if len(staged) + len(deletions) <= SMALL_COMMIT:
-            for folder in folders:
-                if folder.exists():
-                    fd = os.open(folder, os.O_RDONLY)
-                    try:
-                        os.fsync(fd)
-                    finally:
-                        os.close(fd)
+            _fsync_all([folder for folder in folders if folder.exists()])
         else:
             os.sync()
 

@@ -20,6 +20,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import F, TextField, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, NullIf
 
 from columns.models import Column
 from publishing.models import Placement, PlacementStatus
@@ -299,10 +302,25 @@ def load_site(site_id: int) -> SiteData:
     return data
 
 
+def _meta(key: str, fallback: str):
+    """A metadata text of the published revision, or the resource's own field (one text column)."""
+    text = NullIf(KeyTextTransform(key, "resource__published_revision__metadata"), Value(""))
+    return Coalesce(text, F(fallback), output_field=TextField())
+
+
 def _load_items(data: SiteData) -> set[int]:
+    """One query for every shown placement of the site, texts extracted by the database."""
     rows = (
         Placement.objects.filter(
             site_id=data.site.id, status=PlacementStatus.ACTIVE, resource__published_revision__isnull=False
+        )
+        .annotate(
+            m_source=_meta("source", "resource__source"),
+            m_author=_meta("author", "resource__author"),
+            m_keywords=_meta("keywords", "resource__keywords"),
+            m_description=_meta("description", "resource__description"),
+            m_index=_meta("index_number", "resource__index_number"),
+            m_url=KeyTextTransform("url", "resource__published_revision__data"),
         )
         .values_list(
             "id",
@@ -317,24 +335,23 @@ def _load_items(data: SiteData) -> set[int]:
             "resource__published_at",
             "resource__published_revision_id",
             "resource__published_revision__title",
-            "resource__published_revision__metadata",
-            "resource__source",
-            "resource__author",
-            "resource__keywords",
-            "resource__description",
-            "resource__index_number",
+            "m_source",
+            "m_author",
+            "m_keywords",
+            "m_description",
+            "m_index",
             "resource__column_id",
-            "resource__published_revision__data__url",
+            "m_url",
         )
         .order_by()
     )
     columns = data.columns
     by_column: dict[int, list[Item]] = {}
-    for (pid, rid, cid, pinned, sort_order, placed_at, is_repost, kind, rsite, published_at, rev_id, title, meta,
+    site_id = data.site.id
+    for (pid, rid, cid, pinned, sort_order, placed_at, is_repost, kind, rsite, published_at, rev_id, title,
          source, author, keywords, description, index_number, home_column, link_url) in rows:  # fmt: skip
         if cid not in columns:
             continue
-        meta = meta or {}
         pub = published_at or placed_at
         item = Item(
             placement_id=pid,
@@ -346,15 +363,15 @@ def _load_items(data: SiteData) -> set[int]:
             live_at=max(placed_at, pub),
             pinned=pinned,
             sort_order=sort_order,
-            is_repost=is_repost or rsite != data.site.id,
-            source=_text(meta.get("source")) or source,
-            author=_text(meta.get("author")) or author,
-            keywords=_keywords(meta.get("keywords")) or keywords,
-            description=_text(meta.get("description")) or description,
-            index_number=_text(meta.get("index_number")) or index_number,
+            is_repost=is_repost or rsite != site_id,
+            source=source or "",
+            author=author or "",
+            keywords=keywords or "",
+            description=description or "",
+            index_number=index_number or "",
             resource_site_id=rsite,
             home_column_id=home_column,
-            link_url=_text(link_url) if kind in NO_PAGE_KINDS else "",
+            link_url=(link_url or "").strip() if kind in NO_PAGE_KINDS else "",
         )
         item.column = columns[cid]
         by_column.setdefault(cid, []).append(item)
@@ -398,15 +415,3 @@ def _resolve_repost_origins(data: SiteData, primaries: dict[int, tuple[str, str]
         if item.home_column_id in home_columns and item.home_column_id in parents and domain:
             item.original_url = f"{scheme}://{domain}/{path_of(item.home_column_id)}{item.resource_id}.html"
             data.external_urls[item.resource_id] = item.original_url
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    return str(value).strip()
-
-
-def _keywords(value) -> str:
-    if isinstance(value, list | tuple):
-        return "，".join(str(v).strip() for v in value if str(v).strip())
-    return _text(value)
