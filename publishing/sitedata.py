@@ -20,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F, TextField, Value
+from django.db.models import Case, F, TextField, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, NullIf
 
@@ -320,7 +320,12 @@ def _load_items(data: SiteData) -> set[int]:
             m_keywords=_meta("keywords", "resource__keywords"),
             m_description=_meta("description", "resource__description"),
             m_index=_meta("index_number", "resource__index_number"),
-            m_url=KeyTextTransform("url", "resource__published_revision__data"),
+            # only links read their address: reading `data` of every row would fetch every body
+            m_url=Case(
+                When(
+                    resource__kind__in=NO_PAGE_KINDS, then=KeyTextTransform("url", "resource__published_revision__data")
+                )
+            ),
         )
         .values_list(
             "id",
