@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, F, TextField, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, NullIf
@@ -351,6 +352,11 @@ def _load_items(data: SiteData) -> set[int]:
         .order_by()
     )
     columns = data.columns
+    if connection.vendor == "postgresql":  # tens of thousands of rows: plain tuples, no per-row converters
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     by_column: dict[int, list[Item]] = {}
     site_id = data.site.id
     for (pid, rid, cid, pinned, sort_order, placed_at, is_repost, kind, rsite, published_at, rev_id, title,
