@@ -1,0 +1,190 @@
+"""The resource library in the back office (资源库, RES-1 to RES-8, PUB-1 to PUB-5, PUB-9).
+
+One list of the resources of the user's sites, filtered by site, kind, status, column, date and
+creator and searched by title; pages to add and edit each kind, with the workflow's buttons,
+the revision history, the usage of the resource and the links between policy documents and their
+interpretations. The review queue and the review page live in publishing/admin.py and are
+reached through this admin's URLs (/admin/resources/resource/review/).
+
+Every change goes through an action (resources.actions, publishing.workflow,
+publishing.placements); these views only translate forms into calls and errors into messages.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.db.models import Q
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from govplatform.admin_scoping import ScopedAdmin
+from govplatform.admin_site import backoffice
+from govplatform.models import Role
+from resources import admin_views, admin_workflow
+from resources.admin_support import (
+    EDITING_ROLES,
+    ColumnFilter,
+    CreatorFilter,
+    LibraryChangeList,
+    LibraryPaginator,
+    SiteFilter,
+    attach_usage,
+    holds_role,
+)
+from resources.models import Resource
+
+
+@admin.register(Resource, site=backoffice)
+class ResourceAdmin(ScopedAdmin):
+    manage_roles = EDITING_ROLES
+    list_display = ("id", "title", "kind", "status_label", "site", "column", "creator", "updated_at", "usage")
+    list_display_links = ("title",)
+    list_filter = (
+        SiteFilter,
+        "kind",
+        "status",
+        ColumnFilter,
+        ("updated_at", admin.DateFieldListFilter),
+        CreatorFilter,
+    )
+    search_fields = ("title",)
+    search_help_text = _("Search by title; a number also finds the resource with that ID.")
+    list_select_related = ("site", "column", "creator")
+    list_per_page = 50
+    list_max_show_all = 200
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = LibraryPaginator
+    sortable_by = ("id", "updated_at")
+    actions = None
+    change_list_template = "admin/resources/resource/change_list.html"
+
+    # -- the list ------------------------------------------------------------------------------
+
+    def get_changelist(self, request, **kwargs):
+        return LibraryChangeList
+
+    def annotate_page(self, request, results):
+        attach_usage(results)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if term.isdigit() and len(term) < 15:
+            return queryset.filter(Q(title__icontains=term) | Q(pk=int(term))), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        return format_html('<span class="resource-status status-{}">{}</span>', obj.status, obj.get_status_display())
+
+    @admin.display(description=_("in use"))
+    def usage(self, obj):
+        uses = getattr(obj, "active_uses", 0)
+        if not uses:
+            return "—"
+        reposts = getattr(obj, "reposts", 0)
+        if reposts:
+            return _("%(uses)d columns, %(reposts)d reposted") % {"uses": uses, "reposts": reposts}
+        return _("%(uses)d columns") % {"uses": uses}
+
+    def changelist_view(self, request, extra_context=None):
+        from publishing import queries
+
+        extra_context = {
+            **(extra_context or {}),
+            "review_queue_url": reverse("admin:resources_resource_review_queue"),
+            "is_reviewer": bool(self._reviewer_site_ids(request)),
+            "pending_reviews": queries.review_queue(request.user).count() if self._reviewer_site_ids(request) else 0,
+        }
+        return super().changelist_view(request, extra_context)
+
+    def _reviewer_site_ids(self, request):
+        from resources.admin_support import roles_by_site
+
+        return [site_id for site_id, roles in roles_by_site(request).items() if Role.REVIEWER in roles]
+
+    # -- permissions ---------------------------------------------------------------------------
+
+    def has_add_permission(self, request):
+        from resources.admin_support import editable_site_ids
+
+        editable = editable_site_ids(request)
+        return editable is None or bool(editable)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_add_permission(request)
+        return holds_role(request, obj.site_id, *EDITING_ROLES)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # content is withdrawn, never deleted: its history stays (PUB-2)
+
+    def can_edit(self, request, resource) -> bool:
+        return holds_role(request, resource.site_id, *EDITING_ROLES)
+
+    def scoped_object(self, request, object_id, *related) -> Resource:
+        """The resource, if it is in the user's sites; 404 otherwise (never a hint that it exists)."""
+        try:
+            pk = int(unquote(str(object_id)))
+        except (TypeError, ValueError):
+            raise Http404("not found in your sites") from None
+        queryset = self.get_queryset(request).select_related("site", "column", "creator", *related)
+        resource = queryset.filter(pk=pk).first()
+        if resource is None:
+            raise Http404("not found in your sites")
+        return resource
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def get_urls(self):
+        from publishing import admin as publishing_admin
+
+        wrap = self.admin_site.admin_view
+        custom = [
+            path("review/", wrap(publishing_admin.review_queue_view), name="resources_resource_review_queue"),
+            path(
+                "<path:object_id>/review/",
+                wrap(lambda request, object_id: publishing_admin.review_view(self, request, object_id)),
+                name="resources_resource_review",
+            ),
+            path(
+                "<path:object_id>/workflow/<slug:step>/",
+                wrap(lambda request, object_id, step: admin_workflow.workflow_view(self, request, object_id, step)),
+                name="resources_resource_workflow",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:revision_id>/",
+                wrap(
+                    lambda request, object_id, revision_id: admin_workflow.revision_view(
+                        self, request, object_id, revision_id
+                    )
+                ),
+                name="resources_resource_revision",
+            ),  # fmt: skip
+            path(
+                "<path:object_id>/place/",
+                wrap(lambda request, object_id: admin_workflow.place_view(self, request, object_id)),
+                name="resources_resource_place",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return admin_views.add_view(self, request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return admin_views.change_view(self, request, object_id)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return admin_workflow.history_view(self, request, object_id)
+
+    def page_context(self, request, **context) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "media": self.media,
+            "changelist_url": reverse("admin:resources_resource_changelist"),
+            **context,
+        }

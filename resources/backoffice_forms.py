@@ -1,0 +1,235 @@
+"""Forms of the back office's resource pages: the editing form of each kind, scheduling, withdrawal.
+
+The editing form shows the fields of the kind's form (resources/kinds.py) and the shared
+metadata (RES-2) once each, with the rich-text editor on bodies and a library look-up beside
+references. It only parses what the browser sent; the actions validate for real
+(`clean_revision_data`), and their errors are put back on the fields they name, so the editor's
+input is always kept (TPL-11).
+"""
+
+import copy
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from columns.models import Column
+from resources import files
+from resources.actions import FILE_KINDS
+from resources.fields import ResourceIdsInput, ResourceRefField, ResourceRefsField
+from resources.kinds import KIND_FORMS, MetadataForm
+from resources.models import Asset, ResourceKind
+from resources.widgets import AdminRichTextWidget, RichTextField
+
+METADATA_NAMES = tuple(MetadataForm.base_fields)
+UPLOAD_FIELD = "upload"
+
+
+class ResourceLookupInput(forms.TextInput):
+    """Resource IDs typed by hand or picked in the library (the admin's raw-ID look-up pop-up)."""
+
+    def __init__(self, kinds, *, multiple=False, attrs=None):
+        css = "vManyToManyRawIdAdminField" if multiple else "vForeignKeyRawIdAdminField"
+        super().__init__({"class": css, **(attrs or {})})
+        self.kinds, self.multiple = tuple(kinds), multiple
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(item) for item in value)
+        return super().format_value(value)
+
+    def value_from_datadict(self, data, files, name):
+        if self.multiple:
+            return ResourceIdsInput().value_from_datadict(data, files, name)
+        return super().value_from_datadict(data, files, name)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        element_id = (attrs or {}).get("id") or f"id_{name}"
+        url = reverse("admin:resources_resource_changelist")
+        kinds = ",".join(str(kind) for kind in self.kinds)
+        return format_html(
+            '{} <a href="{}?kind__in={}&amp;_to_field=id" class="related-lookup" id="lookup_{}" title="{}"></a>',
+            html,
+            url,
+            kinds,
+            element_id,
+            _("Choose from the library"),
+        )
+
+
+def _admin_field(field: forms.Field) -> forms.Field:
+    field = copy.deepcopy(field)
+    if isinstance(field, RichTextField):
+        field.widget = AdminRichTextWidget()
+    elif isinstance(field, ResourceRefField):
+        field.widget = ResourceLookupInput(field.kinds, multiple=isinstance(field, ResourceRefsField))
+    elif isinstance(field.widget, forms.TextInput):
+        field.widget.attrs.setdefault("class", "vTextField")
+    return field
+
+
+class ResourceForm(forms.Form):
+    """The editing form of one kind of resource (add and change pages)."""
+
+    base_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    asset_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, kind, site, user, resource=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind, self.site, self.user, self.resource = kind, site, user, resource
+        kind_fields = KIND_FORMS[kind].base_fields
+        self.content_names = list(kind_fields)
+        for name in ("title", *kind_fields):
+            self.fields[name] = _admin_field(kind_fields.get(name) or MetadataForm.base_fields[name])
+        self.metadata_names = [name for name in METADATA_NAMES if name not in self.fields]
+        for name in self.metadata_names:
+            self.fields[name] = _admin_field(MetadataForm.base_fields[name])
+        if resource is None:
+            self.fields["column"] = forms.ModelChoiceField(
+                label=_("column"),
+                queryset=Column.objects.filter(site=site).order_by("tree_id", "lft"),
+                required=False,
+                help_text=_(
+                    "The column it is written for: its review levels apply, and it appears there once published."
+                ),
+            )
+            self.fields["column"].label_from_instance = lambda column: "— " * column.level + column.name
+        if kind in FILE_KINDS:
+            self.fields[UPLOAD_FIELD] = forms.FileField(
+                label=_("file"),
+                required=False,
+                help_text=_("Accepted formats: %(types)s.") % {"types": files.allowed_types_label(kind)},
+            )
+        self.fields["note"] = forms.CharField(
+            label=_("note on this version"),
+            max_length=200,
+            required=False,
+            widget=forms.TextInput(attrs={"class": "vTextField"}),
+            help_text=_("What changed, for the revision history (optional)."),
+        )
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def fieldsets(self):
+        content = [self[name] for name in dict.fromkeys(("title", *self.content_names)) if name in self.fields]
+        seen = {"title", *self.content_names}
+        metadata = [self[name] for name in self.metadata_names if name not in seen]
+        other = [self[name] for name in ("column", UPLOAD_FIELD, "note") if name in self.fields]
+        return [(_("Content"), content), (_("Metadata"), metadata), (_("Column, file and note"), other)]
+
+    # -- values for the actions ---------------------------------------------------------------
+
+    def values(self) -> dict:
+        """`title`, `metadata` and `data` as the actions take them, from the cleaned form."""
+        cleaned = self.cleaned_data
+        data = {name: cleaned.get(name) for name in self.content_names if name in cleaned}
+        for name, value in data.items():
+            if hasattr(value, "isoformat"):
+                data[name] = value.isoformat()
+        metadata = {name: cleaned.get(name) or "" for name in METADATA_NAMES if name in cleaned}
+        return {"title": cleaned["title"], "metadata": metadata, "data": data}
+
+    def kept_asset(self) -> Asset | None:
+        """A file this user uploaded with an earlier attempt of this form (kept, TPL-11)."""
+        asset_id = self.cleaned_data.get("asset_id")
+        if not asset_id:
+            return None
+        return Asset.objects.filter(pk=asset_id, uploaded_by=self.user).first()
+
+    def remember_asset(self, asset: Asset) -> None:
+        self._set_hidden("asset_id", asset.pk)
+        self.uploaded_asset = asset
+
+    def remember_conflict(self, revision_id: int) -> None:
+        self._set_hidden("seen_revision_id", revision_id)
+
+    def _set_hidden(self, name, value):
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data[self.add_prefix(name)] = str(value)
+
+    # -- errors of the actions ----------------------------------------------------------------
+
+    def add_action_errors(self, error: ValidationError) -> None:
+        """Put the errors of an action on the fields they name; the rest above the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            target = UPLOAD_FIELD if name == "asset" and UPLOAD_FIELD in self.fields else name
+            if target != NON_FIELD_ERRORS and target in self.fields:
+                for item in errors:
+                    if target not in self.errors or item.messages[0] not in self.errors[target]:
+                        self.add_error(target, item)
+            else:
+                self.add_error(None, errors)
+
+
+def initial_from_revision(revision) -> dict:
+    """The form's initial values: the revision's metadata, then its content."""
+    if revision is None:
+        return {}
+    initial = {name: value for name, value in (revision.metadata or {}).items() if name in METADATA_NAMES}
+    initial.update(revision.data or {})
+    initial["title"] = revision.title
+    initial["base_revision_id"] = revision.pk
+    return initial
+
+
+class KindChoiceForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("site"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+
+class ScheduleForm(forms.Form):
+    """Publishing and unpublishing times (PUB-5); empty clears a time."""
+
+    publish_at = forms.DateTimeField(
+        label=_("publish at"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Approved content goes online at this time. Empty: as soon as it is approved."),
+    )
+    unpublish_at = forms.DateTimeField(
+        label=_("unpublish at"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Published content is taken offline at this time. Empty: it stays online."),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False, max_length=2000
+    )
+
+
+class RequiredReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=2000,
+        error_messages={"required": _("Give the reason: the editors need it.")},
+    )
+
+
+KIND_HELP = {
+    ResourceKind.ARTICLE: _("News, notices and other texts with a body."),
+    ResourceKind.IMAGE: _("A picture, checked and resized on upload."),
+    ResourceKind.ATTACHMENT: _("A document to download: PDF, OFD, Word, Excel, …"),
+    ResourceKind.VIDEO: _("A video file (MP4)."),
+    ResourceKind.LINK: _("A link to a page elsewhere."),
+    ResourceKind.INSTITUTION: _("An institution with its duties and contact (机构职能)."),
+    ResourceKind.LEADER: _("A leader with photo, résumé and responsibilities (负责人信息)."),
+    ResourceKind.POLICY: _("A policy document with its number, issuer, dates and validity (政策文件)."),
+    ResourceKind.INTERPRETATION: _("An interpretation of one or more policy documents (政策解读)."),
+}
