@@ -47,8 +47,11 @@ def test_ping_round_trip_through_redis():
     from govplatform.celery import app
     from govplatform.tasks import ping
 
-    assert not app.conf.task_always_eager
+    assert app.conf.broker_url.startswith("redis://")
     payload = uuid.uuid4().hex
+    # The test settings run tasks eagerly; this test sends one through the broker for real.
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
     # A queue of the tests' own: a real worker of the platform never takes the task, and a test
     # worker runs only this ping (parallel test processes may answer each other's pings).
     with start_worker(app, pool="solo", perform_ping_check=False, queues=[TEST_QUEUE], shutdown_timeout=10):
@@ -57,3 +60,4 @@ def test_ping_round_trip_through_redis():
             assert result.get(timeout=30) == f"pong:{payload}"
         finally:
             result.forget()
+            app.conf.task_always_eager = eager
