@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from publishing import dependencies
 from publishing.models import Placement
-from publishing.sitedata import PAGE_SIZE, RELATED_WINDOW, SITEMAP_CHUNK
+from publishing.sitedata import PAGE_SIZE, RELATED_WINDOW, SITEMAP_CHUNK, Epoch, from_epoch
 from resources.models import PolicyInterpretation
 
 
@@ -36,10 +36,11 @@ class Planner:
         """Where withdrawn items were in their columns' order (from their placements, if kept)."""
         rows = Placement.objects.filter(
             resource_id__in={rid for rid, _ in removed}, column_id__in={cid for _, cid in removed}
-        ).values_list("id", "resource_id", "column_id", "placed_at", "resource__published_at")
+        ).values_list("id", "resource_id", "column_id", Epoch("placed_at"), Epoch("resource__published_at"))
         found = {}
         for pid, rid, cid, placed_at, published_at in rows:
-            found[(rid, cid)] = (max(placed_at, published_at or placed_at), pid)
+            placed_at = from_epoch(placed_at)
+            found[(rid, cid)] = (max(placed_at, from_epoch(published_at) or placed_at), pid)
         for (rid, cid), _path in removed.items():
             col = self.data.columns[cid]
             if (rid, cid) in found:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, TextField, Value, When
+from django.db.models import Case, F, FloatField, Func, TextField, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, NullIf
 
@@ -303,6 +303,25 @@ def load_site(site_id: int) -> SiteData:
     return data
 
 
+class Epoch(Func):
+    """Seconds since 1970 as a float: tens of thousands of them load far faster than datetimes."""
+
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision)"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # whole seconds plus the milliseconds of %f (julianday() arithmetic would lose precision)
+        template = (
+            "(CAST(strftime('%%%%s', %(expressions)s) AS REAL) + CAST(strftime('%%%%f', %(expressions)s) AS REAL)"
+            " - CAST(strftime('%%%%S', %(expressions)s) AS REAL))"
+        )
+        return self.as_sql(compiler, connection, template=template)
+
+
+def from_epoch(value: float | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromtimestamp(value, dt.UTC)
+
+
 def _meta(key: str, fallback: str):
     """A metadata text of the published revision, or the resource's own field (one text column)."""
     text = NullIf(KeyTextTransform(key, "resource__published_revision__metadata"), Value(""))
@@ -316,6 +335,8 @@ def _load_items(data: SiteData) -> set[int]:
             site_id=data.site.id, status=PlacementStatus.ACTIVE, resource__published_revision__isnull=False
         )
         .annotate(
+            e_placed=Epoch("placed_at"),
+            e_published=Epoch("resource__published_at"),
             m_source=_meta("source", "resource__source"),
             m_author=_meta("author", "resource__author"),
             m_keywords=_meta("keywords", "resource__keywords"),
@@ -334,11 +355,11 @@ def _load_items(data: SiteData) -> set[int]:
             "column_id",
             "pinned",
             "sort_order",
-            "placed_at",
+            "e_placed",
             "is_repost",
             "resource__kind",
             "resource__site_id",
-            "resource__published_at",
+            "e_published",
             "resource__published_revision_id",
             "resource__published_revision__title",
             "m_source",
@@ -363,7 +384,8 @@ def _load_items(data: SiteData) -> set[int]:
          source, author, keywords, description, index_number, home_column, link_url) in rows:  # fmt: skip
         if cid not in columns:
             continue
-        pub = published_at or placed_at
+        placed_at = from_epoch(placed_at)
+        pub = from_epoch(published_at) or placed_at
         item = Item(
             placement_id=pid,
             resource_id=rid,
