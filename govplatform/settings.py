@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "columns",
     "resources",
     "publishing",
+    "search",
     "mptt",
     "django_prose_editor",
     "django.contrib.admin",
@@ -123,7 +124,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Scheduled publishing and unpublishing (PUB-5): every minute.
-CELERY_BEAT_SCHEDULE = {"publishing-schedule": {"task": "publishing.run_schedule", "schedule": 60.0}}
+CELERY_BEAT_SCHEDULE = {
+    "publishing-schedule": {"task": "publishing.run_schedule", "schedule": 60.0},
+    # SRCH-2: the pinyin and typo vocabulary follows new content and popular queries.
+    "search-vocabulary": {"task": "search.rebuild_vocabulary", "schedule": 3600.0},
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

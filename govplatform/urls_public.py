@@ -6,8 +6,13 @@ No back-office URL is mounted here.
 from django.urls import path, re_path
 
 from govplatform import public_views
+from search import views as search_views
 
 urlpatterns = [
     path("-/health", public_views.health, name="public-health"),
+    path("search/", search_views.search_page, name="search"),
+    path("search/suggest", search_views.suggest_view, name="search-suggest"),
+    path("search/suggest.js", search_views.suggest_script, name="search-suggest-script"),
+    path("search/click", search_views.click, name="search-click"),
     re_path(r"^(?P<path>.*)$", public_views.published_file, name="published-file"),
 ]

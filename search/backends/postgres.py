@@ -1,0 +1,61 @@
+"""PostgreSQL: a tsvector over the segmented tokens ('simple' configuration: no stemming, no stop
+words) in search_document.vector, a GIN index on it, and pg_trgm on titles for suggestions."""
+
+from __future__ import annotations
+
+from search.backends.base import COLUMNS, Backend, DocumentRow
+
+
+def tsquery_token(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class PostgresBackend(Backend):
+    vendor = "postgresql"
+    strpos = "strpos"
+    least = "least"
+    greatest = "greatest"
+    like = "ILIKE"  # case-insensitive for Latin letters
+
+    def write(self, resource_ids, rows: list[DocumentRow]) -> None:
+        columns = ", ".join(COLUMNS)
+        marks = ", ".join(["%s"] * len(COLUMNS))
+        with self.cursor() as cursor:
+            self._delete_documents(cursor, resource_ids)
+            if rows:
+                cursor.executemany(
+                    f"INSERT INTO {self.table} ({columns}, vector) VALUES ({marks}, to_tsvector('simple', %s))",
+                    [(*row.values, row.tokens) for row in rows],
+                )
+
+    def clear(self) -> None:
+        with self.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {self.table}")
+
+    @staticmethod
+    def tsquery(groups) -> str:
+        parts = []
+        for group in groups:
+            alternatives = ["(" + " & ".join(tsquery_token(t) for t in alt) + ")" for alt in group]
+            parts.append("(" + " | ".join(alternatives) + ")")
+        return " & ".join(parts)
+
+    def match(self, groups) -> tuple[str, list]:
+        return "d.vector @@ %s::tsquery", [self.tsquery(groups)]
+
+    def prefix_match(self, tokens, prefix) -> tuple[str, list]:
+        query = " & ".join([tsquery_token(t) for t in tokens] + [tsquery_token(prefix) + ":*"])
+        return "d.vector @@ %s::tsquery", [query]
+
+    def term_stats(self, min_documents: int, limit: int) -> list[tuple[str, int]]:
+        with self.cursor() as cursor:
+            cursor.execute(
+                f"SELECT word, ndoc FROM ts_stat('SELECT vector FROM {self.table}') WHERE ndoc >= %s"
+                " ORDER BY ndoc DESC, word LIMIT %s",
+                [min_documents, limit],
+            )
+            return cursor.fetchall()
+
+    def analyze(self) -> None:
+        with self.cursor() as cursor:
+            cursor.execute(f"ANALYZE {self.table}")

@@ -1,0 +1,256 @@
+"""Building index documents from what is online, and writing them (SRCH-1).
+
+One document per online resource and site that shows it: the resource's own site and every site
+that reposts it (an ACTIVE placement of an online resource, publishing/queries.py). Its address is
+the page the static publisher writes: `/<column path><resource id>.html` in the resource's home
+column when it is shown there, else in its first column on that site (publishing/sitedata.py),
+or the link itself for link resources. Its text: title, summary, every text field of the
+published revision (body, duties, résumé …), the metadata, and the extracted text of its own file
+and of the attachments it lists (resources/textextract.py).
+
+`index_resources(ids)` rewrites the documents of these resources: a withdrawn resource, or one no
+longer shown anywhere, simply gets none. `reindex()` rebuilds everything in batches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from columns.models import Column
+from publishing.models import Placement, PlacementStatus
+from publishing.text import plain_text
+from resources.models import Resource, ResourceKind, Revision
+from search.backends import backend
+from search.backends.base import DocumentRow
+from search.models import SearchClick, SearchDocument
+from search.text import normalise, segmenter
+
+log = logging.getLogger(__name__)
+
+MAX_CONTENT_CHARS = 20_000
+BATCH = 500
+EPOCH = dt.date(1970, 1, 1)
+# Keys of revision data that are codes or references, not text for readers.
+NOT_TEXT_KEYS = {"validity", "url", "cover_image", "attachments", "photo", "speeches", "policies",
+                 "interpretations", "replaced_by", "format"}  # fmt: skip
+METADATA_TEXT_KEYS = ("keywords", "source", "author", "description", "index_number", "classification")
+
+
+def _walk_text(value, key: str = ""):
+    if key in NOT_TEXT_KEYS:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for child_key, item in value.items():
+            yield from _walk_text(item, str(child_key))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _walk_text(item, key)
+
+
+def _attachment_ids(data) -> list[int]:
+    ids = []
+    for item in (data or {}).get("attachments") or []:
+        if isinstance(item, dict):
+            item = item.get("resource") or item.get("resource_id") or item.get("id")
+        if isinstance(item, int) or (isinstance(item, str) and item.isdigit()):
+            ids.append(int(item))
+    return ids
+
+
+def _column_paths(site_ids) -> dict[int, tuple[str, str, str]]:
+    """column id → (path, name, column type) for every column of these sites."""
+    rows = Column.objects.filter(site_id__in=site_ids).values_list("id", "parent_id", "slug", "name", "column_type")
+    parents = {cid: (parent, slug) for cid, parent, slug, _, _ in rows}
+    paths: dict[int, str] = {}
+
+    def path_of(cid):
+        if cid not in paths:
+            parent, slug = parents[cid]
+            paths[cid] = (path_of(parent) if parent in parents else "") + f"{slug}/"
+        return paths[cid]
+
+    return {cid: (path_of(cid), name, ctype) for cid, _, _, name, ctype in rows}
+
+
+def _day(when: dt.datetime) -> int:
+    return (timezone.localdate(when) - EPOCH).days
+
+
+def build_rows(resource_ids) -> list[DocumentRow]:
+    """The documents of these resources as they are online now (a constant number of queries)."""
+    resources = {
+        r["id"]: r
+        for r in Resource.objects.filter(id__in=resource_ids, published_revision__isnull=False).values(
+            "id",
+            "site_id",
+            "kind",
+            "column_id",
+            "published_at",
+            "description",
+            "source",
+            "author",
+            "keywords",
+            "published_revision_id",
+        )  # fmt: skip
+    }
+    if not resources:
+        return []
+    placements = defaultdict(list)
+    for pid, rid, cid, sid, placed_at in (
+        Placement.objects.filter(resource_id__in=resources, status=PlacementStatus.ACTIVE)
+        .order_by("id")
+        .values_list("id", "resource_id", "column_id", "site_id", "placed_at")
+    ):
+        placements[rid].append((pid, cid, sid, placed_at))
+    revisions = {
+        rid: (title, metadata or {}, data or {}, asset_id)
+        for rid, title, metadata, data, asset_id in Revision.objects.filter(
+            id__in=[r["published_revision_id"] for r in resources.values()]
+        ).values_list("resource_id", "title", "metadata", "data", "asset__text")
+    }
+    attachment_of = {rid: _attachment_ids(rev[2]) for rid, rev in revisions.items()}
+    attachment_ids = {aid for ids in attachment_of.values() for aid in ids}
+    attachment_text = dict(
+        Resource.objects.filter(id__in=attachment_ids, published_revision__isnull=False).values_list(
+            "id", "published_revision__asset__text"
+        )
+    )
+    site_ids = {sid for rows in placements.values() for _, _, sid, _ in rows}
+    columns = _column_paths(site_ids)
+    clicks = {
+        (row["resource_id"], row["site_id"]): row["n"]
+        for row in SearchClick.objects.filter(resource_id__in=resources)
+        .values("resource_id", "site_id")
+        .annotate(n=Count("id"))
+    }
+    seg = segmenter()
+    now = timezone.now()
+    rows: list[DocumentRow] = []
+    for rid, resource in resources.items():
+        if rid not in revisions:
+            continue
+        title, metadata, data, own_text = revisions[rid]
+        by_site: dict[int, tuple] = {}
+        for pid, cid, sid, placed_at in placements.get(rid, ()):
+            if cid not in columns:
+                continue
+            home = cid == resource["column_id"]
+            if sid not in by_site or (home and not by_site[sid][4]):
+                by_site[sid] = (pid, cid, sid, placed_at, home)
+        if not by_site:
+            continue
+        summary = normalise(plain_text(str(data.get("summary") or ""))) or normalise(
+            str(metadata.get("description") or resource["description"] or "")
+        )
+        texts = [plain_text(text) for text in _walk_text(data) if text.strip()]
+        texts += [str(metadata.get(key) or resource.get(key) or "") for key in METADATA_TEXT_KEYS]
+        if own_text:
+            texts.append(own_text)
+        texts += [attachment_text.get(aid) or "" for aid in attachment_of.get(rid, ())]
+        content = "\n".join(t.strip() for t in texts if t and t.strip())[:MAX_CONTENT_CHARS]
+        tokens = " ".join(seg.tokens(title, summary, content))
+        for pid, cid, sid, placed_at, _home in by_site.values():
+            path, column_name, column_type = columns[cid]
+            when = resource["published_at"] or placed_at
+            if resource["kind"] == ResourceKind.LINK:
+                url = str(data.get("url") or "")
+            else:
+                url = f"/{path}{rid}.html"
+            values = (
+                rid, sid, pid, cid, column_name[:50], (column_type or "")[:12], resource["kind"],
+                sid != resource["site_id"], title[:300], summary[:500], content, url[:1000], when, _day(when),
+                timezone.localdate(when).year, clicks.get((rid, sid), 0), now,
+            )  # fmt: skip
+            rows.append(DocumentRow(values=values, tokens=tokens))
+    return rows
+
+
+def index_resources(resource_ids) -> int:
+    """Rewrite the documents of these resources from what is online now; returns how many."""
+    ids = sorted({int(i) for i in resource_ids})
+    written = 0
+    titles: set[str] = set()
+    engine = backend()
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        rows = build_rows(chunk)
+        with transaction.atomic():
+            engine.write(chunk, rows)
+        written += len(rows)
+        titles.update(row.values[8] for row in rows)
+    if titles:
+        from search.vocabulary import add_title_terms
+
+        add_title_terms(titles)  # new words are found by pinyin and typo correction at once
+    return written
+
+
+def index_columns(column_ids) -> int:
+    """Columns renamed or moved: their documents (and their descendants') get new addresses."""
+    columns = Column.objects.filter(pk__in=column_ids)
+    if not columns:
+        return 0
+    all_ids = set(Column.objects.get_queryset_descendants(columns, include_self=True).values_list("pk", flat=True))
+    resource_ids = set(SearchDocument.objects.filter(column_id__in=all_ids).values_list("resource_id", flat=True))
+    resource_ids |= set(
+        Placement.objects.filter(column_id__in=all_ids, status=PlacementStatus.ACTIVE).values_list(
+            "resource_id", flat=True
+        )
+    )
+    return index_resources(resource_ids)
+
+
+def reindex_containing(word: str) -> int:
+    ids = set(SearchDocument.objects.filter(content__contains=word).values_list("resource_id", flat=True))
+    ids |= set(SearchDocument.objects.filter(title__contains=word).values_list("resource_id", flat=True))
+    return index_resources(ids)
+
+
+def online_resource_ids(site_id: int | None = None) -> list[int]:
+    placements = Placement.objects.filter(status=PlacementStatus.ACTIVE, resource__published_revision__isnull=False)
+    if site_id is not None:
+        placements = placements.filter(site_id=site_id)
+    return sorted(set(placements.values_list("resource_id", flat=True)))
+
+
+def reindex(*, site_id: int | None = None, progress=None) -> dict:
+    """Rebuild the index (of one site, or of everything) from what is online; then the vocabulary."""
+    started = time.perf_counter()
+    engine = backend()
+    ids = online_resource_ids(site_id)
+    if site_id is None:
+        with transaction.atomic():
+            engine.clear()
+    else:
+        stale = set(SearchDocument.objects.filter(site_id=site_id).values_list("resource_id", flat=True))
+        ids = sorted(set(ids) | stale)
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        rows = build_rows(chunk)
+        with transaction.atomic():
+            engine.write(chunk, rows)
+        written += len(rows)
+        if progress:
+            progress(min(start + BATCH, len(ids)), len(ids))
+    engine.analyze()
+    indexing_seconds = time.perf_counter() - started
+    from search.vocabulary import rebuild_vocabulary
+
+    terms = rebuild_vocabulary()
+    return {
+        "resources": len(ids),
+        "documents": written,
+        "seconds": indexing_seconds,
+        "vocabulary": terms,
+        "total_seconds": time.perf_counter() - started,
+    }

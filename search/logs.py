@@ -1,0 +1,81 @@
+"""Search logs without personal data (SRCH-3: ranking by real use).
+
+Nothing identifies the person: no IP address, user agent, cookie, session or account is stored,
+and numbers long enough to be an ID card, phone or bank card number, and e-mail addresses, are
+masked in the stored query. Masked queries never become suggestions. A click is recorded when
+the browser pings the signed address of a result (the `ping` attribute of the result link: no
+script needed); each result counts once per search, and its document's click count rises.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from search.models import PopularQuery, SearchClick, SearchDocument, SearchLog
+
+CLICK_SALT = "search.click"
+CLICK_MAX_AGE = 24 * 3600
+_LONG_NUMBER_RE = re.compile(r"\d[\d\s-]{4,}\d")
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def mask(query: str) -> tuple[str, bool]:
+    """The query with long numbers and e-mail addresses replaced by *; whether anything was."""
+    masked = _EMAIL_RE.sub("*", query)
+    masked = _LONG_NUMBER_RE.sub(lambda m: "*" * len(m.group()), masked)
+    return masked, masked != query
+
+
+def record_search(outcome) -> int | None:
+    query, masked = mask(outcome.query)
+    corrected = mask(outcome.corrected_from)[0] if outcome.corrected_from else ""
+    if not query:
+        return None
+    entry = SearchLog.objects.create(
+        site=outcome.site,
+        scope=outcome.scope,
+        query=query[:100],
+        corrected=corrected[:200],
+        results=outcome.total,
+        page=outcome.page,
+    )
+    if outcome.total and outcome.page == 1 and not masked and not outcome.filters.active:
+        _count_popular(outcome.site.pk, query[:100])
+    return entry.pk
+
+
+def _count_popular(site_id: int, query: str) -> None:
+    now = timezone.now()
+    updated = PopularQuery.objects.filter(site_id=site_id, query=query).update(count=F("count") + 1, last_searched=now)
+    if not updated:
+        try:
+            with transaction.atomic():
+                PopularQuery.objects.create(site_id=site_id, query=query, count=1, last_searched=now)
+        except IntegrityError:  # a concurrent search created it
+            PopularQuery.objects.filter(site_id=site_id, query=query).update(count=F("count") + 1)
+
+
+def click_token(log_id: int, hit) -> str:
+    return signing.dumps([log_id, hit.resource_id, hit.site_id, hit.position], salt=CLICK_SALT)
+
+
+def record_click(token: str) -> bool:
+    """Count a followed result once per search; False for a bad, old or repeated token."""
+    try:
+        log_id, resource_id, site_id, position = signing.loads(token, salt=CLICK_SALT, max_age=CLICK_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return False
+    if not SearchLog.objects.filter(pk=log_id).exists():
+        return False
+    try:
+        with transaction.atomic():
+            SearchClick.objects.create(log_id=log_id, resource_id=resource_id, site_id=site_id, position=position)
+            SearchDocument.objects.filter(resource_id=resource_id, site_id=site_id).update(clicks=F("clicks") + 1)
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,120 @@
+"""Text the index and the queries share: normalising, segmenting (rjieba) and tokens.
+
+A token is a run of Chinese characters, of Latin letters (lower-cased) or of digits, so that it
+is one lexeme for PostgreSQL's 'simple' configuration and one token for SQLite's FTS5
+`unicode61` tokenizer: both backends see exactly the tokens this module makes.
+
+Segmentation uses rjieba (the Rust port of jieba) with the user dictionary of government terms
+that administrators keep (DictionaryWord). Documents are cut in search mode (居民身份证 gives
+居民, 身份, 身份证 and 居民身份证), queries in precise mode, so a query word is found in every
+page whose text contains it as a word.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+
+import rjieba
+from django.core.cache import cache
+
+DICTIONARY_VERSION_KEY = "search:dictionary-version"
+DICTIONARY_WORD_FREQ = 20000
+MAX_TOKEN_CHARS = 30
+
+_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z]+|[0-9]+")
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SPACE_RE = re.compile(r"\s+")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+_LIST_SPLIT_RE = re.compile(r"[,，、;；\n]+")
+
+# Words of plain-language questions that say nothing about the subject (怎么办社保卡 → 社保卡).
+STOP_WORDS = frozenset(
+    "的 了 吗 呢 吧 啊 呀 和 与 及 或 是 在 我 我要 我想 想 要 你 您 请问 请 怎么 怎么办 怎样 如何 什么 哪里 哪儿 "
+    "在哪 在哪里 哪些 哪个 多少 为什么 可以 能 能否 是否 需要 有关 关于 一下 办法 the a an of to and or in".split()
+)
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width letters and digits become ASCII), control characters out, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _CONTROL_RE.sub("", text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RE.search(text or ""))
+
+
+def is_cjk(text: str) -> bool:
+    return bool(text) and all(_CJK_RE.match(ch) for ch in text)
+
+
+def split_list(value: str) -> list[str]:
+    """Items of an administrator's list: separated by commas (either width), 、 or new lines."""
+    return [normalise(part) for part in _LIST_SPLIT_RE.split(value or "") if normalise(part)]
+
+
+def runs(word: str) -> list[str]:
+    """The token runs inside one segmenter word (`GDP5.2%` → gdp, 5, 2)."""
+    return [run[:MAX_TOKEN_CHARS] for run in _RUN_RE.findall(word.lower())]
+
+
+class Segmenter:
+    """One rjieba instance with the user dictionary; rebuilt when administrators change it."""
+
+    def __init__(self, words: list[str]):
+        self.jieba = rjieba.Jieba()
+        self.words = frozenset(words)
+        for word in self.words:
+            self.jieba.add_word(word, DICTIONARY_WORD_FREQ, None)
+
+    def cut(self, text: str) -> list[str]:
+        """Precise mode (queries): each word once, in order."""
+        return [token for word in self.jieba.cut(text) for token in runs(word)]
+
+    def cut_for_search(self, text: str) -> list[str]:
+        """Search mode (documents): words and the dictionary words inside them."""
+        return [token for word in self.jieba.cut_for_search(text) for token in runs(word)]
+
+    def tokens(self, *texts: str) -> list[str]:
+        """The distinct tokens of document texts, in order of first occurrence."""
+        seen: dict[str, None] = {}
+        for text in texts:
+            if text:
+                for token in self.cut_for_search(normalise(text)):
+                    seen.setdefault(token, None)
+        return list(seen)
+
+
+_lock = threading.Lock()
+_current: dict = {"version": None, "segmenter": None}
+
+
+def dictionary_version() -> int:
+    return cache.get(DICTIONARY_VERSION_KEY, 0)
+
+
+def bump_dictionary_version() -> None:
+    """Every process reloads its segmenter at its next use (actions call this after commit)."""
+    try:
+        cache.incr(DICTIONARY_VERSION_KEY)
+    except ValueError:
+        cache.set(DICTIONARY_VERSION_KEY, 1, None)
+
+
+def segmenter() -> Segmenter:
+    """The process's segmenter with the current user dictionary."""
+    version = dictionary_version()
+    current = _current["segmenter"]
+    if current is not None and _current["version"] == version:
+        return current
+    with _lock:
+        if _current["segmenter"] is None or _current["version"] != version:
+            from search.models import DictionaryWord
+
+            words = list(DictionaryWord.objects.values_list("word", flat=True))
+            _current["segmenter"] = Segmenter(words)
+            _current["version"] = version
+        return _current["segmenter"]
