@@ -57,8 +57,11 @@ def _on_resource(sender, resource_id, **kwargs):
     request_publish(resource_ids=[resource_id])
 
 
-def _on_placements(sender, resource_id, column_ids=(), **kwargs):
-    request_publish(resource_ids=[resource_id])
+def _on_placements(sender, resource_id=None, column_ids=(), **kwargs):
+    if resource_id is not None:  # placed, moved, pinned, removed: its pages and lists
+        request_publish(resource_ids=[resource_id])
+    else:  # several resources reordered: the lists of these columns
+        request_publish(column_ids=column_ids)
 
 
 def connect_signals() -> None:
