@@ -9,6 +9,7 @@
 Imported by publishing/models.py so that Django registers them with the publishing app.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -17,6 +18,25 @@ from django.utils.translation import gettext_lazy as _
 hex_colour = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Give the colour as # followed by six hexadecimal digits, e.g. #b4262a."), code="colour"
 )
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of #rrggbb."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(one: str, other: str) -> float:
+    a, b = sorted((relative_luminance(one), relative_luminance(other)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+MIN_CONTRAST = 4.5  # WCAG 2.1 AA for normal text (TPL-9)
 
 
 class LogoLayout(models.TextChoices):
@@ -49,6 +69,23 @@ class SiteTheme(models.Model):
 
     def __str__(self):
         return f"{self.site} · {self.primary_colour}"
+
+    def clean(self):
+        """White text sits on the main and second colours, dark text on the third (TPL-9)."""
+        errors = {}
+        checks = [
+            ("primary_colour", self.primary_colour, "#ffffff", _("white text")),
+            ("secondary_colour", self.secondary_colour, "#ffffff", _("white text")),
+            ("accent_colour", self.accent_colour, "#222222", _("dark text")),
+        ]
+        for name, colour, text, text_name in checks:
+            if hex_colour.regex.match(colour or "") and contrast(colour, text) < MIN_CONTRAST:
+                errors[name] = _(
+                    "%(colour)s is too light or too dark for %(text)s on it: contrast %(ratio).1f:1, at least "
+                    "4.5:1 is needed so that elderly and partially sighted readers can read it (TPL-9)."
+                ) % {"colour": colour, "text": text_name, "ratio": contrast(colour, text)}
+        if errors:
+            raise ValidationError(errors)
 
 
 class PublishedFile(models.Model):

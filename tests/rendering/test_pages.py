@@ -269,6 +269,14 @@ def test_theme_colours(build):  # TPL-6
         theme.full_clean()
 
 
+def test_theme_colours_keep_text_readable(build):  # TPL-6, TPL-9
+    theme = SiteTheme(site=build.site, primary_colour="#ffd700", secondary_colour="#1f4e8c", accent_colour="#333333")
+    with pytest.raises(ValidationError) as error:
+        theme.clean()
+    assert set(error.value.message_dict) == {"primary_colour", "accent_colour"}
+    assert "4.5:1" in error.value.message_dict["primary_colour"][0]
+
+
 def test_home_page_small(portal):  # TPL-8
     publish_site(portal.site.pk)
     size = sum(portal.file(p).stat().st_size for p in ["index.html", "-/site.css", "-/theme.css", "-/site.js"])
