@@ -96,8 +96,22 @@ class Outcome:
         return self.targets is not None
 
 
-def _static_sources() -> dict[str, bytes]:
-    return {f"-/{name}": (STATIC_DIR / name).read_bytes() for name in STATIC_FILES}
+def static_files(theme) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The files of /-/ (CSS, script, marks, the theme's colours) and their versioned addresses.
+
+    Shared by every page of a site, and by dynamic pages drawn in the site's frame (search).
+    """
+    files = {f"-/{name}": (STATIC_DIR / name).read_bytes() for name in STATIC_FILES}
+    files["-/theme.css"] = (
+        f":root{{--c-main:{theme.primary};--c-second:{theme.secondary};--c-third:{theme.accent}}}\n".encode()
+    )
+    version = {p: hashlib.sha256(b).hexdigest()[:10] for p, b in files.items()}
+    assets = {
+        "css": f"/-/site.css?v={version['-/site.css']}",
+        "theme": f"/-/theme.css?v={version['-/theme.css']}",
+        "js": f"/-/site.js?v={version['-/site.js']}",
+    }
+    return files, assets
 
 
 class SitePublisher:
@@ -108,17 +122,7 @@ class SitePublisher:
             raise PublishError(f"site {site_id} has no primary domain")
         self.folder = SiteFolder(self.data.site.domain)
         self.root = self.folder.root
-        self.static = _static_sources()
-        theme = self.data.site.theme
-        self.static["-/theme.css"] = (
-            f":root{{--c-main:{theme.primary};--c-second:{theme.secondary};--c-third:{theme.accent}}}\n".encode()
-        )
-        version = {p: hashlib.sha256(b).hexdigest()[:10] for p, b in self.static.items()}
-        assets = {
-            "css": f"/-/site.css?v={version['-/site.css']}",
-            "theme": f"/-/theme.css?v={version['-/theme.css']}",
-            "js": f"/-/site.js?v={version['-/site.js']}",
-        }
+        self.static, assets = static_files(self.data.site.theme)
         self.renderer = Renderer(self.data, assets)
 
     # --- writing --------------------------------------------------------------------------------

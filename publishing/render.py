@@ -200,6 +200,10 @@ class Renderer(ContentPages):
             "rss": None,
         }
 
+    def base_context(self, page: Page, *, title: str, meta: list, crumbs=None, current=None) -> dict:
+        """The context of base.html (head, header, footer) for a page drawn in the site's frame."""
+        return self._base(page, title=title, meta=meta, crumbs=crumbs, current=current)
+
     def site_meta(self) -> list[tuple[str, str]]:
         return [
             ("SiteName", self.site.name),
