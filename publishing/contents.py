@@ -47,9 +47,11 @@ class FileRef:
     width: int | None = None
     height: int | None = None
     title: str = ""
+    variant: str = ""  # "w800" for a rendition: another file, so another address
 
     def published_path(self, column_path: str) -> str:
-        return f"{column_path}files/{self.asset_id}-{safe_name(self.name)}"
+        variant = f"-{self.variant}" if self.variant else ""
+        return f"{column_path}files/{self.asset_id}{variant}-{safe_name(self.name)}"
 
 
 @dataclass(slots=True, eq=False)
@@ -165,13 +167,13 @@ def load_contents(items: list[Item]) -> dict[int, Content]:
         if file in media_paths:
             base = assets.get(aid)
             if base is not None:
-                by_file[file] = FileRef(aid, f"w{width}-{base.name}", file, 0, base.content_type, width, height)
+                by_file[file] = FileRef(aid, base.name, file, 0, base.content_type, width, height, "", f"w{width}")
         if width <= 1200 and (aid not in best or width > best[aid][0]):
             best[aid] = (width, file, height)
     for aid, (width, file, height) in best.items():
         ref = assets[aid]
         if ref.width and ref.width > width:
-            assets[aid] = FileRef(aid, ref.name, file, 0, ref.content_type, width, height, ref.title)
+            assets[aid] = FileRef(aid, ref.name, file, 0, ref.content_type, width, height, ref.title, f"w{width}")
 
     titles = {rid: (title, aid) for rid, title, aid in ref_rows}
 
@@ -180,7 +182,8 @@ def load_contents(items: list[Item]) -> dict[int, Content]:
         if aid is None or aid not in assets:
             return None
         ref = assets[aid]
-        return FileRef(ref.asset_id, ref.name, ref.source, ref.size, ref.content_type, ref.width, ref.height, title)
+        return FileRef(ref.asset_id, ref.name, ref.source, ref.size, ref.content_type, ref.width, ref.height, title,
+                       ref.variant)  # fmt: skip
 
     for rid, content in contents.items():
         d = content.data
@@ -195,6 +198,7 @@ def load_contents(items: list[Item]) -> dict[int, Content]:
         if media_paths and "<img" in body:
             for src in MEDIA_SRC_RE.findall(body):
                 rel = src[len(media_url) :] if src.startswith(media_url) else None
-                if rel in by_file:
-                    content.media[src] = by_file[rel]
+                if rel in by_file:  # an original is shown as its best rendition, like covers
+                    ref = by_file[rel]
+                    content.media[src] = assets.get(ref.asset_id, ref) if not ref.variant else ref
     return contents
