@@ -48,8 +48,10 @@ def request_publish(resource_ids=(), column_ids=(), site_ids=()) -> None:
     site_ids = sorted({int(i) for i in site_ids})
     if not (resource_ids or column_ids or site_ids):
         return
+    # robust: the change is committed already; a failing publish is logged, never the action's error
     transaction.on_commit(
-        lambda: publish_changes_task.delay(resource_ids=resource_ids, column_ids=column_ids, site_ids=site_ids)
+        lambda: publish_changes_task.delay(resource_ids=resource_ids, column_ids=column_ids, site_ids=site_ids),
+        robust=True,
     )
 
 

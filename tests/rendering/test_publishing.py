@@ -258,3 +258,12 @@ class TestPublicFrontEnd:  # SEC-3
 
     def test_no_writes(self, client):
         assert client.post("/index.html").status_code == 405
+
+
+def test_failed_publish_never_fails_the_action(portal, django_capture_on_commit_callbacks, monkeypatch):  # PUB-8
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("publishing.publish_tasks.publish_changes", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_publish(resource_ids=[portal.first.pk])  # logged, not raised
