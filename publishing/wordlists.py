@@ -23,7 +23,7 @@ def add_word(word: CheckedWord, *, acting_user) -> CheckedWord:
     word.text = word.text.strip()
     word.suggestion = word.suggestion.strip()
     word.created_by = acting_user if acting_user is not None and acting_user.pk else None
-    word.full_clean()
+    word.full_clean(exclude=["created_by"])
     word.save()
     audit.record("word.add", actor=acting_user, obj=word, details=_details(word))
     return word
@@ -35,7 +35,7 @@ def update_word(word: CheckedWord, *, acting_user) -> CheckedWord:
     word.text = word.text.strip()
     word.suggestion = word.suggestion.strip()
     changes = field_changes(word, None)
-    word.full_clean()
+    word.full_clean(exclude=["created_by"])
     word.save()
     if changes:
         audit.record("word.update", actor=acting_user, obj=word, details=_details(word, changes=changes))

@@ -1,4 +1,5 @@
-"""`manage.py load_demo`: build the fictitious demo platform of govplatform.demo_data.
+"""`manage.py load_demo`: build the fictitious demo platform of govplatform.demo_data, with the
+content of govplatform.demo_content (articles, policies, people, pictures, reviews, reposts).
 
 Idempotent: sites are found by primary domain, columns by site, parent and slug, accounts by
 username, and only what is missing is created, each through its action (so each creation has
@@ -18,7 +19,7 @@ from PIL import Image, ImageDraw
 
 from columns.actions import create_column
 from columns.models import Column
-from govplatform import demo_data
+from govplatform import demo_content, demo_data
 from govplatform.actions import create_user, generate_password, grant_role, set_user_password
 from govplatform.models import Membership, User
 from sites.actions import create_site
@@ -54,7 +55,15 @@ class Command(BaseCommand):
                 f"演示平台 / demo platform: {created['sites']} sites, {created['columns']} columns, "
                 f"{created['accounts']} accounts, {created['roles']} roles created."
             )
-        else:
+        content = builder.content
+        if any(content.values()):
+            write(
+                f"演示内容 / demo content: {content['articles']} articles, {content['policies']} policy documents, "
+                f"{content['interpretations']} interpretations, {content['institutions']} institutions, "
+                f"{content['leaders']} leaders, {content['images']} images, {content['reposts']} reposts, "
+                f"{content['words']} checked words created."
+            )
+        if not any(created.values()) and not any(content.values()):
             write("演示平台已完整，无需创建 / the demo platform is complete; nothing to create.")
         if builder.passwords:
             write("")
@@ -70,6 +79,7 @@ class DemoBuilder:
     def __init__(self, *, new_passwords: bool):
         self.new_passwords = new_passwords
         self.created = {"sites": 0, "columns": 0, "accounts": 0, "roles": 0}
+        self.content: dict[str, int] = {}
         self.passwords: list[tuple[str, str, str, str]] = []  # username, password, role, site
 
     def build(self) -> None:
@@ -80,6 +90,7 @@ class DemoBuilder:
             self.ensure_columns(site, spec)
             for account in demo_data.site_accounts(spec):
                 self.ensure_account(account, account["role"], site=site)
+        self.content = demo_content.build(sites)
 
     def ensure_site(self, spec: dict, parent: Site | None) -> Site:
         domain = Domain.objects.select_related("site").filter(name=spec["domain"]).first()

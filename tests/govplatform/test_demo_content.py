@@ -1,0 +1,63 @@
+"""The demo content of `load_demo` (issue 3): made through the actions, plausible, idempotent."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from govplatform.models import AuditEntry
+from publishing.models import Placement, PlacementStatus, ReviewFlag, WorkflowAction, WorkflowEvent
+from resources.models import PolicyInterpretation, Resource, ResourceKind, ResourceStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PUBLISH_ROOT = tmp_path / "publish"
+
+
+def test_load_demo_builds_the_content_through_the_workflow_once():  # RES-1..8, PUB-2, PUB-3, PUB-6
+    call_command("load_demo", stdout=io.StringIO())
+
+    articles = Resource.objects.filter(kind=ResourceKind.ARTICLE)
+    assert 250 <= articles.count() <= 350
+    assert articles.values("site").distinct().count() == 5
+    assert articles.filter(status=ResourceStatus.PUBLISHED).count() > 250
+    assert Resource.objects.filter(status=ResourceStatus.IN_REVIEW).count() >= 5
+    assert Resource.objects.filter(status=ResourceStatus.RETURNED).exists()
+    assert {flag.kind for flag in ReviewFlag.objects.all()} >= {"mobile", "wrong_wording"}
+    # Published by the site's reviewer, never by its editor (PUB-1).
+    approvals = WorkflowEvent.objects.filter(action=WorkflowAction.APPROVE).select_related("actor", "resource__site")
+    assert approvals.count() > 300
+    assert all(event.actor.username == f"{_key(event.resource.site)}_reviewer" for event in approvals)
+    # Policies and their interpretations, institutions, leaders with photos, news photos.
+    assert PolicyInterpretation.objects.count() >= 10
+    assert Resource.objects.filter(kind=ResourceKind.POLICY, current_revision__data__validity="repealed").exists()
+    assert Resource.objects.filter(kind=ResourceKind.INSTITUTION).count() >= 20
+    leaders = Resource.objects.filter(kind=ResourceKind.LEADER).select_related("current_revision")
+    assert leaders.count() >= 15
+    assert all(leader.current_revision.data["photo"] for leader in leaders)
+    assert Resource.objects.filter(kind=ResourceKind.IMAGE, current_revision__asset__isnull=False).count() >= 30
+    # City news reposted to the department sites and the county; one repost still waits.
+    reposts = Placement.objects.filter(is_repost=True)
+    assert reposts.filter(status=PlacementStatus.ACTIVE).values("site").distinct().count() == 4
+    assert reposts.filter(status=PlacementStatus.PENDING).count() == 1
+    # The sites look lived-in: publication dates spread over months, none in the future.
+    dates = sorted(articles.filter(published_at__isnull=False).values_list("published_at", flat=True))
+    assert (dates[-1] - dates[0]).days > 90
+    assert dates[-1] <= AuditEntry.objects.order_by("-time").first().time
+
+    resources, entries = Resource.objects.count(), AuditEntry.objects.count()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+
+    assert (Resource.objects.count(), AuditEntry.objects.count()) == (resources, entries)
+    assert "nothing to create" in out.getvalue()
+
+
+def _key(site) -> str:
+    from govplatform import demo_data
+
+    return next(spec["key"] for spec in demo_data.SITES if spec["fields"]["name"] == site.name)
