@@ -1,10 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govplatform import actions, audit
+from govplatform import actions, audit, audit_export
 from govplatform.admin_scoping import ScopedAdmin
 from govplatform.admin_site import backoffice
 from govplatform.models import AuditEntry, Membership, Role, User
@@ -159,13 +163,22 @@ class MembershipAdmin(ScopedAdmin):
 
 @admin.register(AuditEntry, site=backoffice)
 class AuditEntryAdmin(ScopedAdmin):
-    """The audit log: read-only for everyone (SEC-2)."""
+    """The audit log: read-only for everyone; searchable, filterable, exportable (SEC-2).
+
+    Site administrators see their sites' entries; platform administrators see all and export
+    the filtered list as CSV (the export is an entry of the log too).
+    """
 
     list_display = ("time", "actor_name", "action", "object_repr", "site_name", "ip")
-    list_filter = ("action", "time")
+    list_filter = (
+        "action",
+        ("site", admin.RelatedOnlyFieldListFilter),
+        ("time", admin.DateFieldListFilter),
+    )
     search_fields = ("actor_name", "action", "object_repr", "site_name", "ip")
     date_hierarchy = "time"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    actions = ["export_selected_csv"]
 
     def has_module_permission(self, request):
         return is_platform_admin(request.user) or bool(site_ids_for(request.user, Role.SITE_ADMIN))
@@ -180,3 +193,51 @@ class AuditEntryAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_export_permission(self, request) -> bool:
+        return is_platform_admin(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_export_permission(request):
+            actions.pop("export_selected_csv", None)
+        return actions
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        export = path("export/", self.admin_site.admin_view(self.export_view), name=f"{info[0]}_{info[1]}_export")
+        return [export, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_export": self.has_export_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def export_view(self, request):
+        """The changelist as it is filtered and searched (same query string), as CSV."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest(str(_("Unknown filter.")))
+        queryset = changelist.get_queryset(request)
+        filters = {key: request.GET.getlist(key) for key in request.GET}
+        return self._export(request, queryset, {"filters": filters})
+
+    @admin.action(description=_("Export the selected entries as CSV"))
+    def export_selected_csv(self, request, queryset):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        return self._export(request, queryset, {"selected": True})
+
+    def _export(self, request, queryset, details):
+        rows = queryset.count()
+        audit.record("audit.export", actor=request.user, details={**details, "rows": rows})
+        response = StreamingHttpResponse(
+            audit_export.csv_lines(audit_export.entries_for_export(queryset)),
+            content_type="text/csv; charset=utf-8",
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
+        response["Cache-Control"] = "no-store"
+        return response

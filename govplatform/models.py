@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govplatform.fields import EncryptedTextField
+
 
 class User(AbstractUser):
     """A back-office user. Citizens never have accounts here.
@@ -15,7 +17,8 @@ class User(AbstractUser):
     """
 
     real_name = models.CharField(_("real name"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # SEC-4: personal data encrypted at rest (govplatform.crypto).
+    phone = EncryptedTextField(_("phone"), max_length=30, blank=True)
     is_platform_admin = models.BooleanField(
         _("platform administrator"),
         default=False,

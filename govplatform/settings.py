@@ -3,8 +3,10 @@
 import os
 
 import dj_database_url
+from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
-from govplatform.env import BASE_DIR, VAR_DIR, env_bool, env_list, env_path, secret_key
+from govplatform.env import BASE_DIR, VAR_DIR, env_bool, env_list, env_path, field_encryption_keys, secret_key
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key()
@@ -30,6 +32,7 @@ INSTALLED_APPS = [
     "search",
     "mptt",
     "django_prose_editor",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "govplatform.middleware.ContentSecurityPolicyMiddleware",
     "govplatform.middleware.AuditContextMiddleware",
 ]
 
@@ -100,6 +104,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "govplatform.User"
+# SEC-4: CRYPTO_PROFILE=sm uses the national algorithms: SM4 + HMAC-SM3 for encrypted fields and
+# backups, PBKDF2-HMAC-SM3 for new passwords (older hashes are upgraded at the next login).
+CRYPTO_PROFILE = os.environ.get("CRYPTO_PROFILE", "aes").strip().lower() or "aes"
+PASSWORD_HASHERS = [
+    *(["govplatform.hashers.PBKDF2SM3PasswordHasher"] if CRYPTO_PROFILE == "sm" else []),
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    *(["govplatform.hashers.PBKDF2SM3PasswordHasher"] if CRYPTO_PROFILE != "sm" else []),
+]
+# Keys of encrypted fields (base64 of 32 bytes, comma-separated, the first one encrypts): env
+# FIELD_ENCRYPTION_KEY, or generated once into var/field_key. Back it up apart from the database.
+FIELD_ENCRYPTION_KEYS = field_encryption_keys()
+# Key of backup archives (same form); the field key when unset.
+BACKUP_KEYS = env_list("BACKUP_KEY", [])
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -128,6 +149,10 @@ CELERY_BEAT_SCHEDULE = {
     "publishing-schedule": {"task": "publishing.run_schedule", "schedule": 60.0},
     # SRCH-2: the pinyin and typo vocabulary follows new content and popular queries.
     "search-vocabulary": {"task": "search.rebuild_vocabulary", "schedule": 3600.0},
+    # SEC-2: audit entries past AUDIT_RETENTION_DAYS are purged once a day.
+    "audit-purge": {"task": "govplatform.purge_audit_log", "schedule": crontab(hour=3, minute=17)},
+    # SEC-5: every published site is compared with its manifest every hour.
+    "tamper-check": {"task": "govplatform.verify_published", "schedule": crontab(minute=7)},
 }
 
 LANGUAGE_CODE = "zh-hans"
@@ -169,7 +194,60 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# SEC-7: Content-Security-Policy (django-csp; govplatform.middleware picks the policy by host).
+# The back office: scripts only from itself, inline scripts only with the request's nonce (and
+# the rich-text editor's import map, by its hash); inline styles are allowed because the admin's
+# widgets and the editor's tables set style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Public sites (published pages, the citizen endpoints, their 404): nothing inline at all.
+PUBLIC_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+# SEC-5: the hourly tamper check restores changed, added and deleted published files by itself
+# (keeping what it removed under TAMPER_QUARANTINE_ROOT) and alarms the platform administrators.
+TAMPER_AUTO_REPAIR = env_bool("TAMPER_AUTO_REPAIR", True)
+TAMPER_QUARANTINE_ROOT = env_path("TAMPER_QUARANTINE_ROOT", VAR_DIR / "quarantine")
+
+# Mail (alarms). Without EMAIL_HOST, mails are written to the console (the process log).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# (The password is only ever read from the environment.)
+EMAIL_HOST_PASSWORD, EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_PASSWORD", ""), os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "govplatform@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 LOGGING = {

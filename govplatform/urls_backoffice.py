@@ -1,12 +1,20 @@
 """URLs of the back office, served only on BACKOFFICE_HOSTS (SEC-3)."""
 
-from django.urls import include, path
+from django.conf import settings
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from govplatform import media_views
 from govplatform.admin_site import backoffice
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", backoffice.urls),
+    # Uploads, for back-office users only (nginx serves them in production, SEC-7).
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$",
+        backoffice.admin_view(media_views.media_file),
+        name="media",
+    ),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

@@ -1,0 +1,87 @@
+"""Serving uploads (MEDIA_ROOT) to back-office users (SEC-7).
+
+In production nginx serves /media/ on the back-office host with the same headers
+(deploy/nginx.conf.template); this view does it for `make run` and the tests. Uploads are
+hostile until proven otherwise, so:
+
+- only images of the formats the library accepts are shown inline, with their own type;
+- everything else is sent as a download (`Content-Disposition: attachment`) with a type from a
+  fixed list, `application/octet-stream` when unknown: never text/html, never SVG inline;
+- `X-Content-Type-Options: nosniff` and a sandboxing Content-Security-Policy, so even a file that
+  a browser opens cannot run script in the back office's origin.
+"""
+
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import FileResponse, Http404
+
+INLINE_IMAGE_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".bmp": "image/bmp",
+}
+DOWNLOAD_TYPES = {
+    ".pdf": "application/pdf",
+    ".ofd": "application/ofd",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".wps": "application/vnd.ms-works",
+    ".et": "application/vnd.ms-excel",
+    ".zip": "application/zip",
+    ".rar": "application/vnd.rar",
+    ".7z": "application/x-7z-compressed",
+    ".txt": "text/plain; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".mp3": "audio/mpeg",
+    ".mp4": "video/mp4",
+}
+MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+def upload_headers(name: str) -> dict[str, str]:
+    """Content-Type, Content-Disposition and the hardening headers for an upload called `name`."""
+    suffix = Path(name).suffix.lower()
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": MEDIA_CSP,
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+    if suffix in INLINE_IMAGE_TYPES:
+        headers["Content-Type"] = INLINE_IMAGE_TYPES[suffix]
+        headers["Content-Disposition"] = "inline"
+    else:
+        headers["Content-Type"] = DOWNLOAD_TYPES.get(suffix, "application/octet-stream")
+        ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "download"
+        headers["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return headers
+
+
+def _resolve(path: str) -> Path:
+    root = Path(settings.MEDIA_ROOT).resolve()
+    parts = [part for part in path.split("/") if part]
+    if not parts or any(part.startswith(".") or "\\" in part or "\x00" in part for part in parts):
+        raise Http404
+    target = (root / "/".join(parts)).resolve()
+    if root not in target.parents or not target.is_file():
+        raise Http404
+    return target
+
+
+def media_file(request, path: str):
+    target = _resolve(path)
+    headers = upload_headers(target.name)
+    response = FileResponse(target.open("rb"), content_type=headers.pop("Content-Type"))
+    for name, value in headers.items():
+        response[name] = value
+    response["Cache-Control"] = "private, max-age=300"
+    return response
