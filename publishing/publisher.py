@@ -34,7 +34,7 @@ from publishing import dependencies, links
 from publishing.affected import plan_changes
 from publishing.contents import load_contents
 from publishing.folder import SiteFolder, site_lock
-from publishing.models import Placement
+from publishing.models import Placement, PlacementStatus
 from publishing.render import TEMPLATE_BY_COLUMN_TYPE, Renderer
 from publishing.sitedata import SiteData, load_site
 
@@ -363,9 +363,15 @@ def publish_site(site_id: int, *, processes: int = 1, verify: bool = False, stri
 
 
 def sites_for(resource_ids=(), column_ids=()) -> set[int]:
+    """Sites that show (ACTIVE placements) or showed (dependency index) these resources or columns.
+
+    Every page of a shown resource is listed by some page of its column (index, numbered page,
+    institution or leader list), so the index finds the sites of pages to withdraw.
+    """
     sites = set()
     if resource_ids:
-        sites |= set(Placement.objects.filter(resource_id__in=resource_ids).values_list("site_id", flat=True))
+        active = Placement.objects.filter(resource_id__in=resource_ids, status=PlacementStatus.ACTIVE)
+        sites |= set(active.values_list("site_id", flat=True))
         sites |= dependencies.sites_showing(resource_ids)
     if column_ids:
         sites |= set(Column.objects.filter(id__in=column_ids).values_list("site_id", flat=True))

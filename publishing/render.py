@@ -294,7 +294,7 @@ class Renderer(ContentPages):
             page.resources.update(i.resource_id for i in items)
         template = TEMPLATE_BY_COLUMN_TYPE.get(col.column_type, "column.html")
         if template == "column.html":
-            items = col.newest(PAGE_SIZE)
+            items = col.index_items()
             full = col.full_pages
             numbers = list(range(full, max(0, full - ARCHIVE_LINKS), -1))
             pages = [(n, "/" + col.archive_path(n)) for n in numbers]

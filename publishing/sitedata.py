@@ -133,16 +133,22 @@ class ColumnInfo:
     def archive_path(self, number: int) -> str:
         return f"{self.path}page-{number}.html"
 
-    def newest(self, count: int) -> list[Item]:
-        """Index order (COL-5): pinned first (by their order), then the newest first."""
+    def index_items(self) -> list[Item]:
+        """What index.html lists (COL-5): pinned items first (in their order), then the newest.
+
+        Every item newer than the last full numbered page is listed, however many are pinned,
+        so each item is on index.html or on a numbered page.
+        """
         pinned = sorted((i for i in self.items if i.pinned), key=lambda i: (i.sort_order, -i.position))
+        remainder = len(self.items) - self.full_pages * PAGE_SIZE
+        wanted = max(PAGE_SIZE - len(pinned), remainder)
         rest = []
         for item in reversed(self.items):
-            if len(pinned) + len(rest) >= count:
+            if len(rest) >= wanted:
                 break
             if not item.pinned:
                 rest.append(item)
-        return (pinned + rest)[:count]
+        return pinned + rest
 
     @property
     def effective_keywords(self) -> str:

@@ -281,3 +281,15 @@ def test_home_page_small(portal):  # TPL-8
     publish_site(portal.site.pk)
     size = sum(portal.file(p).stat().st_size for p in ["index.html", "-/site.css", "-/theme.css", "-/site.js"])
     assert size < 40_000
+
+
+def test_every_item_is_on_a_list_page_however_many_are_pinned(build):  # COL-5
+    from publishing.models import Placement
+
+    col = build.column("tz", "通知", channel=True)
+    items = build.many(col, 30)
+    Placement.objects.filter(resource__in=items[:25]).update(pinned=True)
+    publish_site(build.site.pk)
+    listed = set(parse(build.read("tz/index.html")).links) | set(parse(build.read("tz/page-1.html")).links)
+    for item in items:
+        assert f"/tz/{item.pk}.html" in listed
