@@ -4,22 +4,24 @@ Scope: a site's search covers the pages of that site only; a portal may also sea
 platform (every site that is not offline or closed; reposts are left out there, their originals
 are found on their own sites). Nothing else ever widens a search.
 
-Ranking, the same SQL on both backends: the matching documents are ordered coarsely (title
-contains a searched word, then newest) and the first RERANK_WINDOW of them are scored:
+Ranking, the same SQL on both backends: up to COUNT_LIMIT matches are all scored (found through
+the GIN/FTS index); with more, the newest RERANK_WINDOW of them (a walk of the date index) are:
 
     relevance   per searched word (a quoted phrase counts double): 4 × occurrences in the title
                 (at most 2) + 2 × in the summary (at most 2) + 0.5 × in the start of the text (at most 8)
     recency     3 × 365 / (365 + age in days): 3 today, 1.5 after a year
     use         2 × clicks / (clicks + 10): what citizens actually open rises (search logs)
 
-Pages after the window follow the coarse order. Facets (site, column type, year) count the
-documents of the search without the facet filters of their own dimension.
+Pages after that window follow the date. Facets (site, column type, year) count the documents
+of the search without the facet filters of their own dimension. Counting is bounded: past
+COUNT_LIMIT matches the page says "more than", and the facets count those first matches.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
@@ -36,9 +38,11 @@ from sites.models import Domain, Site, SiteKind, SiteStatus
 
 PAGE_SIZE = 10
 MAX_PAGE = 50
-RERANK_WINDOW = 200
+RERANK_WINDOW = 100
+COUNT_LIMIT = 1_000  # matches counted for the total and the facets; more show as "more than"
 MAX_SCORE_TERMS = 6
-SCORED_TEXT_CHARS = 2000
+SCORED_TEXT_CHARS = 600
+PHRASE_SCAN = 500  # newest documents with a phrase's words that are checked for the phrase itself
 HIDDEN_SITE_STATUSES = (SiteStatus.OFFLINE, SiteStatus.CLOSED)
 
 
@@ -68,6 +72,11 @@ class Hit:
     snippet: object  # Markup
     click_token: str = ""
 
+    @property
+    def href(self) -> str:
+        """The address for an href: Chinese path segments percent-encoded, the scheme kept."""
+        return quote(self.url, safe="/#?=&-._~%:@!$'()*+,;")
+
 
 @dataclass
 class FacetValue:
@@ -86,6 +95,7 @@ class Outcome:
     page: int = 1
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    capped: bool = False  # more than COUNT_LIMIT matches: total and facets count the first ones
     pages: int = 0
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
@@ -104,6 +114,7 @@ class _Run:
     parsed: ParsedQuery
     total: int = 0
     combos: list = field(default_factory=list)
+    capped: bool = False
 
 
 def allowed_scope(site: Site, requested: str) -> str:
@@ -121,30 +132,55 @@ class Searcher:
         if self.scope != SearchScope.PLATFORM:
             self.filters.site_id = None
         self.engine = backend()
+        self._phrase_cache: dict = {}
         self.vocabulary = vocabulary()
         self.parser = Parser(self.vocabulary)
 
     # --- SQL pieces -------------------------------------------------------------------------------
 
-    def scope_sql(self) -> tuple[str, list]:
+    def scope_sql(self, by_date: bool = False) -> tuple[str, list]:
+        """The scope condition; `by_date`: usable by the (site, date) index, else only a filter so
+        that the full-text index drives the lookup."""
         if self.scope == SearchScope.PLATFORM:
             marks = ", ".join(["%s"] * len(HIDDEN_SITE_STATUSES))
             return (
                 f"d.is_repost = %s AND d.site_id IN (SELECT id FROM {Site._meta.db_table} WHERE status NOT IN ({marks}))",
                 [False, *HIDDEN_SITE_STATUSES],
             )
-        return "d.site_id = %s", [self.site.pk]
+        return ("d.site_id = %s" if by_date else "d.site_id + 0 = %s"), [self.site.pk]
 
-    def _base_where(self, parsed: ParsedQuery) -> tuple[str, list]:
+    def _base_where(self, parsed: ParsedQuery, by_date: bool = False) -> tuple[str, list]:
         match_sql, params = self.engine.match(parsed.groups)
-        scope_sql, scope_params = self.scope_sql()
-        parts, params = [match_sql, scope_sql], params + scope_params
-        for phrase in parsed.phrases:
-            parts.append(
-                f"({self.engine.strpos}(lower(d.title), %s) > 0 OR {self.engine.strpos}(lower(d.content), %s) > 0)"
-            )
-            params += [phrase.lower(), phrase.lower()]
-        return " AND ".join(parts), params
+        scope_sql, scope_params = self.scope_sql(by_date)
+        where, params = f"{match_sql} AND {scope_sql}", params + scope_params
+        if not parsed.phrases:
+            return where, params
+        date_where, date_params = f"{match_sql} AND {self.scope_sql(by_date=True)[0]}", params
+        ids = self._phrase_matches(parsed, date_where, date_params)
+        if not ids:
+            return "1 = 0", []
+        return f"d.id IN ({', '.join(['%s'] * len(ids))})", ids
+
+    def _phrase_matches(self, parsed: ParsedQuery, where: str, params: list) -> list[int]:
+        """Documents with the quoted phrases as written: checked in the text of the newest
+        PHRASE_SCAN documents that have the phrases' words (one bounded query)."""
+        key = (tuple(parsed.phrases), where, tuple(params))
+        if key not in self._phrase_cache:
+            checks, check_params = [], []
+            for phrase in parsed.phrases:
+                checks.append(
+                    f"({self.engine.strpos}(lower(x.title), %s) > 0 OR {self.engine.strpos}(lower(x.content), %s) > 0)"
+                )
+                check_params += [phrase.lower(), phrase.lower()]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT x.id FROM (SELECT d.id, d.title, d.content FROM {self.engine.table} d WHERE {where}"
+                    f" ORDER BY d.published_at DESC, d.resource_id DESC LIMIT {PHRASE_SCAN}) x"
+                    f" WHERE {' AND '.join(checks)}",
+                    params + check_params,
+                )
+                self._phrase_cache[key] = [row[0] for row in cursor.fetchall()]
+        return self._phrase_cache[key]
 
     def _filter_sql(self) -> tuple[str, list]:
         parts, params = [], []
@@ -179,13 +215,6 @@ class Searcher:
         parts.append("2.0 * w.clicks / (w.clicks + 10.0)")
         return " + ".join(parts), params
 
-    def _title_hit_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
-        terms = parsed.terms[:MAX_SCORE_TERMS]
-        if not terms:
-            return "0", []
-        condition = " OR ".join(f"{self.engine.strpos}(lower(d.title), %s) > 0" for _ in terms)
-        return f"CASE WHEN {condition} THEN 1 ELSE 0 END", list(terms)
-
     # --- running ----------------------------------------------------------------------------------
 
     def count(self, parsed: ParsedQuery) -> _Run:
@@ -193,13 +222,14 @@ class Searcher:
         run = _Run(parsed)
         where, params = self._base_where(parsed)
         table = self.engine.table
-        with connection.cursor() as cursor:
+        with self.engine.index_lookup(), connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.site_id, d.column_type, d.year, COUNT(*) FROM {table} d WHERE {where}"
-                " GROUP BY d.site_id, d.column_type, d.year",
+                f"SELECT m.site_id, m.column_type, m.year, COUNT(*) FROM (SELECT d.site_id, d.column_type, d.year"
+                f" FROM {table} d WHERE {where} LIMIT {COUNT_LIMIT + 1}) m GROUP BY m.site_id, m.column_type, m.year",
                 params,
             )
             run.combos = cursor.fetchall()
+        run.capped = sum(n for *_, n in run.combos) > COUNT_LIMIT
         run.total = sum(n for site_id, ctype, year, n in run.combos if self._passes(site_id, ctype, year))
         return run
 
@@ -211,29 +241,41 @@ class Searcher:
             and (skip == "year" or not f.year or year == f.year)
         )
 
-    def page_ids(self, parsed: ParsedQuery, offset: int, limit: int) -> list[int]:
-        where, params = self._base_where(parsed)
+    def page_ids(self, run: _Run, offset: int, limit: int) -> list[int]:
+        """A page of ranked document ids. Up to COUNT_LIMIT matches are all scored; with more, the
+        newest RERANK_WINDOW are (found by walking the date index), and later pages go by date."""
+        parsed = run.parsed
+        where, params = self._base_where(parsed, by_date=run.capped)
         filter_sql, filter_params = self._filter_sql()
         where, params = where + filter_sql, params + filter_params
-        hit_sql, hit_params = self._title_hit_sql(parsed)
-        coarse = f"{hit_sql} DESC, d.published_at DESC, d.resource_id DESC, d.site_id"
+        coarse = "d.published_at DESC, d.resource_id DESC, d.site_id"
         table = self.engine.table
+        score_sql, score_params = self._score_sql(parsed)
+        scored = (
+            f" w AS MATERIALIZED (SELECT d.id, d.resource_id, d.site_id, d.published_at, d.published_day,"
+            f" d.clicks, lower(d.title) AS lt, lower(d.summary) AS ls,"
+            f" lower(substr(d.content, 1, {SCORED_TEXT_CHARS})) AS lc FROM {table} d JOIN c ON c.id = d.id)"
+            f" SELECT w.id, {score_sql} AS score FROM w"
+            " ORDER BY score DESC, w.published_at DESC, w.resource_id DESC, w.site_id LIMIT %s OFFSET %s"
+        )
+        if not run.capped:
+            with self.engine.index_lookup(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"WITH c AS MATERIALIZED (SELECT d.id FROM {table} d WHERE {where}),{scored}",
+                    params + score_params + [limit, offset],
+                )
+                return [row[0] for row in cursor.fetchall()]
         with connection.cursor() as cursor:
             if offset < RERANK_WINDOW:
-                score_sql, score_params = self._score_sql(parsed)
                 cursor.execute(
-                    f"WITH w AS MATERIALIZED (SELECT d.id, d.resource_id, d.site_id, d.published_at, d.published_day,"
-                    f" d.clicks, lower(d.title) AS lt, lower(d.summary) AS ls,"
-                    f" lower(substr(d.content, 1, {SCORED_TEXT_CHARS})) AS lc"
-                    f" FROM {table} d WHERE {where} ORDER BY {coarse} LIMIT {RERANK_WINDOW})"
-                    f" SELECT w.id, {score_sql} AS score FROM w"
-                    " ORDER BY score DESC, w.published_at DESC, w.resource_id DESC, w.site_id LIMIT %s OFFSET %s",
-                    params + hit_params + score_params + [limit, offset],
+                    f"WITH c AS MATERIALIZED (SELECT d.id FROM {table} d WHERE {where} ORDER BY {coarse}"
+                    f" LIMIT {RERANK_WINDOW}),{scored}",
+                    params + score_params + [limit, offset],
                 )
             else:
                 cursor.execute(
                     f"SELECT d.id FROM {table} d WHERE {where} ORDER BY {coarse} LIMIT %s OFFSET %s",
-                    params + hit_params + [limit, offset],
+                    params + [limit, offset],
                 )
             return [row[0] for row in cursor.fetchall()]
 
@@ -324,15 +366,16 @@ def search(site: Site, raw: str, *, scope: str = SearchScope.SITE, filters: Filt
     run = searcher.count(parsed)
     if correct and (run.total == 0 or parsed.unknown or parsed.dropped):
         run = _corrected(searcher, parsed, run, outcome)
-    outcome.total = run.total
+    outcome.capped = run.capped
+    outcome.total = min(run.total, COUNT_LIMIT) if run.capped else run.total
     outcome.facets = searcher.facets(run)
-    outcome.pages = min(MAX_PAGE, -(-run.total // PAGE_SIZE))
-    if run.total and outcome.page > outcome.pages:
+    outcome.pages = min(MAX_PAGE, -(-outcome.total // PAGE_SIZE))
+    if outcome.total and outcome.page > outcome.pages:
         outcome.message = "page_range"
         outcome.page = outcome.pages
     offset = (outcome.page - 1) * PAGE_SIZE
     if run.total:
-        ids = searcher.page_ids(run.parsed, offset, PAGE_SIZE)
+        ids = searcher.page_ids(run, offset, PAGE_SIZE)
         outcome.hits = searcher.hits(run.parsed, ids, offset)
     _log(outcome, log)
     return outcome

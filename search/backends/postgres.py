@@ -3,6 +3,10 @@ words) in search_document.vector, a GIN index on it, and pg_trgm on titles for s
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+from django.db import transaction
+
 from search.backends.base import COLUMNS, Backend, DocumentRow
 
 
@@ -55,6 +59,15 @@ class PostgresBackend(Backend):
                 [min_documents, limit],
             )
             return cursor.fetchall()
+
+    @contextmanager
+    def index_lookup(self):
+        with transaction.atomic(), self.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            yield
+            cursor.execute("SET LOCAL enable_seqscan = on")
+            cursor.execute("SET LOCAL enable_indexscan = on")
 
     def analyze(self) -> None:
         with self.cursor() as cursor:

@@ -1,0 +1,179 @@
+"""Search benchmark on the reference workload (SRCH-1, SRCH-2; shared/bench/README.md).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/govbench_search .venv/bin/python benchmarks/search_bench.py
+
+For each size (default 10,000 and 100,000 articles of shared/bench/gen_workload.py, imported,
+not copied), loads the workload's site (benchmarks/workload.py), indexes every article with
+`search.indexer.reindex` and prints the indexing time and rate, then runs a fixed list of 100
+queries (40 plain, 25 pinyin, 20 typo, 15 phrase) through the whole search path (parse,
+correction, facets, ranked page, snippets; no logging) and prints query latency p50/p95, per
+kind too. Targets: p95 ≤ 50 ms at 100,000 articles on PostgreSQL; indexing ≥ 200 articles/s.
+The database is created when missing (PostgreSQL); SQLite works too, for comparison only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govplatform.settings")
+
+TARGET_P95_MS = 50.0
+TARGET_RATE = 200.0
+
+
+def ensure_database() -> None:
+    import dj_database_url
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        print("note: DATABASE_URL is not PostgreSQL; the targets are for PostgreSQL")
+        return
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    admin = psycopg.connect(
+        host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], password=config["PASSWORD"] or None,
+        dbname="postgres", autocommit=True,
+    )  # fmt: skip
+    with admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
+            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def setup() -> None:
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def queries() -> list[tuple[str, str]]:
+    """100 fixed queries over the workload's vocabulary: (kind, text)."""
+    from pypinyin import lazy_pinyin
+
+    from benchmarks.workload import generator
+
+    words = generator().WORDS
+    two = [w for w in words if len(w) == 2]
+    out: list[tuple[str, str]] = []
+    for i in range(25):  # plain: one word, and two words
+        out.append(("plain", two[(i * 7) % len(two)]))
+    for i in range(15):
+        out.append(("plain", f"{two[(i * 11) % len(two)]} {two[(i * 13 + 5) % len(two)]}"))
+    for i in range(10):  # pinyin: joined, spaced, initials
+        word = two[(i * 17 + 3) % len(two)]
+        out.append(("pinyin", "".join(lazy_pinyin(word))))
+    for i in range(8):
+        word = two[(i * 19 + 1) % len(two)]
+        out.append(("pinyin", " ".join(lazy_pinyin(word))))
+    for i in range(7):
+        word = two[(i * 23 + 2) % len(two)]
+        out.append(("pinyin", "".join(p[0] for p in lazy_pinyin(word))))
+    # typos: a character replaced by another of the same sound (同音错别字)
+    chars = sorted({ch for w in words for ch in w})
+    by_sound: dict[str, list[str]] = {}
+    for ch in chars:
+        by_sound.setdefault(lazy_pinyin(ch)[0], []).append(ch)
+    homophones = {"政": "正", "府": "付", "务": "物", "管": "官", "济": "继", "社": "设", "创": "窗", "项": "象",
+                  "育": "预", "医": "依", "疗": "了", "环": "还", "境": "镜", "障": "章", "就": "旧", "业": "夜",
+                  "老": "劳", "房": "防", "卫": "为", "控": "空", "急": "机", "防": "房", "品": "评", "督": "都"}  # fmt: skip
+    typos = []
+    for word in two:
+        for index, ch in enumerate(word):
+            if ch in homophones:
+                typos.append(word[:index] + homophones[ch] + word[index + 1 :])
+                break
+    for i in range(20):
+        out.append(("typo", typos[(i * 3) % len(typos)]))
+    for i in range(15):  # phrases: two words as they stand next to each other in titles
+        out.append(("phrase", f'"{two[(i * 5) % len(two)]}{two[(i * 5 + 1) % len(two)]}"'))
+    assert len(out) == 100
+    return out
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def run_queries(site, runs: int) -> dict[str, list[float]]:
+    from search import engine
+
+    timings: dict[str, list[float]] = {}
+    fixed = queries()
+    for _kind, text in fixed:  # warm-up: caches, vocabulary, planner
+        engine.search(site, text, log=False)
+    for _ in range(runs):
+        for kind, text in fixed:
+            started = time.perf_counter()
+            engine.search(site, text, log=False)
+            timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def bench(size: int, runs: int, reload: bool) -> dict:
+    from django.db import connection
+
+    from benchmarks.workload import load_reference
+    from search.indexer import reindex
+    from sites.models import Domain
+
+    domain = Domain.objects.filter(name="www.example.gov.cn").select_related("site").first()
+    site = domain.site if domain else None
+    count = site.resources.count() if site else 0
+    if reload or count != size:
+        print(f"loading {size} articles …", flush=True)
+        started = time.perf_counter()
+        site = load_reference(size)
+        print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
+    print(f"indexing {size} articles ({connection.vendor}) …", flush=True)
+    report = reindex(site_id=site.pk)
+    rate = report["documents"] / report["seconds"]
+    print(
+        f"  indexed {report['documents']} in {report['seconds']:.1f} s = {rate:.0f} articles/s "
+        f"(target ≥ {TARGET_RATE:.0f}); vocabulary of {report['vocabulary']} terms rebuilt in "
+        f"{report['total_seconds'] - report['seconds']:.1f} s",
+        flush=True,
+    )
+    timings = run_queries(site, runs)
+    every = [t for values in timings.values() for t in values]
+    p50, p95 = percentile(every, 0.5), percentile(every, 0.95)
+    print(f"  queries: 100 × {runs} runs: p50 {p50:.1f} ms, p95 {p95:.1f} ms (target p95 ≤ {TARGET_P95_MS:.0f} ms)")
+    for kind, values in timings.items():
+        print(f"    {kind:7s} p50 {percentile(values, 0.5):6.1f} ms  p95 {percentile(values, 0.95):6.1f} ms  "
+              f"max {max(values):6.1f} ms")  # fmt: skip
+    return {"size": size, "rate": rate, "p50": p50, "p95": p95, "median_all": statistics.median(every)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reload", action="store_true", help="load the workload again even if it is there")
+    parser.add_argument("--queries", action="store_true", help="print the 100 queries and stop")
+    args = parser.parse_args()
+    setup()
+    if args.queries:
+        for kind, text in queries():
+            print(kind, text)
+        return
+    results = [bench(size, args.runs, args.reload) for size in args.articles]
+    print()
+    print("articles   index/s   p50 ms   p95 ms")
+    for r in results:
+        print(f"{r['size']:>8}  {r['rate']:>8.0f}  {r['p50']:>7.1f}  {r['p95']:>7.1f}")
+
+
+if __name__ == "__main__":
+    main()

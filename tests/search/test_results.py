@@ -1,0 +1,214 @@
+"""Results (SRCH-1, SRCH-3): site isolation and platform-wide search on portals, facets,
+highlighting, ranking by relevance, recency and clicks, pagination, the page and its logs,
+and the same results on PostgreSQL and SQLite."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from search import engine, logs
+from search.engine import Filters
+from search.models import PopularQuery, SearchClick, SearchDocument, SearchLog
+from tests.rendering.conftest import parse
+
+pytestmark = pytest.mark.django_db
+
+HOST = "www.example.gov.cn"
+
+
+def titles(outcome):
+    return [str(hit.title).replace("<mark>", "").replace("</mark>", "") for hit in outcome.hits]
+
+
+def test_site_search_never_returns_another_sites_pages(corpus):  # SRCH-1
+    for site in (corpus.portal, corpus.dept, corpus.other):
+        outcome = engine.search(site, "社保")
+        assert outcome.total and {hit.site_id for hit in outcome.hits} == {site.pk}
+        # a facet filter naming another site does not widen a site search
+        widened = engine.search(
+            site, "社保", filters=Filters(site_id=corpus.other.pk if site != corpus.other else corpus.portal.pk)
+        )
+        assert {hit.site_id for hit in widened.hits} == {site.pk}
+
+
+def test_platform_wide_search_on_a_portal_covers_every_site(corpus):  # SRCH-1
+    outcome = engine.search(corpus.portal, "社保", scope="all")
+    assert outcome.platform_wide
+    assert {hit.site_id for hit in outcome.hits} == {corpus.portal.pk, corpus.dept.pk, corpus.other.pk}
+    other = next(hit for hit in outcome.hits if hit.site_id == corpus.other.pk)
+    assert other.external and other.url == f"https://www.linshi.gov.cn/xwzx/{corpus.other_shebao.pk}.html"
+    assert other.site_name == "邻市人民政府"
+
+
+def test_department_sites_have_no_platform_wide_search(corpus):  # SRCH-1
+    outcome = engine.search(corpus.dept, "社保", scope="all")
+    assert not outcome.platform_wide
+    assert {hit.site_id for hit in outcome.hits} == {corpus.dept.pk}
+
+
+def test_facets_by_site_column_type_and_year(corpus):  # SRCH-3
+    outcome = engine.search(corpus.portal, "社保", scope="all")
+    facets = {name: [(v.label, v.count) for v in values] for name, values in outcome.facets.items()}
+    assert facets["type"] == [("工作动态", 4)]
+    assert facets["year"] == [("2024年", 3), ("2019年", 1)]
+    assert sorted(facets["site"]) == sorted(
+        [("示例市人民政府", 2), ("示例市人力资源和社会保障局", 1), ("邻市人民政府", 1)]
+    )
+
+    by_year = engine.search(corpus.portal, "社保", scope="all", filters=Filters(year=2019))
+    assert titles(by_year) == ["社保待遇调整工作部署会召开"]
+    # the year facet still offers the other years; the others count within the year
+    assert [(v.label, v.count, v.selected) for v in by_year.facets["year"]] == [
+        ("2024年", 3, False),
+        ("2019年", 1, True),
+    ]
+    assert [(v.label, v.count) for v in by_year.facets["site"]] == [("示例市人民政府", 1)]
+
+    by_site = engine.search(corpus.portal, "社保", scope="all", filters=Filters(site_id=corpus.dept.pk))
+    assert titles(by_site) == ["人社局开展社保政策进社区活动"]
+
+    by_type = engine.search(corpus.portal, "公积金", filters=Filters(column_type="政策文件"))
+    assert titles(by_type) == ["关于调整住房公积金缴存基数的通知"]
+    assert engine.search(corpus.portal, "公积金", filters=Filters(column_type="工作动态")).total == 0
+
+
+def test_snippets_highlight_the_words_and_escape_html(corpus):  # SRCH-3
+    corpus.build.article(corpus.news, "<b>社保</b>提醒", data={"body": "<p>请注意&lt;script&gt;社保缴费时间。</p>"})
+    corpus.index()
+    outcome = engine.search(corpus.portal, "社保缴费")
+    hit = next(h for h in outcome.hits if "提醒" in str(h.title))
+    assert str(hit.title) == "&lt;b&gt;<mark>社保</mark>&lt;/b&gt;提醒"
+    assert "<mark>社保缴费</mark>" in str(hit.snippet) or "<mark>社保</mark>" in str(hit.snippet)
+    assert "<script>" not in str(hit.snippet)
+
+
+def test_ranking_prefers_title_matches_then_recent_then_clicked(corpus):  # SRCH-3
+    # both titles have 社保; the newer one ranks first
+    assert titles(engine.search(corpus.portal, "社保")) == ["我市社保卡服务网点全面开通", "社保待遇调整工作部署会召开"]
+    # a page that only mentions a word in its text ranks after pages with it in the title
+    corpus.build.article(corpus.news, "全市工作简报", data={"body": "<p>本期简报涉及社保。</p>"})
+    corpus.index()
+    assert titles(engine.search(corpus.portal, "社保"))[-1] == "全市工作简报"
+
+
+def test_clicks_lift_a_result(corpus):  # SRCH-3 ranking by real use
+    b = corpus.build
+    newer = b.article(corpus.service, "医保窗口延时服务通知", data={"body": "<p>医保窗口延时服务。</p>"})
+    older = b.article(corpus.service, "医保窗口预约服务通知", data={"body": "<p>医保窗口预约服务。</p>"},
+                      when=newer.published_at - dt.timedelta(days=3))  # fmt: skip
+    corpus.index()
+    assert [h.resource_id for h in engine.search(corpus.portal, "医保窗口").hits] == [newer.pk, older.pk]
+    for _ in range(5):
+        outcome = engine.search(corpus.portal, "医保窗口")
+        hit = next(h for h in outcome.hits if h.resource_id == older.pk)
+        assert logs.record_click(hit.click_token)
+        assert not logs.record_click(hit.click_token)  # one click per search
+    assert SearchDocument.objects.get(resource=older).clicks == 5
+    assert [h.resource_id for h in engine.search(corpus.portal, "医保窗口").hits] == [older.pk, newer.pk]
+    # a reindex keeps what citizens chose
+    corpus.index()
+    assert SearchDocument.objects.get(resource=older).clicks == 5
+
+
+def test_click_endpoint_accepts_only_signed_pings(corpus, client):  # SRCH-3
+    outcome = engine.search(corpus.portal, "公积金")
+    token = outcome.hits[0].click_token
+    assert client.post("/search/click?t=" + token, HTTP_HOST=HOST).status_code == 204
+    assert client.post("/search/click?t=forged", HTTP_HOST=HOST).status_code == 204
+    assert SearchClick.objects.count() == 1
+    assert client.get("/search/click?t=" + token, HTTP_HOST=HOST).status_code == 405
+
+
+def test_pagination(build):  # SRCH-3
+    from tests.search.conftest import Corpus
+
+    corpus = Corpus(build)
+    build.many(corpus.news, 25, prefix="防汛通报第")
+    corpus.index()
+    first = engine.search(corpus.portal, "防汛通报")
+    assert first.total == 25 and first.pages == 3 and len(first.hits) == 10
+    third = engine.search(corpus.portal, "防汛通报", page=3)
+    assert [h.position for h in third.hits] == list(range(21, 26))
+    seen = {h.resource_id for p in (1, 2, 3) for h in engine.search(corpus.portal, "防汛通报", page=p).hits}
+    assert len(seen) == 25
+    beyond = engine.search(corpus.portal, "防汛通报", page=9)
+    assert beyond.message == "page_range" and beyond.page == 3
+
+
+def test_search_logs_hold_no_personal_data(corpus):  # SRCH-3
+    engine.search(corpus.portal, "社保 13812345678")
+    engine.search(corpus.portal, "130602199001011234 社保")
+    engine.search(corpus.portal, "zhang.san@example.com 公积金")
+    queries = list(SearchLog.objects.values_list("query", flat=True))
+    assert all(not re.search(r"\d{6}", q) and "@" not in q for q in queries)
+    assert {f.name for f in SearchLog._meta.fields} == {
+        "id",
+        "time",
+        "site",
+        "scope",
+        "query",
+        "corrected",
+        "results",
+        "page",
+    }
+    assert not PopularQuery.objects.filter(query__contains="*").exists()
+
+
+def test_search_page_in_the_site_frame_without_javascript(corpus, client):  # SRCH-1, SRCH-3, TPL-1..4
+    response = client.get("/search/", {"q": "社保"}, HTTP_HOST=HOST)
+    assert response.status_code == 200
+    html = response.content.decode()
+    page = parse(html)
+    assert page.meta["SiteName"] == ["示例市人民政府"] and page.meta["SiteIDCode"] == ["1399000001"]
+    assert "网站标识码：1399000001" in page.section("site-footer") or "1399000001" in html
+    assert f"/xwzx/{corpus.shebao.pk}.html" in page.links
+    assert f"/gzdt/{corpus.dept_shebao.pk}.html" not in html
+    assert '<form class="search-page" action="/search/" method="get"' in html  # a plain GET form
+    assert "找到 2 条相关结果" in html
+    assert 'aria-label="筛选搜索结果"' in html and "2024年" in html
+    assert "<mark>社保</mark>" in html
+    assert 'ping="/search/click?t=' in html
+    # facet links are plain links that keep the query
+    assert any(link.startswith("/search/?q=%E7%A4%BE%E4%BF%9D&year=2019") for link in page.links)
+
+
+def test_portal_page_offers_platform_wide_search(corpus, client):  # SRCH-1
+    html = client.get("/search/", {"q": "社保", "scope": "all"}, HTTP_HOST=HOST).content.decode()
+    assert "全平台搜索" in html and "邻市<mark>社保</mark>经办服务提速" in html
+    assert "https://www.linshi.gov.cn/xwzx/" in html
+    dept = client.get("/search/", {"q": "社保", "scope": "all"}, HTTP_HOST="rsj.example.gov.cn").content.decode()
+    assert 'name="scope"' not in dept and "邻市<mark>社保</mark>经办服务提速" not in dept
+    assert "人社局开展<mark>社保</mark>政策进社区活动" in dept
+
+
+def test_unknown_host_has_no_search(corpus, client):  # SRCH-1
+    assert client.get("/search/", {"q": "社保"}, HTTP_HOST="www.unknown.gov.cn").status_code == 404
+
+
+# The same queries give the same results, in the same order, on PostgreSQL and SQLite: the
+# expected lists below are asserted on whichever backend runs the suite (CI runs both).
+GOLDEN = [
+    ("社保", "site", ["我市社保卡服务网点全面开通", "社保待遇调整工作部署会召开"]),
+    ("shebao", "site", ["我市社保卡服务网点全面开通", "社保待遇调整工作部署会召开"]),
+    ("社报", "site", ["我市社保卡服务网点全面开通", "社保待遇调整工作部署会召开"]),
+    ("公积经", "site", ["关于调整住房公积金缴存基数的通知"]),
+    ('"社保卡服务网点"', "site", ["我市社保卡服务网点全面开通"]),
+    (
+        "社保",
+        "all",
+        [
+            "我市社保卡服务网点全面开通",
+            "人社局开展社保政策进社区活动",
+            "邻市社保经办服务提速",
+            "社保待遇调整工作部署会召开",
+        ],
+    ),  # fmt: skip
+    ("公积金", "all", ["关于调整住房公积金缴存基数的通知", "人社局开展社保政策进社区活动"]),
+    ("会议", "site", ["全市优化营商环境工作会议召开", "社保待遇调整工作部署会召开"]),
+]
+
+
+@pytest.mark.parametrize(("typed", "scope", "expected"), GOLDEN)
+def test_same_results_on_both_backends(corpus, typed, scope, expected):  # SRCH-1
+    assert titles(engine.search(corpus.portal, typed, scope=scope)) == expected
