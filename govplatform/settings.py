@@ -121,6 +121,8 @@ PASSWORD_HASHERS = [
 FIELD_ENCRYPTION_KEYS = field_encryption_keys()
 # Key of backup archives (same form); the field key when unset.
 BACKUP_KEYS = env_list("BACKUP_KEY", [])
+# Backups serialise rows with times to the microsecond (Django's JSON keeps milliseconds).
+SERIALIZATION_MODULES = {"exactjson": "govplatform.exact_json"}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
