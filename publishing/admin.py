@@ -28,7 +28,7 @@ from govplatform.permissions import is_platform_admin
 from publishing import placements, queries, wordlists
 from publishing.admin_review import review_view  # noqa: F401 (routed by resources.admin)
 from publishing.models import CheckedWord, Placement, ReviewFlag, ReviewLevel
-from resources.admin_support import LibraryPaginator, SiteFilter, roles_by_site
+from resources.admin_support import LibraryPaginator, SiteFilter, fetch_page, roles_by_site
 from resources.backoffice_forms import RequiredReasonForm
 from resources.models import Resource
 
@@ -41,7 +41,7 @@ class ReviewQueueChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        self.result_list = list(self.result_list)
+        self.result_list = fetch_page(self)
         revisions = [r.submitted_revision_id for r in self.result_list if r.submitted_revision_id]
         counts = {}
         if revisions:

@@ -89,13 +89,10 @@ class ResourceAdmin(ScopedAdmin):
         return _("%(uses)d columns") % {"uses": uses}
 
     def changelist_view(self, request, extra_context=None):
-        from publishing import queries
-
         extra_context = {
             **(extra_context or {}),
             "review_queue_url": reverse("admin:resources_resource_review_queue"),
             "is_reviewer": bool(self._reviewer_site_ids(request)),
-            "pending_reviews": queries.review_queue(request.user).count() if self._reviewer_site_ids(request) else 0,
         }
         return super().changelist_view(request, extra_context)
 

@@ -3,8 +3,9 @@
 Everything here keeps the number of queries of a list page independent of its length: the
 filters ask one small question each (the user's sites, columns and colleagues, never a scan of
 the resources), the rows come with their site, column and creator joined, and the usage of the
-resources of a page is counted in one more query. On PostgreSQL an unfiltered list of a large
-library counts its rows from the planner's statistics instead of scanning them.
+resources of a page is counted in one more query. A page is read in two steps (its IDs, then its
+rows), so that deep pages do not join the rows they skip. On PostgreSQL an unfiltered list of a
+large library counts its rows from the planner's statistics instead of scanning them.
 """
 
 from django.contrib import admin
@@ -173,12 +174,24 @@ class LibraryPaginator(Paginator):
 # --- the change list --------------------------------------------------------------------------
 
 
+def fetch_page(changelist) -> list:
+    """The rows of a change list's page in two steps: first the IDs of the page (sorted and
+    limited on the resource table alone, which its indexes answer), then those rows with their
+    joins. A deep page (page 500) then skips rows without joining them first."""
+    ids = list(changelist.result_list.values_list("pk", flat=True))
+    if not ids:
+        return []
+    rows = changelist.queryset.filter(pk__in=ids).order_by()
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 class LibraryChangeList(ChangeList):
     """The admin's change list, plus the usage of each listed resource in one query (RES-4)."""
 
     def get_results(self, request):
         super().get_results(request)
-        self.result_list = list(self.result_list)
+        self.result_list = fetch_page(self)
         self.model_admin.annotate_page(request, self.result_list)
 
 

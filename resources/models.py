@@ -111,6 +111,8 @@ class Resource(models.Model):
         verbose_name_plural = _("resource library")
         ordering = ["-updated_at", "-id"]
         indexes = [
+            # The back office's library lists everything newest first (platform administrators, 100,000+ rows).
+            models.Index(fields=["-updated_at", "-id"], name="resource_library_order_idx"),
             models.Index(fields=["site", "-updated_at"]),
             models.Index(fields=["site", "kind", "status", "-updated_at"]),
             models.Index(fields=["column", "status"]),
