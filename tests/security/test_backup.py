@@ -92,14 +92,14 @@ def fresh_database(tmp_path):
     server = dict(host=params["HOST"] or "127.0.0.1", port=params["PORT"] or 5432, user=params["USER"])
     if params["PASSWORD"]:
         server["password"] = params["PASSWORD"]
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as server_db:
+        server_db.execute(f'CREATE DATABASE "{name}"')
     try:
         password = f":{params['PASSWORD']}" if params["PASSWORD"] else ""
         yield f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
     finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as server_db:
+            server_db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def target_env(tmp_path, database_url, **extra):
