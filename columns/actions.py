@@ -9,6 +9,7 @@ from govplatform import audit
 from govplatform.changes import field_changes
 from govplatform.models import Role
 from govplatform.permissions import require_role
+from publishing.publish_tasks import request_publish
 
 MOVE_POSITIONS = {"first-child", "last-child", "left", "right"}
 
@@ -19,6 +20,7 @@ def create_column(column: Column, *, acting_user) -> Column:
     column.full_clean()
     column.save()
     audit.record("column.create", actor=acting_user, obj=column, details={"path": column.path})
+    _republish(column)
     return column
 
 
@@ -36,6 +38,7 @@ def update_column(column: Column, *, acting_user) -> Column:
         Column.objects.partial_rebuild(column.tree_id)
     if changes:
         audit.record("column.update", actor=acting_user, obj=column, details={"changes": changes, "path": column.path})
+        _republish(column)
     return column
 
 
@@ -60,6 +63,7 @@ def move_column(column: Column, target: Column, position: str, *, acting_user) -
         obj=column,
         details={"target": str(target), "position": position, "before": old_path, "after": column.path},
     )
+    _republish(column)
     return column
 
 
@@ -80,4 +84,11 @@ def delete_column(column: Column, *, acting_user) -> None:
             _("The column “%(name)s” still has sub-columns; move or delete them first.") % {"name": column.name}
         )
     audit.record("column.delete", actor=acting_user, obj=column, details={"path": column.path})
+    site_id = column.site_id
     column.delete()
+    request_publish(site_ids=[site_id])
+
+
+def _republish(column: Column) -> None:
+    """A column's name, address, place or channel mark shows on many pages: refresh its site."""
+    request_publish(site_ids=[column.site_id])

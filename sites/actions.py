@@ -11,6 +11,7 @@ from govplatform import audit
 from govplatform.changes import field_changes
 from govplatform.models import Role
 from govplatform.permissions import has_role, is_platform_admin, require_platform_admin
+from publishing.publish_tasks import request_publish
 from sites.models import Domain, Site
 from sites.validators import normalise_domain
 
@@ -49,6 +50,7 @@ def update_site(site: Site, *, acting_user) -> Site:
     site.save()
     if changes:
         audit.record("site.update", actor=acting_user, obj=site, details={"changes": changes})
+        request_publish(site_ids=[site.pk])  # names, filings and contacts are on every page
     return site
 
 
@@ -87,6 +89,7 @@ def set_primary_domain(domain: Domain, *, acting_user) -> Domain:
         site=domain.site,
         details={"before": previous.name if previous else None, "after": domain.name},
     )
+    request_publish(site_ids=[domain.site_id])  # the site is now published under this domain
     return domain
 
 

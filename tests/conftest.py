@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from govplatform.models import Role
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
@@ -21,6 +22,24 @@ def require_service(name: str, available: bool, reason: str) -> None:
     if services_required():
         pytest.fail(f"{message} (REQUIRE_SERVICES=1 makes this a failure)", pytrace=False)
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Actions called directly speak English in tests, so assertions can quote the msgids.
+
+    Requests still go through LocaleMiddleware: pages are Chinese unless the client asks for
+    English, and tests of the Chinese texts say so (translation.override or Accept-Language).
+    """
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def isolated_files(settings, tmp_path):
+    """Every test publishes and uploads into its own folders, never into var/."""
+    settings.PUBLISH_ROOT = tmp_path / "publish"
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
