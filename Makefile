@@ -19,14 +19,21 @@ $(STAMP): pyproject.toml
 	touch $@
 
 # Development server: back office on localhost, each site on <primary domain>.localhost.
-# DEBUG=1 because the default (production) settings redirect to HTTPS.
+# DEBUG=1 because the default (production) settings redirect to HTTPS. Every site is published
+# again (in full: files on disk are compared with what they should be) before the server starts,
+# and the addresses printed are those of the sites in the database.
+SITE_ADDRESSES := from sites.models import Domain; \
+	[print(f"站点 / public site: http://{d.name}.localhost:$(PORT)/  {d.site.name}") \
+	 for d in Domain.objects.filter(is_primary=True).select_related("site").order_by("site__pk")]
+
 run: install
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) load_demo
+	$(MANAGE) publish --all --full
 	DEBUG=1 $(MANAGE) collectstatic --noinput -v 0
 	@echo
 	@echo "后台 / back office:   http://localhost:$(PORT)/admin/"
-	@$(PYTHON) -c "from govplatform.demo_data import SITES; [print(f'站点 / public site: http://{s[\"domain\"]}.localhost:$(PORT)/  {s[\"fields\"][\"name\"]}') for s in SITES]"
+	@$(MANAGE) shell --no-imports -c '$(SITE_ADDRESSES)'
 	@echo "演示账号的密码只在创建时显示一次；新密码 / new demo passwords: make demo-passwords"
 	@echo
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
