@@ -42,7 +42,7 @@ RERANK_WINDOW = 100
 COUNT_LIMIT = 1_000  # matches counted for the total and the facets; more show as "more than"
 MAX_SCORE_TERMS = 6
 SCORED_TEXT_CHARS = 600
-PHRASE_SCAN = 500  # newest documents with a phrase's words that are checked for the phrase itself
+PHRASE_SCAN = 200  # newest documents with a phrase's words that are checked for the phrase itself
 HIDDEN_SITE_STATUSES = (SiteStatus.OFFLINE, SiteStatus.CLOSED)
 
 

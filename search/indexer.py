@@ -223,16 +223,15 @@ def online_resource_ids(site_id: int | None = None) -> list[int]:
 
 
 def reindex(*, site_id: int | None = None, progress=None) -> dict:
-    """Rebuild the index (of one site, or of everything) from what is online; then the vocabulary."""
+    """Rebuild the index (of one site, or of everything) from what is online; then the vocabulary.
+
+    Documents are rewritten batch by batch while search goes on; what was not rewritten is no
+    longer online and is deleted at the end.
+    """
     started = time.perf_counter()
+    since = timezone.now()
     engine = backend()
     ids = online_resource_ids(site_id)
-    if site_id is None:
-        with transaction.atomic():
-            engine.clear()
-    else:
-        stale = set(SearchDocument.objects.filter(site_id=site_id).values_list("resource_id", flat=True))
-        ids = sorted(set(ids) | stale)
     written = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
@@ -242,6 +241,8 @@ def reindex(*, site_id: int | None = None, progress=None) -> dict:
         written += len(rows)
         if progress:
             progress(min(start + BATCH, len(ids)), len(ids))
+    with transaction.atomic():
+        engine.delete_stale(since, site_id)
     engine.analyze()
     indexing_seconds = time.perf_counter() - started
     from search.vocabulary import rebuild_vocabulary

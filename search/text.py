@@ -12,6 +12,7 @@ page whose text contains it as a word.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -56,9 +57,10 @@ def split_list(value: str) -> list[str]:
     return [normalise(part) for part in _LIST_SPLIT_RE.split(value or "") if normalise(part)]
 
 
-def runs(word: str) -> list[str]:
+@functools.lru_cache(maxsize=200_000)
+def runs(word: str) -> tuple[str, ...]:
     """The token runs inside one segmenter word (`GDP5.2%` → gdp, 5, 2)."""
-    return [run[:MAX_TOKEN_CHARS] for run in _RUN_RE.findall(word.lower())]
+    return tuple(run[:MAX_TOKEN_CHARS] for run in _RUN_RE.findall(word.lower()))
 
 
 class Segmenter:
@@ -83,8 +85,9 @@ class Segmenter:
         seen: dict[str, None] = {}
         for text in texts:
             if text:
-                for token in self.cut_for_search(normalise(text)):
-                    seen.setdefault(token, None)
+                for word in dict.fromkeys(self.jieba.cut_for_search(normalise(text))):
+                    for token in runs(word):
+                        seen.setdefault(token, None)
         return list(seen)
 
 

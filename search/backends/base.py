@@ -39,8 +39,21 @@ class Backend:
         """Replace every document of these resources by `rows` (inside the caller's transaction)."""
         raise NotImplementedError
 
-    def clear(self) -> None:
-        raise NotImplementedError
+    def delete_stale(self, before, site_id: int | None = None) -> int:
+        """Delete documents written before `before` (of one site, or all): after a full rewrite
+        these are the pages that are no longer online."""
+        condition, params = "indexed_at < %s", [before]
+        if site_id is not None:
+            condition, params = condition + " AND site_id = %s", params + [site_id]
+        with self.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {self.table} WHERE {condition}", params)
+            ids = [row[0] for row in cursor.fetchall()]
+            for start in range(0, len(ids), 500):
+                self._delete_ids(cursor, ids[start : start + 500])
+        return len(ids)
+
+    def _delete_ids(self, cursor, ids: list[int]) -> None:
+        cursor.execute(f"DELETE FROM {self.table} WHERE id IN ({','.join(['%s'] * len(ids))})", ids)
 
     def match(self, groups) -> tuple[str, list]:
         """A condition on the alias `d`: every group matches (a group: any alternative; an

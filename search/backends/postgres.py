@@ -32,10 +32,6 @@ class PostgresBackend(Backend):
                     [(*row.values, row.tokens) for row in rows],
                 )
 
-    def clear(self) -> None:
-        with self.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {self.table}")
-
     @staticmethod
     def tsquery(groups) -> str:
         parts = []

@@ -34,10 +34,9 @@ class SqliteBackend(Backend):
                 cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [doc_id])
                 cursor.execute(f"INSERT INTO {FTS_TABLE} (rowid, tokens) VALUES (%s, %s)", [doc_id, row.tokens])
 
-    def clear(self) -> None:
-        with self.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.table}")
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+    def _delete_ids(self, cursor, ids: list[int]) -> None:
+        super()._delete_ids(cursor, ids)
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({','.join(['%s'] * len(ids))})", ids)
 
     @staticmethod
     def fts_query(groups) -> str:
