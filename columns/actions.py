@@ -10,6 +10,7 @@ from govplatform.changes import field_changes
 from govplatform.models import Role
 from govplatform.permissions import require_role
 from publishing.publish_tasks import request_publish
+from sites.lifecycle import filings
 
 MOVE_POSITIONS = {"first-child", "last-child", "left", "right"}
 
@@ -20,6 +21,7 @@ def create_column(column: Column, *, acting_user) -> Column:
     column.full_clean()
     column.save()
     audit.record("column.create", actor=acting_user, obj=column, details={"path": column.path})
+    filings.record_column_change(column, None, acting_user=acting_user)  # SITE-8
     _republish(column)
     return column
 
@@ -32,12 +34,14 @@ def update_column(column: Column, *, acting_user) -> Column:
                                      "update_interval_days", "review_levels"])  # fmt: skip
     if "site" in field_changes(column, ["site"]):
         raise ValidationError(_("A column cannot be moved to another site."))
+    before = filings.column_snapshot(column)
     column.full_clean()
     column.save()
     if "parent" in changes or "sort_order" in changes:
         Column.objects.partial_rebuild(column.tree_id)
     if changes:
         audit.record("column.update", actor=acting_user, obj=column, details={"changes": changes, "path": column.path})
+        filings.record_column_change(column, before, acting_user=acting_user)  # SITE-8
         _republish(column)
     return column
 
@@ -51,6 +55,7 @@ def move_column(column: Column, target: Column, position: str, *, acting_user) -
     if target.site_id != column.site_id:
         raise ValidationError(_("A column cannot be moved to another site."))
     old_path = column.path
+    before = filings.column_snapshot(column)
     new_parent = target if position.endswith("child") else target.parent
     column.parent = new_parent
     column.full_clean()  # depth (COL-1), slug clash among new siblings, no cycle
@@ -63,6 +68,7 @@ def move_column(column: Column, target: Column, position: str, *, acting_user) -
         obj=column,
         details={"target": str(target), "position": position, "before": old_path, "after": column.path},
     )
+    filings.record_column_change(column, before, acting_user=acting_user)  # SITE-8
     _republish(column)
     return column
 
@@ -84,6 +90,7 @@ def delete_column(column: Column, *, acting_user) -> None:
             _("The column “%(name)s” still has sub-columns; move or delete them first.") % {"name": column.name}
         )
     audit.record("column.delete", actor=acting_user, obj=column, details={"path": column.path})
+    filings.record_column_change(column, filings.column_snapshot(column), acting_user=acting_user, deleted=True)
     site_id = column.site_id
     column.delete()
     request_publish(site_ids=[site_id])

@@ -83,6 +83,15 @@ class Column(MPTTModel):
         validators=[MinValueValidator(1), MaxValueValidator(3)],
         help_text=_("1 to 3 (初审/复审/终审), each passed by a different reviewer (PUB-9)."),
     )
+    archived_at = models.DateTimeField(
+        _("archived at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Archived columns and topics keep their pages, marked “已归档”, and leave navigation and "
+            "the home page (SITE-9, COL-7); set by archiving."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -9,9 +9,25 @@ from django.utils.translation import gettext as _
 
 from govplatform.models import Membership, Role
 
+# The platform itself, where an action needs a person (lifecycle announcements, SITE-5 to SITE-8):
+# an inactive account without a usable password and without back-office access, so nobody can
+# sign in as it (SEC-1). Its name is the one the audit log gives the system.
+SYSTEM_USERNAME = "system"
+
 
 def is_platform_admin(user) -> bool:
     return user is not None and user.is_authenticated and user.is_platform_administrator
+
+
+def is_system_account(user) -> bool:
+    return (
+        user is not None
+        and getattr(user, "pk", None) is not None
+        and getattr(user, "username", None) == SYSTEM_USERNAME
+        and not user.is_active
+        and not user.is_staff
+        and not user.has_usable_password()
+    )
 
 
 def site_ids_for(user, *roles) -> set[int]:
@@ -25,7 +41,7 @@ def site_ids_for(user, *roles) -> set[int]:
 
 
 def has_role(user, site, *roles) -> bool:
-    if is_platform_admin(user):
+    if is_platform_admin(user) or is_system_account(user):
         return True
     site_id = site if isinstance(site, int) else getattr(site, "pk", None)
     return site_id is not None and site_id in site_ids_for(user, *roles)
@@ -44,4 +60,40 @@ def require_role(user, site, *roles) -> None:
         names = "、".join(str(Role(role).label) for role in roles) or _("any role")
         raise PermissionDenied(
             _("You need the role %(roles)s on the site %(site)s to do this.") % {"roles": names, "site": site}
+        )
+
+
+def editor_column_ids(user, site) -> set[int] | None:
+    """The columns (with their descendants) an editor is limited to on `site`; None: no limit.
+
+    Editors of a sub-unit (SITE-10) edit only its columns of the portal (sites.EditorScope);
+    site administrators, platform administrators and the system are never limited.
+    """
+    if user is None or is_platform_admin(user) or is_system_account(user):
+        return None
+    from columns.models import Column
+    from sites.models import EditorScope
+
+    site_id = site if isinstance(site, int) else getattr(site, "pk", None)
+    roles = set(Membership.objects.filter(user=user, site_id=site_id).values_list("role", flat=True))
+    if Role.EDITOR not in roles or Role.SITE_ADMIN in roles:
+        return None
+    scope = EditorScope.objects.filter(membership__user=user, membership__site_id=site_id).first()
+    if scope is None:
+        return None
+    roots = Column.objects.filter(pk__in=list(scope.columns.values_list("pk", flat=True)))
+    if not roots:
+        return set()
+    return set(Column.objects.get_queryset_descendants(roots, include_self=True).values_list("pk", flat=True))
+
+
+def require_editor_column(user, site, column) -> None:
+    """Refuse an editor limited to some columns (SITE-10) a column outside them; no column is fine."""
+    if column is None:
+        return
+    allowed = editor_column_ids(user, site)
+    if allowed is not None and column.pk not in allowed:
+        raise PermissionDenied(
+            _("You edit only some columns of %(site)s, and %(column)s is not one of them.")
+            % {"site": site, "column": column}
         )

@@ -2,7 +2,8 @@
 
 In production nginx serves these files directly; this view does the same for `make run` and
 for tests, with the same layout: PUBLISH_ROOT/<primary domain>/<path>, `index.html` for folders.
-Unknown paths get the site's published 404.html with status 404. Responses carry ETag and
+Unknown paths get the site's published 404.html with status 404. Before the file lookup,
+sites.public answers old addresses with 301 and an offline site with its notice (SITE-6 to SITE-8). Responses carry ETag and
 Last-Modified and answer conditional requests with 304. Only published files are served:
 no back-office URL is mounted on public hosts, and hidden files (temporary files of a publish
 in progress, dot-folders) are never served.
@@ -16,7 +17,8 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModi
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_safe
 
-from sites.resolve import site_for_host
+from sites.public import lifecycle_response
+from sites.resolve import normalise_host, site_for_host
 
 CACHE_CONTROL = "public, max-age=300"
 # Versioned assets (/-/site.css?v=…) never change under the same version.
@@ -31,11 +33,11 @@ CONTENT_TYPES = {
 }
 
 
-def _site_root(request) -> Path:
+def _site(request):
     site = site_for_host(request.get_host())
     if site is None or not site.primary_domain:
         raise Http404("no site is served on this host")
-    return (Path(settings.PUBLISH_ROOT) / site.primary_domain).resolve()
+    return site
 
 
 def _resolve(root: Path, path: str) -> Path | None:
@@ -59,7 +61,12 @@ def _not_found(root: Path):
 
 @require_safe
 def published_file(request, path: str = ""):
-    root = _site_root(request)
+    site = _site(request)
+    # Redirects of old addresses and the notice of an offline site come first (SITE-6 to SITE-8).
+    answer = lifecycle_response(request, site, path, normalise_host(request.get_host()))
+    if answer is not None:
+        return answer
+    root = (Path(settings.PUBLISH_ROOT) / site.primary_domain).resolve()
     target = _resolve(root, path)
     if target is None:
         return _not_found(root)

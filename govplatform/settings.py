@@ -233,6 +233,11 @@ PUBLIC_CONTENT_SECURITY_POLICY = {
 
 # SEC-5: the hourly tamper check restores changed, added and deleted published files by itself
 # (keeping what it removed under TAMPER_QUARANTINE_ROOT) and alarms the platform administrators.
+# Site lifecycle (SITE-6, T art.8): Tianjin's rules, where a temporary offline period of up to 24
+# hours needs only a prior filing; how many days ahead an application to return online is made.
+LIFECYCLE_TIANJIN_MODE = env_bool("LIFECYCLE_TIANJIN_MODE", False)
+LIFECYCLE_RETURN_NOTICE_DAYS = int(os.environ.get("LIFECYCLE_RETURN_NOTICE_DAYS", "7"))
+
 TAMPER_AUTO_REPAIR = env_bool("TAMPER_AUTO_REPAIR", True)
 TAMPER_QUARANTINE_ROOT = env_path("TAMPER_QUARANTINE_ROOT", VAR_DIR / "quarantine")
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from govplatform import audit
 from govplatform.models import Role
-from govplatform.permissions import has_role, require_role
+from govplatform.permissions import has_role, require_editor_column, require_role
 from publishing import queries, signals
 from publishing.models import Placement, PlacementStatus, UsageRecord
 from resources.models import Resource
@@ -77,6 +77,7 @@ def place(resource: Resource, column, *, acting_user, pinned: bool = False) -> P
         _require_editor_of(acting_user, column.site, resource.site)
     else:
         require_role(acting_user, column.site, *EDITING_ROLES)
+    require_editor_column(acting_user, column.site, column)  # a sub-unit's editor: its columns only (SITE-10)
     resource = Resource.objects.select_for_update().select_related("site").get(pk=resource.pk)
     if not is_usable(resource):
         raise ValidationError(

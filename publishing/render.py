@@ -15,6 +15,10 @@ Page keys and their paths (relative to the site's folder):
     ("chunk", column id, k)      <column>/sitemap-<k>.xml  1000 URLs each, oldest first
     ("sitemap",) sitemap.xml, ("sitemap_site",) sitemap-site.xml, ("sitemap_html",) sitemap.html,
     ("search",) search/index.html, ("external",) -/external.html, ("404",) 404.html, ("help",) help.html
+    ("topics",)                  topics.html  the topic area: current and archived topics (COL-7)
+
+Archived columns and topics (SITE-9, COL-7) keep their pages, with the “已归档” banner of
+base.html, and leave the top navigation, the home page and their parents' sections.
 
 Numbered pages only exist when full, and never link to newer numbered pages, so a new item
 never changes them: it changes index.html and the newest partial set that index.html shows.
@@ -38,6 +42,7 @@ SECTION_BLOCK = 6  # items per sub-column block on a column page
 ARCHIVE_LINKS = 10  # numbered pages linked from a column's index.html
 JIUCUO = "https://zfwzgl.www.gov.cn/exposure/jiucuo.html"
 TEMPLATE_BY_COLUMN_TYPE = {"机构职能": "institutions.html", "负责人信息": "leaders.html"}
+TOPIC_COLUMN_TYPE = "专题专栏"
 
 
 class Frame:
@@ -86,7 +91,12 @@ class Renderer(ContentPages):
         self.site = data.site
         self.assets = assets
         self.env = engines["site"].env
-        self.channels = data.channels
+        self.channels = [c for c in data.channels if not c.archived_at]  # archived: out of navigation
+        # Topics (COL-7): topic columns with something to show, not themselves areas of topics.
+        self.topics = [
+            c for c in data.visible_columns
+            if c.column_type == TOPIC_COLUMN_TYPE and not any(k.column_type == TOPIC_COLUMN_TYPE for k in c.children)
+        ]  # fmt: skip
         self._templates: dict = {}
         self._by_placement: dict[int, Item] = {}
         self._by_path: dict[str, Item] = {}
@@ -107,6 +117,8 @@ class Renderer(ContentPages):
     def all_keys(self) -> list[tuple]:
         keys: list[tuple] = [("home",), ("sitemap",), ("sitemap_site",), ("sitemap_html",), ("search",)]
         keys += [("external",), ("404",), ("help",)]
+        if self.topics:
+            keys.append(("topics",))
         for col in self.data.visible_columns:
             keys += [("column", col.id), ("rss", col.id), ("colmap", col.id)]
             keys += [("archive", col.id, k) for k in range(1, col.full_pages + 1)]
@@ -139,6 +151,7 @@ class Renderer(ContentPages):
             "external": "-/external.html",
             "404": "404.html",
             "help": "help.html",
+            "topics": "topics.html",
         }[kind]
 
     def key_of(self, path: str) -> tuple | None:
@@ -147,6 +160,8 @@ class Renderer(ContentPages):
             return ("item", self._by_path[path].placement_id)
         folder, _, name = path.rpartition("/")
         col = self._column_by_path.get(folder + "/") if folder else None
+        if path == "topics.html":
+            return ("topics",) if self.topics else None
         if col is None:
             for key in (("home",), ("sitemap",), ("sitemap_site",), ("sitemap_html",), ("search",), ("external",)):
                 if self.path_of(key) == path:
@@ -234,14 +249,17 @@ class Renderer(ContentPages):
                 return node.id
         return None
 
-    def newest_in_subtree(self, col: ColumnInfo, count: int) -> list[Item]:
-        """The newest shown items of a column and its visible descendants (no pinning)."""
+    def newest_in_subtree(self, col: ColumnInfo, count: int, current_only: bool = False) -> list[Item]:
+        """The newest shown items of a column and its visible descendants (no pinning).
+
+        `current_only`: not from archived descendants (they left the home page, SITE-9).
+        """
         pool: list[Item] = []
         stack = [col]
         while stack:
             node = stack.pop()
             pool.extend(i for i in node.items[-count:])
-            stack.extend(node.visible_children)
+            stack.extend(c for c in node.visible_children if not (current_only and c.archived_at))
         pool.sort(key=lambda i: (i.live_at, i.placement_id), reverse=True)
         seen, out = set(), []
         for item in pool:
@@ -253,10 +271,10 @@ class Renderer(ContentPages):
         return out
 
     def _render_home(self, page: Page, key, contents) -> str:
-        roots = self.channels or [c for c in self.data.roots if c.visible]
+        roots = self.channels or [c for c in self.data.roots if c.visible and not c.archived_at]
         blocks = []
         for col in roots:
-            items = self.newest_in_subtree(col, HOME_BLOCK)
+            items = self.newest_in_subtree(col, HOME_BLOCK, current_only=True)
             blocks.append({"column": col, "entries": items})
             page.columns.add(col.id)
             page.resources.update(i.resource_id for i in items)
@@ -268,7 +286,20 @@ class Renderer(ContentPages):
         ]
         ctx = self._base(page, title=self.site.name, meta=meta, current="home")
         ctx["blocks"] = blocks
+        ctx["topics"] = [c for c in self.topics if not c.archived_at]
+        ctx["topic_area"] = bool(self.topics)
+        page.columns.update(c.id for c in self.topics)
         return self.template("home.html").render(ctx)
+
+    def _render_topics(self, page: Page, key, contents) -> str:
+        """The topic area (专题区, COL-7): current topics, then archived ones, newest archive first."""
+        ctx = self._base(page, title=f"专题专栏 - {self.site.name}", meta=self.site_meta(),
+                         crumbs=[("首页", "/"), ("专题专栏", "")])  # fmt: skip
+        ctx["current_topics"] = [c for c in self.topics if not c.archived_at]
+        ctx["archived_topics"] = sorted((c for c in self.topics if c.archived_at), key=lambda c: c.archived_at,
+                                        reverse=True)  # fmt: skip
+        page.columns.update(c.id for c in self.topics)
+        return self.template("topics.html").render(ctx)
 
     def _column_context(self, page: Page, col: ColumnInfo, title: str) -> dict:
         ctx = self._base(
@@ -288,7 +319,9 @@ class Renderer(ContentPages):
         col = self.data.columns[key[1]]
         ctx = self._column_context(page, col, col.name)
         for child in col.visible_children:
-            items = self.newest_in_subtree(child, SECTION_BLOCK)
+            if child.archived_at and not col.archived_at:
+                continue  # archived sub-columns leave their parent's page (SITE-9)
+            items = self.newest_in_subtree(child, SECTION_BLOCK, current_only=not col.archived_at)
             ctx["sections"].append({"column": child, "entries": items})
             page.columns.add(child.id)
             page.resources.update(i.resource_id for i in items)

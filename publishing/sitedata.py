@@ -67,6 +67,7 @@ class SiteInfo:
     logo_file: str  # path under MEDIA_ROOT, or ""
     theme: Theme
     archived_at: dt.datetime | None = None
+    notice: str = ""  # shown prominently on the home page, e.g. a migration notice (SITE-7)
 
     @property
     def base_url(self) -> str:
@@ -269,6 +270,7 @@ def load_site(site_id: int) -> SiteData:
         logo_file=site.logo.name if site.logo else "",
         theme=theme,
         archived_at=getattr(site, "archived_at", None),
+        notice=getattr(site, "home_notice", ""),
     )
 
     column_fields = ["id", "parent_id", "name", "slug", "description", "keywords", "column_type", "is_channel", "level"]

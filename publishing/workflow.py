@@ -24,7 +24,7 @@ in the history through the WITHDRAW event, see publishing.queries.
 
 import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 
 from govplatform import audit
 from govplatform.models import Role
-from govplatform.permissions import require_role
+from govplatform.permissions import is_system_account, require_editor_column, require_role
 from publishing import checks, placements, queries, signals
 from publishing.models import ReviewFlag, WorkflowAction, WorkflowEvent
 from resources.models import Resource, ResourceStatus
@@ -85,6 +85,7 @@ def submit(resource: Resource, *, acting_user) -> Resource:
     """Send the working copy to review and run the confidentiality and wording check (PUB-2, PUB-3)."""
     require_role(acting_user, resource.site, *EDITING_ROLES)
     _lock(resource)
+    require_editor_column(acting_user, resource.site, resource.column)  # a sub-unit's editor (SITE-10)
     if resource.status not in SUBMITTABLE:
         raise ValidationError(
             _("Only a draft, returned or withdrawn content can be submitted; “%(title)s” is %(status)s.")
@@ -194,6 +195,39 @@ def approve(resource: Resource, *, acting_user, confirm_flags: bool = False) -> 
     else:
         resource.save(update_fields=["review_level"])
         _publish(resource, acting_user=acting_user, now=now)
+    return resource
+
+
+@transaction.atomic
+def publish_platform_notice(resource: Resource, *, acting_user, decision: str) -> Resource:
+    """Publish a notice the platform wrote itself: a lifecycle announcement (SITE-5 to SITE-8).
+
+    Only the system account (govplatform.permissions.SYSTEM_USERNAME), only for content in review
+    that nobody else wrote: the decision to publish it was a person's (an approved application or
+    a recorded change, named by `decision`), and it stands for the review. Every level is passed
+    in one recorded approval; findings of the check are confirmed and recorded (PUB-3).
+    """
+    if not is_system_account(acting_user):
+        raise PermissionDenied(_("Only the platform itself publishes its own notices without a reviewer."))
+    _lock(resource)
+    _require_in_review(resource)
+    if queries.authors_since_last_publish(resource) - {acting_user.pk}:
+        raise PermissionDenied(_("Content that people wrote or edited needs a reviewer (PUB-1)."))
+    revision = resource.submitted_revision
+    pending = checks.unconfirmed_flags(revision)
+    if pending.exists():
+        _confirm_flags(pending, acting_user, resource)
+    levels = queries.review_levels_for(resource)
+    resource.review_level = levels
+    resource.save(update_fields=["review_level"])
+    _event(resource, WorkflowAction.APPROVE, actor=acting_user, revision=revision, level=levels, reason=decision)
+    audit.record(
+        "resource.approve",
+        actor=acting_user,
+        obj=resource,
+        details={"revision": revision.number, "level": levels, "levels": levels, "decision": decision},
+    )
+    _publish(resource, acting_user=acting_user, now=timezone.now())
     return resource
 
 

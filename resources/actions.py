@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from govplatform import audit
 from govplatform.models import Role
-from govplatform.permissions import is_platform_admin, require_role, site_ids_for
+from govplatform.permissions import is_platform_admin, require_editor_column, require_role, site_ids_for
 from publishing.models import WorkflowAction, WorkflowEvent
 from resources import files
 from resources.kinds import clean_revision_data
@@ -235,6 +235,7 @@ def create_resource(
             {"column": _("The column “%(column)s” belongs to another site.") % {"column": column.name}},
             code="column_site",
         )
+    require_editor_column(acting_user, site, column)  # a sub-unit's editor: its columns only (SITE-10)
     _check_asset(kind, asset, acting_user)
     data, metadata = _prepare(kind, site, title=title, metadata=metadata, data=data, acting_user=acting_user)
     now = timezone.now()
@@ -279,6 +280,7 @@ def _lock_for_edit(resource: Resource, base_revision_id, acting_user) -> Resourc
     # Only the resource's row is locked (no join: PostgreSQL would lock the site's row as well).
     locked = Resource.objects.select_for_update().get(pk=resource.pk)
     require_role(acting_user, locked.site, *EDITING_ROLES)
+    require_editor_column(acting_user, locked.site, locked.column)  # SITE-10
     if locked.status == ResourceStatus.IN_REVIEW:
         raise ValidationError(
             _(

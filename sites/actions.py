@@ -1,6 +1,7 @@
 """Actions on sites and their domains (SITE-1 to SITE-4).
 
-The lifecycle transitions (SITE-5 onwards) add their own actions here.
+The lifecycle transitions (SITE-5 onwards) are in sites/lifecycle/; the changes made here are
+filed there (SITE-8: sites.lifecycle.filings).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from govplatform.changes import field_changes
 from govplatform.models import Role
 from govplatform.permissions import has_role, is_platform_admin, require_platform_admin
 from publishing.publish_tasks import request_publish
+from sites.lifecycle import filings
 from sites.models import Domain, Site
 from sites.validators import normalise_domain
 
@@ -50,6 +52,7 @@ def update_site(site: Site, *, acting_user) -> Site:
     site.save()
     if changes:
         audit.record("site.update", actor=acting_user, obj=site, details={"changes": changes})
+        filings.record_site_changes(site, changes, acting_user=acting_user)  # SITE-8
         request_publish(site_ids=[site.pk])  # names, filings and contacts are on every page
     return site
 
@@ -61,6 +64,7 @@ def add_domain(site: Site, name: str, *, acting_user, is_primary: bool = False) 
     domain.full_clean()
     domain.save()
     audit.record("domain.add", actor=acting_user, obj=domain, site=site, details={"domain": domain.name})
+    filings.record_domain_added(site, domain.name, acting_user=acting_user)  # SITE-8
     if is_primary:
         set_primary_domain(domain, acting_user=acting_user)
     return domain
@@ -89,6 +93,9 @@ def set_primary_domain(domain: Domain, *, acting_user) -> Domain:
         site=domain.site,
         details={"before": previous.name if previous else None, "after": domain.name},
     )
+    filings.record_primary_domain_change(
+        domain.site, previous.name if previous else None, domain.name, acting_user=acting_user
+    )  # SITE-8: filed, old addresses redirected, a notice on the site
     request_publish(site_ids=[domain.site_id])  # the site is now published under this domain
     return domain
 
@@ -99,4 +106,5 @@ def remove_domain(domain: Domain, *, acting_user) -> None:
     if domain.is_primary:
         raise ValidationError(_("The primary domain cannot be removed; make another domain primary first (SITE-3)."))
     audit.record("domain.remove", actor=acting_user, obj=domain, site=domain.site, details={"domain": domain.name})
+    filings.record_domain_removed(domain.site, domain.name, acting_user=acting_user)  # SITE-8
     domain.delete()

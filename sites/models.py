@@ -58,6 +58,9 @@ class Site(models.Model):
     )
     organiser = models.CharField(_("organiser (主办单位)"), max_length=100)
     operator = models.CharField(_("operator (承办单位)"), max_length=100, blank=True)
+    person_in_charge = models.CharField(
+        _("person in charge"), max_length=50, blank=True, help_text=_("负责人 of the site; a change is filed (SITE-8).")
+    )
     contact_phone = models.CharField(_("contact phone"), max_length=40)
     contact_email = models.EmailField(_("contact e-mail"))
     contact_address = models.CharField(_("contact address"), max_length=200)
@@ -86,6 +89,17 @@ class Site(models.Model):
     logo = models.ImageField(_("logo"), upload_to="sites/logos/", blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=SiteStatus.choices, default=SiteStatus.APPLYING, db_index=True
+    )
+    archived_at = models.DateTimeField(
+        _("archived at"),
+        null=True,
+        blank=True,
+        help_text=_("Every page shows “已归档” and this time (SITE-9); set by the lifecycle."),
+    )
+    home_notice = models.TextField(
+        _("home page notice"),
+        blank=True,
+        help_text=_("Shown prominently on the home page, e.g. the migration notice (SITE-7); set by the lifecycle."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -184,3 +198,23 @@ class Domain(models.Model):
             validators.validate_primary_domain(self.name, kind=self.site.kind, parent_primary=parent_primary)
         else:
             validators.validate_domain_form(self.name)
+
+
+# The lifecycle's records (applications, filings, redirects, sub-units) live in their own module.
+from sites.lifecycle_models import (  # noqa: E402, F401
+    LIVE_STATUSES,
+    ApplicationKind,
+    ApplicationStatus,
+    ChangeFiling,
+    EditorScope,
+    FilingKind,
+    Redirect,
+    RegistrationCancellation,
+    RegistrationItem,
+    SecurityCheck,
+    SiteApplication,
+    StatusChange,
+    SubUnit,
+    SubUnitKind,
+    SubUnitMember,
+)

@@ -1,0 +1,130 @@
+"""Sub-units without a site of their own (SITE-10; G §5(三)3).
+
+A township, street, county-level unit or department publishes into some columns of its portal.
+Its editors and reviewers hold the roles on the portal, limited to the sub-unit's columns (and
+their sub-columns): editors by sites.EditorScope (enforced by the library and workflow actions
+through govplatform.permissions.require_editor_column), reviewers by publishing.ReviewerScope.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from govplatform import actions as user_actions
+from govplatform import audit
+from govplatform.models import Membership, Role
+from govplatform.permissions import require_role
+from publishing.models import ReviewerScope
+from sites.models import EditorScope, Site, SiteKind, SubUnit, SubUnitMember
+
+MEMBER_ROLES = (Role.EDITOR, Role.REVIEWER)
+
+
+def _check_columns(portal: Site, columns) -> list:
+    columns = list(columns)
+    if not columns:
+        raise ValidationError({"columns": _("Choose the columns the sub-unit publishes into.")}, code="no_columns")
+    strangers = [column.name for column in columns if column.site_id != portal.pk]
+    if strangers:
+        raise ValidationError(
+            {"columns": _("These columns are not columns of %(portal)s: %(columns)s.")
+             % {"portal": portal, "columns": "、".join(strangers)}},
+            code="column_site",
+        )  # fmt: skip
+    return columns
+
+
+def _sync_scope(member: SubUnitMember, columns) -> None:
+    membership = member.membership
+    model = EditorScope if membership.role == Role.EDITOR else ReviewerScope
+    scope, _created = model.objects.get_or_create(membership=membership)
+    scope.columns.set(columns)
+
+
+@transaction.atomic
+def create_sub_unit(portal: Site, *, name: str, kind: str, columns, acting_user) -> SubUnit:
+    require_role(acting_user, portal, Role.SITE_ADMIN)
+    if portal.kind != SiteKind.PORTAL:
+        raise ValidationError(
+            _("Sub-units publish into a portal's columns; %(site)s is not a portal (SITE-10).") % {"site": portal},
+            code="not_portal",
+        )
+    columns = _check_columns(portal, columns)
+    sub_unit = SubUnit(portal=portal, name=(name or "").strip(), kind=kind)
+    sub_unit.full_clean()
+    sub_unit.save()
+    sub_unit.columns.set(columns)
+    audit.record(
+        "sub_unit.create",
+        actor=acting_user,
+        obj=sub_unit,
+        site=portal,
+        details={"name": sub_unit.name, "kind": kind, "columns": [column.path for column in columns]},
+    )
+    return sub_unit
+
+
+@transaction.atomic
+def set_sub_unit_columns(sub_unit: SubUnit, columns, *, acting_user) -> SubUnit:
+    """Change the sub-unit's columns; its members' scopes follow."""
+    require_role(acting_user, sub_unit.portal, Role.SITE_ADMIN)
+    columns = _check_columns(sub_unit.portal, columns)
+    before = sorted(column.path for column in sub_unit.columns.all())
+    sub_unit.columns.set(columns)
+    for member in sub_unit.members.select_related("membership"):
+        _sync_scope(member, columns)
+    audit.record(
+        "sub_unit.columns",
+        actor=acting_user,
+        obj=sub_unit,
+        site=sub_unit.portal,
+        details={"before": before, "after": sorted(column.path for column in columns)},
+    )
+    return sub_unit
+
+
+@transaction.atomic
+def add_member(sub_unit: SubUnit, user, role: str, *, acting_user) -> SubUnitMember:
+    """Give `user` the role on the portal for the sub-unit only: limited to its columns."""
+    if role not in MEMBER_ROLES:
+        raise ValidationError(_("A sub-unit has editors and reviewers."), code="role")
+    portal = sub_unit.portal
+    require_role(acting_user, portal, Role.SITE_ADMIN)
+    existing = Membership.objects.filter(user=user, site=portal, role=role).select_related("sub_unit").first()
+    if existing is not None:
+        try:
+            linked = existing.sub_unit
+        except SubUnitMember.DoesNotExist:
+            linked = None
+        if linked is not None and linked.sub_unit_id == sub_unit.pk:
+            return linked
+        raise ValidationError(
+            _("%(user)s is already %(role)s of %(portal)s for other columns; a person works for one sub-unit.")
+            % {"user": user, "role": Role(role).label, "portal": portal},
+            code="already_member",
+        )
+    membership = user_actions.grant_role(user, portal, role, acting_user=acting_user)
+    member = SubUnitMember.objects.create(sub_unit=sub_unit, membership=membership)
+    _sync_scope(member, list(sub_unit.columns.all()))
+    audit.record(
+        "sub_unit.add_member",
+        actor=acting_user,
+        obj=sub_unit,
+        site=portal,
+        details={"user": user.username, "role": role},
+    )
+    return member
+
+
+@transaction.atomic
+def remove_member(member: SubUnitMember, *, acting_user) -> None:
+    sub_unit, membership = member.sub_unit, member.membership
+    require_role(acting_user, sub_unit.portal, Role.SITE_ADMIN)
+    audit.record(
+        "sub_unit.remove_member",
+        actor=acting_user,
+        obj=sub_unit,
+        site=sub_unit.portal,
+        details={"user": membership.user.username, "role": membership.role},
+    )
+    user_actions.revoke_role(membership, acting_user=acting_user)

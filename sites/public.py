@@ -1,0 +1,102 @@
+"""What the public process answers for a site's lifecycle before it looks for a published file.
+
+- Redirects (SITE-7, SITE-8): an old address of a migrated site, of an old primary domain or of a
+  moved column answers 301 with its new address.
+- Temporary offline (SITE-6): every page of an offline site answers 503 with a notice of the
+  period, drawn in the site's frame, and Retry-After (the files under /-/ that the frame needs
+  are still served).
+
+In production nginx serves published files itself and asks the public process only for what
+it does not find; see deploy/nginx.conf.template for the hosts it sends here first.
+"""
+
+import time
+
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.utils import timezone
+from django.utils.http import http_date
+
+from sites.lifecycle.rules import local_minute
+from sites.models import ApplicationKind, ApplicationStatus, Redirect, Site, SiteStatus
+
+NOTICE_SECONDS = 60  # how long a process keeps an offline notice page it rendered
+_notices: dict[tuple, tuple[float, bytes]] = {}
+
+
+def find_redirect(site: Site, host: str, path: str) -> str | None:
+    """The new address of `path` ("zwgk/123.html") on `host`, or None."""
+    path = "/" + path.lstrip("/")
+    rows = Redirect.objects.filter(Q(host=host) | Q(site=site, host="")).filter(Q(path=path) | Q(is_prefix=True))
+    best, best_rank = None, None
+    for row in rows.only("host", "path", "is_prefix", "keep_rest", "target"):
+        if row.is_prefix and not (path == row.path or path.startswith(row.path.rstrip("/") + "/") or row.path == "/"):
+            continue
+        if not row.is_prefix and row.path != path:
+            continue
+        rank = (not row.is_prefix, len(row.path), bool(row.host))
+        if best_rank is None or rank > best_rank:
+            best, best_rank = row, rank
+    if best is None:
+        return None
+    if best.is_prefix and best.keep_rest:
+        rest = path[len(best.path) :] if path.startswith(best.path) else ""
+        return best.target.rstrip("/") + "/" + rest.lstrip("/") if rest else best.target
+    return best.target
+
+
+def offline_application(site: Site):
+    return (
+        site.applications.filter(kind=ApplicationKind.OFFLINE, status=ApplicationStatus.IN_EFFECT)
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def _render_notice(site: Site, application) -> bytes:
+    from publishing.publisher import static_files
+    from publishing.render import Page, Renderer
+    from publishing.sitedata import load_site
+
+    data = load_site(site.pk)
+    _files, assets = static_files(data.site.theme)
+    renderer = Renderer(data, assets)
+    page = Page(path="index.html", content=b"")
+    ctx = renderer.base_context(page, title=f"临时下线公告 - {site.name}", meta=renderer.site_meta())
+    ctx.update(
+        application=application,
+        start=local_minute(application.starts_at) if application else "",
+        end=local_minute(application.ends_at) if application else "",
+    )
+    return renderer.template("offline.html").render(ctx).encode("utf-8")
+
+
+def offline_notice(site: Site) -> HttpResponse:
+    application = offline_application(site)
+    key = (site.pk, application.pk if application else None, site.updated_at)
+    cached = _notices.get(key)
+    now = time.monotonic()
+    if cached is None or now - cached[0] > NOTICE_SECONDS:
+        for stale in [k for k in _notices if k[0] == site.pk]:
+            del _notices[stale]
+        cached = _notices[key] = (now, _render_notice(site, application))
+    response = HttpResponse(cached[1], status=503, content_type="text/html; charset=utf-8")
+    end = application.ends_at if application else None
+    if end is not None and end > timezone.now():
+        response["Retry-After"] = http_date(end.timestamp())
+    else:
+        response["Retry-After"] = "3600"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def lifecycle_response(request, site: Site, path: str, host: str) -> HttpResponse | None:
+    """A redirect or the offline notice, or None: serve the published file."""
+    target = find_redirect(site, host, path)
+    if target is not None:
+        response = HttpResponsePermanentRedirect(target)
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
+    if site.status == SiteStatus.OFFLINE and not path.startswith("-/"):
+        return offline_notice(site)
+    return None
