@@ -13,6 +13,7 @@ urlpatterns = [
     path("search/", search_views.search_page, name="search"),
     path("search/suggest", search_views.suggest_view, name="search-suggest"),
     path("search/suggest.js", search_views.suggest_script, name="search-suggest-script"),
+    path("search/search.css", search_views.search_styles, name="search-styles"),
     path("search/click", search_views.click, name="search-click"),
     re_path(r"^(?P<path>.*)$", public_views.published_file, name="published-file"),
 ]

@@ -152,12 +152,12 @@ def build_rows(resource_ids) -> list[DocumentRow]:
             str(metadata.get("description") or resource["description"] or "")
         )
         texts = [plain_text(text) for text in _walk_text(data) if text.strip()]
-        texts += [str(metadata.get(key) or resource.get(key) or "") for key in METADATA_TEXT_KEYS]
+        meta_text = " ".join(str(metadata.get(key) or resource.get(key) or "") for key in METADATA_TEXT_KEYS)
         if own_text:
             texts.append(own_text)
         texts += [attachment_text.get(aid) or "" for aid in attachment_of.get(rid, ())]
         content = "\n".join(t.strip() for t in texts if t and t.strip())[:MAX_CONTENT_CHARS]
-        tokens = " ".join(seg.tokens(title, summary, content))
+        tokens = " ".join(seg.tokens(title, summary, content, meta_text))
         for pid, cid, sid, placed_at, _home in by_site.values():
             path, column_name, column_type = columns[cid]
             when = resource["published_at"] or placed_at

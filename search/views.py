@@ -23,7 +23,9 @@ from search.models import SearchScope
 from sites.models import SiteKind
 from sites.resolve import site_for_host
 
-SCRIPT = Path(__file__).resolve().parent / "assets" / "suggest.js"
+ASSETS = Path(__file__).resolve().parent / "assets"
+SCRIPT = ASSETS / "suggest.js"
+STYLES = ASSETS / "search.css"
 MAX_PARAM_CHARS = 1000  # longer parameters are cut before anything else looks at them
 
 
@@ -110,17 +112,26 @@ def suggest_view(request):
     return response
 
 
-@require_safe
-def suggest_script(request):
-    data = SCRIPT.read_bytes()
+def _asset(request, path: Path, content_type: str):
+    data = path.read_bytes()
     etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(data, content_type="text/javascript; charset=utf-8")
+        response = HttpResponse(data, content_type=content_type)
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@require_safe
+def suggest_script(request):
+    return _asset(request, SCRIPT, "text/javascript; charset=utf-8")
+
+
+@require_safe
+def search_styles(request):
+    return _asset(request, STYLES, "text/css; charset=utf-8")
 
 
 @csrf_exempt
