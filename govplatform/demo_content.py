@@ -20,6 +20,7 @@ directly: demo data only. The audit log keeps the real times.
 
 import datetime
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -28,7 +29,8 @@ from django.utils import timezone
 from columns.models import Column
 from govplatform import demo_data, demo_images, demo_text
 from govplatform.models import User
-from publishing import placements, wordlists, workflow
+from publishing import placements, signals, wordlists, workflow
+from publishing import queries as publishing_queries
 from publishing.models import CheckedWord, Placement, UsageRecord, WordList, WorkflowEvent
 from resources import actions
 from resources.models import Resource, ResourceKind, Revision, Validity
@@ -402,3 +404,42 @@ def _column_paths(site: Site) -> dict[str, Column]:
 def build(sites: dict[str, Site]) -> dict:
     """Create what is missing of the demo content; returns the counts of what was created."""
     return DemoContent(sites).build()
+
+
+# --- publishing the demo sites once ----------------------------------------------------------
+
+
+@contextmanager
+def publishing_held_back():
+    """Hold back the publishing signals (PUB-8) while the demo is built and committed.
+
+    Every approval and placement announces itself after commit, and the static publisher and the
+    search index answer each announcement at once. For the few hundred changes of one demo load
+    that would render the same column and home pages hundreds of times; instead the receivers
+    are held back (as factory_boy's mute_signals does) and `publish_sites` publishes each demo
+    site once, in full, and indexes its content, through the same tasks.
+    """
+    held = [signals.resource_published, signals.resource_withdrawn, signals.placements_changed]
+    saved = [(signal, signal.receivers) for signal in held]
+    for signal in held:
+        with signal.lock:
+            signal.receivers = []
+            signal.sender_receivers_cache.clear()
+    try:
+        yield
+    finally:
+        for signal, receivers in saved:
+            with signal.lock:
+                signal.receivers = receivers
+                signal.sender_receivers_cache.clear()
+
+
+def publish_sites(sites: dict[str, Site]) -> None:
+    """One full publish of each demo site and one index update of its online content, after commit."""
+    from publishing.publish_tasks import request_publish
+    from search.tasks import request_index
+
+    site_ids = [site.pk for site in sites.values()]
+    request_publish(site_ids=site_ids)
+    request_index(publishing_queries.online_resources(Resource.objects.filter(site_id__in=site_ids))
+                  .values_list("pk", flat=True))  # fmt: skip

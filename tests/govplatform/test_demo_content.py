@@ -18,7 +18,17 @@ def media_root(settings, tmp_path):
     settings.PUBLISH_ROOT = tmp_path / "publish"
 
 
-def test_load_demo_builds_the_content_through_the_workflow_once():  # RES-1..8, PUB-2, PUB-3, PUB-6
+@pytest.fixture
+def published_sites(monkeypatch):
+    """The demo sites load_demo asks to publish (the publisher's own tests render pages)."""
+    from govplatform import demo_content
+
+    calls = []
+    monkeypatch.setattr(demo_content, "publish_sites", lambda sites: calls.append(sorted(s.pk for s in sites.values())))
+    return calls
+
+
+def test_load_demo_builds_the_content_through_the_workflow_once(published_sites):  # RES-1..8, PUB-2..4, PUB-6
     call_command("load_demo", stdout=io.StringIO())
 
     articles = Resource.objects.filter(kind=ResourceKind.ARTICLE)
@@ -55,6 +65,27 @@ def test_load_demo_builds_the_content_through_the_workflow_once():  # RES-1..8, 
 
     assert (Resource.objects.count(), AuditEntry.objects.count()) == (resources, entries)
     assert "nothing to create" in out.getvalue()
+    assert len(published_sites) == 1 and len(published_sites[0]) == 5  # one publish of the five sites, once
+
+
+def test_publishing_is_held_back_while_the_demo_is_built():  # PUB-8
+    from govplatform import demo_content
+    from publishing import signals
+
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append(kwargs)
+
+    signals.resource_published.connect(receiver)
+    try:
+        with demo_content.publishing_held_back():
+            signals.resource_published.send(sender=Resource, resource_id=1, revision_id=1)
+        signals.resource_published.send(sender=Resource, resource_id=2, revision_id=2)
+    finally:
+        signals.resource_published.disconnect(receiver)
+
+    assert heard == [{"resource_id": 2, "revision_id": 2, "signal": signals.resource_published}]
 
 
 def _key(site) -> str:

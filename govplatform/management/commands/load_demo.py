@@ -41,10 +41,17 @@ class Command(BaseCommand):
     def handle(self, *args, new_passwords=False, **options):
         builder = DemoBuilder(new_passwords=new_passwords)
         try:
+            # Sites, columns and accounts first: their publishes (one per change, on commit) find
+            # sites still without content, which are quick to render.
             with transaction.atomic():
                 builder.build()
+            # Then the content, with the per-change publishing held back, and one publish per site.
+            with demo_content.publishing_held_back(), transaction.atomic():
+                builder.build_content()
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
+        if any(builder.content.values()):
+            demo_content.publish_sites(builder.sites)
         self.report(builder)
 
     def report(self, builder):
@@ -80,17 +87,20 @@ class DemoBuilder:
         self.new_passwords = new_passwords
         self.created = {"sites": 0, "columns": 0, "accounts": 0, "roles": 0}
         self.content: dict[str, int] = {}
+        self.sites: dict[str, Site] = {}
         self.passwords: list[tuple[str, str, str, str]] = []  # username, password, role, site
 
     def build(self) -> None:
         self.ensure_account(demo_data.PLATFORM_ADMIN, "platform_admin", site=None)
-        sites: dict[str, Site] = {}
+        sites: dict[str, Site] = self.sites
         for spec in demo_data.SITES:
             site = sites[spec["key"]] = self.ensure_site(spec, parent=sites.get(spec["parent"]))
             self.ensure_columns(site, spec)
             for account in demo_data.site_accounts(spec):
                 self.ensure_account(account, account["role"], site=site)
-        self.content = demo_content.build(sites)
+
+    def build_content(self) -> None:
+        self.content = demo_content.build(self.sites)
 
     def ensure_site(self, spec: dict, parent: Site | None) -> Site:
         domain = Domain.objects.select_related("site").filter(name=spec["domain"]).first()
