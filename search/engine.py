@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
@@ -32,7 +31,8 @@ from search.backends import backend
 from search.highlight import mark, snippet
 from search.indexer import EPOCH
 from search.models import SearchScope
-from search.query import Note, ParsedQuery, Parser
+from search.query import ParsedQuery, Parser
+from search.results import FacetValue, Filters, Hit, Outcome
 from search.vocabulary import correct_text, vocabulary
 from sites.models import Domain, Site, SiteKind, SiteStatus
 
@@ -44,69 +44,6 @@ MAX_SCORE_TERMS = 6
 SCORED_TEXT_CHARS = 600
 PHRASE_SCAN = 200  # newest documents with a phrase's words that are checked for the phrase itself
 HIDDEN_SITE_STATUSES = (SiteStatus.OFFLINE, SiteStatus.CLOSED)
-
-
-@dataclass
-class Filters:
-    site_id: int | None = None
-    column_type: str = ""
-    year: int | None = None
-
-    @property
-    def active(self) -> bool:
-        return bool(self.site_id or self.column_type or self.year)
-
-
-@dataclass
-class Hit:
-    position: int
-    resource_id: int
-    site_id: int
-    title: object  # Markup
-    url: str
-    site_name: str
-    external: bool
-    published_at: dt.datetime
-    column_name: str
-    column_type: str
-    snippet: object  # Markup
-    click_token: str = ""
-
-    @property
-    def href(self) -> str:
-        """The address for an href: Chinese path segments percent-encoded, the scheme kept."""
-        return quote(self.url, safe="/#?=&-._~%:@!$'()*+,;")
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Outcome:
-    site: Site
-    query: str
-    scope: str
-    filters: Filters
-    page: int = 1
-    hits: list[Hit] = field(default_factory=list)
-    total: int = 0
-    capped: bool = False  # more than COUNT_LIMIT matches: total and facets count the first ones
-    pages: int = 0
-    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    notes: list[Note] = field(default_factory=list)
-    message: str = ""  # empty | nothing | page_range
-    corrected_from: str = ""  # results shown for `query`, corrected from this
-    did_you_mean: str = ""
-    log_id: int | None = None
-
-    @property
-    def platform_wide(self) -> bool:
-        return self.scope == SearchScope.PLATFORM
 
 
 @dataclass

@@ -1,0 +1,74 @@
+"""What a search returns (SRCH-3): the filters asked for, the hits of a page, the facets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from search.models import SearchScope
+from search.query import Note
+from sites.models import Site
+
+
+@dataclass
+class Filters:
+    site_id: int | None = None
+    column_type: str = ""
+    year: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.site_id or self.column_type or self.year)
+
+
+@dataclass
+class Hit:
+    position: int
+    resource_id: int
+    site_id: int
+    title: object  # Markup
+    url: str
+    site_name: str
+    external: bool
+    published_at: dt.datetime
+    column_name: str
+    column_type: str
+    snippet: object  # Markup
+    click_token: str = ""
+
+    @property
+    def href(self) -> str:
+        """The address for an href: Chinese path segments percent-encoded, the scheme kept."""
+        return quote(self.url, safe="/#?=&-._~%:@!$'()*+,;")
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Outcome:
+    site: Site
+    query: str
+    scope: str
+    filters: Filters
+    page: int = 1
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    capped: bool = False  # more than COUNT_LIMIT matches: total and facets count the first ones
+    pages: int = 0
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    message: str = ""  # empty | nothing | page_range
+    corrected_from: str = ""  # results shown for `query`, corrected from this
+    did_you_mean: str = ""
+    log_id: int | None = None
+
+    @property
+    def platform_wide(self) -> bool:
+        return self.scope == SearchScope.PLATFORM
