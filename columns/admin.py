@@ -1,6 +1,8 @@
 from django import forms, http
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from mptt.admin import DraggableMPTTAdmin
@@ -12,6 +14,7 @@ from govplatform.admin_scoping import ScopedAdmin
 from govplatform.admin_site import backoffice
 from govplatform.models import Role
 from govplatform.permissions import is_platform_admin, site_ids_for
+from sites.lifecycle import archiving
 from sites.models import Site
 
 
@@ -44,7 +47,8 @@ class ColumnAdmin(ScopedAdmin, DraggableMPTTAdmin):
     form = ColumnForm
     manage_roles = (Role.SITE_ADMIN,)
     list_display = ("tree_actions", "indented_title", "site", "column_type", "is_channel", "responsible_person",
-                    "update_interval_days")  # fmt: skip
+                    "update_interval_days", "archived_at")  # fmt: skip
+    actions = ["archive_columns", "unarchive_columns"]
     list_display_links = ("indented_title",)
     # Only the sites of the user's own columns: a plain "site" filter would list every site.
     list_filter = (("site", admin.RelatedOnlyFieldListFilter), "is_channel", "column_type")
@@ -67,7 +71,49 @@ class ColumnAdmin(ScopedAdmin, DraggableMPTTAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("site",) if obj is not None else ()
+        return ("site", "archived_at") if obj is not None else ()
+
+    # -- archiving columns and topics (SITE-9, COL-7), confirmed on a page of its own (TPL-11) ----
+
+    def _archive_action(self, request, queryset, action, verb, title):
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/columns/column/confirm_archive.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": title,
+                    "columns": queryset.select_related("site"),
+                    "action": request.POST.get("action"),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    "archiving": action is archiving.archive_column,
+                },
+            )
+        done = 0
+        for column in queryset:
+            try:
+                action(column, acting_user=request.user)
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, text, level=messages.ERROR)
+        if done:
+            self.message_user(request, verb % {"count": done})
+        return None
+
+    @admin.action(description=gettext_lazy("Archive the selected columns or topics"))
+    def archive_columns(self, request, queryset):
+        return self._archive_action(
+            request, queryset, archiving.archive_column, _("%(count)d columns archived."), _("Archive these columns?")
+        )
+
+    @admin.action(description=gettext_lazy("End the archiving of the selected columns"))
+    def unarchive_columns(self, request, queryset):
+        return self._archive_action(
+            request, queryset, archiving.unarchive_column, _("%(count)d columns are current again."),
+            _("End the archiving of these columns?"),
+        )  # fmt: skip
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -1,16 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import path
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from columns.checks import missing_required_kinds_for
+from columns.models import Column
 from govplatform.admin_scoping import ScopedAdmin
 from govplatform.admin_site import backoffice
-from govplatform.models import Role
-from govplatform.permissions import is_platform_admin
-from sites import actions, validators
-from sites.models import Domain, Site
+from govplatform.models import Role, User
+from govplatform.permissions import is_platform_admin, site_ids_for
+from sites import actions, admin_lifecycle, admin_steps, validators
+from sites.lifecycle import subunits
+from sites.models import ChangeFiling, Domain, Site, SiteApplication, SubUnit
 
 
 class DomainInlineForm(forms.ModelForm):
@@ -62,8 +65,8 @@ class SiteAddForm(forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = ("name", "unit_name", "kind", "parent", "organiser", "operator", "contact_phone", "contact_email",
-                  "contact_address", "id_code", "icp_number", "psb_number", "conac_mark", "logo")  # fmt: skip
+        fields = ("name", "unit_name", "kind", "parent", "organiser", "operator", "person_in_charge", "contact_phone",
+                  "contact_email", "contact_address", "id_code", "icp_number", "psb_number", "conac_mark", "logo")  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()
@@ -89,11 +92,13 @@ class SiteAdmin(ScopedAdmin):
     list_display = ("name", "kind", "parent", "primary_domain_display", "id_code", "status")
     list_filter = ("kind", "status")
     search_fields = ("name", "unit_name", "id_code", "domains__name")
-    readonly_fields = ("status", "created_at", "updated_at", "column_check")
+    readonly_fields = ("status", "archived_at", "created_at", "updated_at", "column_check")
+    change_form_template = "admin/sites/site/change_form.html"
+    change_list_template = "admin/sites/site/change_list.html"
     fieldsets = (
-        (None, {"fields": ("name", "unit_name", "kind", "parent", "status")}),
-        (_("Organiser and contact"), {"fields": ("organiser", "operator", "contact_phone", "contact_email",
-                                                  "contact_address")}),
+        (None, {"fields": ("name", "unit_name", "kind", "parent", "status", "archived_at")}),
+        (_("Organiser and contact"), {"fields": ("organiser", "operator", "person_in_charge", "contact_phone",
+                                                  "contact_email", "contact_address")}),
         (_("Identification and filings"), {"fields": ("id_code", "icp_number", "psb_number", "conac_mark", "logo")}),
         (_("Columns"), {"fields": ("column_check",)}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
@@ -101,6 +106,65 @@ class SiteAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent").prefetch_related("domains")
+
+    # -- the lifecycle (SITE-5 to SITE-9): buttons, pages of confirmation, history, pending work ----
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        views = admin_lifecycle
+        custom = [
+            path("lifecycle/", wrap(lambda request: views.work_view(self, request)), name="sites_site_lifecycle_work"),
+            path("apply/", wrap(lambda request: views.apply_view(self, request)), name="sites_site_apply"),
+            path(
+                "<path:object_id>/lifecycle/<slug:step>/",
+                wrap(lambda request, object_id, step: views.step_view(self, request, object_id, step)),
+                name="sites_site_lifecycle",
+            ),
+            path(
+                "<path:object_id>/applications/<int:application_id>/<slug:decision>/",
+                wrap(
+                    lambda request, object_id, application_id, decision: views.decision_view(
+                        self, request, object_id, application_id, decision
+                    )
+                ),
+                name="sites_site_decision",
+            ),
+            path(
+                "<path:object_id>/cancellations/<int:item_id>/",
+                wrap(lambda request, object_id, item_id: views.cancellation_view(self, request, object_id, item_id)),
+                name="sites_site_cancellation",
+            ),
+            path(
+                "<path:object_id>/timeline/",
+                wrap(lambda request, object_id: views.timeline_view(self, request, object_id)),
+                name="sites_site_timeline",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def lifecycle_context(self, request, site, **context) -> dict:
+        return {**self.admin_site.each_context(request), "opts": self.opts, "site_obj": site, **context}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        site = self.get_object(request, object_id)
+        extra = {
+            "lifecycle_steps": admin_steps.available_steps(request, site),
+            "open_applications": site.applications.filter(
+                status__in=("pending", "approved", "filed", "in_effect")
+            ).order_by("-applied_at"),
+            "may_decide": is_platform_admin(request.user),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {
+            "may_apply": is_platform_admin(request.user)
+            or bool(self.get_queryset(request).filter(kind="portal").exists() and self.can_manage(request)),
+            "is_platform_admin": is_platform_admin(request.user),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context=extra)
 
     @admin.display(description=_("primary domain"))
     def primary_domain_display(self, obj):
@@ -178,6 +242,123 @@ class SiteAdmin(ScopedAdmin):
             if make_primary is not None:
                 actions.set_primary_domain(make_primary, acting_user=request.user)
                 formset.changed_objects.append((make_primary, ["is_primary"]))
+        except (PermissionDenied, ValidationError) as error:
+            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, text, level=messages.ERROR)
+
+
+# --- lifecycle records (SITE-5 to SITE-10) -------------------------------------------------------
+
+
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    """Records written only by the lifecycle actions: listed and shown, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SiteApplication, site=backoffice)
+class SiteApplicationAdmin(ReadOnlyScopedAdmin):
+    list_display = ("site", "kind", "status", "starts_at", "ends_at", "due_at", "applied_by", "applied_at")
+    list_filter = ("status", "kind", "force_majeure")
+    search_fields = ("site__name", "reason")
+    list_select_related = ("site", "applied_by")
+    date_hierarchy = "applied_at"
+
+
+@admin.register(ChangeFiling, site=backoffice)
+class ChangeFilingAdmin(ReadOnlyScopedAdmin):
+    list_display = ("site", "kind", "subject", "before", "after", "filed_by", "filed_at")
+    list_filter = ("kind",)
+    search_fields = ("site__name", "subject")
+    list_select_related = ("site", "filed_by")
+    date_hierarchy = "filed_at"
+
+
+class SubUnitForm(forms.ModelForm):
+    editors = forms.ModelMultipleChoiceField(label=_("editors"), queryset=User.objects.none(), required=False)
+    reviewers = forms.ModelMultipleChoiceField(label=_("reviewers"), queryset=User.objects.none(), required=False)
+
+    class Meta:
+        model = SubUnit
+        fields = ("portal", "name", "kind", "columns")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(is_active=True, is_staff=True).order_by("username")
+        for name in ("editors", "reviewers"):
+            self.fields[name].queryset = staff
+        if self.instance.pk:
+            members = self.instance.members.select_related("membership")
+            self.initial["editors"] = [m.membership.user_id for m in members if m.membership.role == Role.EDITOR]
+            self.initial["reviewers"] = [m.membership.user_id for m in members if m.membership.role == Role.REVIEWER]
+
+
+@admin.register(SubUnit, site=backoffice)
+class SubUnitAdmin(ScopedAdmin):
+    """Townships and departments without a site, publishing into their portal's columns (SITE-10)."""
+
+    form = SubUnitForm
+    manage_roles = (Role.SITE_ADMIN,)
+    list_display = ("name", "kind", "portal")
+    list_filter = ("kind",)
+    filter_horizontal = ("columns",)
+    list_select_related = ("portal",)
+
+    def site_of(self, obj):
+        return obj.portal
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("portal",) if obj is not None else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "portal":
+            portals = Site.objects.filter(kind="portal")
+            if not is_platform_admin(request.user):
+                portals = portals.filter(pk__in=site_ids_for(request.user, Role.SITE_ADMIN))
+            kwargs["queryset"] = portals
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "columns":
+            columns = (
+                Column.objects.filter(site__kind="portal").select_related("site").order_by("site", "tree_id", "lft")
+            )
+            if not is_platform_admin(request.user):
+                columns = columns.filter(site_id__in=site_ids_for(request.user, Role.SITE_ADMIN))
+            kwargs["queryset"] = columns
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            subunits.update_sub_unit(
+                obj, name=data["name"], kind=data["kind"], columns=data["columns"], acting_user=request.user
+            )
+        else:
+            created = subunits.create_sub_unit(
+                data["portal"], name=data["name"], kind=data["kind"], columns=data["columns"], acting_user=request.user
+            )
+            obj.pk = created.pk
+
+    def save_related(self, request, form, formsets, change):
+        sub_unit = SubUnit.objects.get(pk=form.instance.pk)
+        members = {(m.membership.user_id, m.membership.role): m for m in sub_unit.members.select_related("membership")}
+        wanted = {(user.pk, Role.EDITOR): user for user in form.cleaned_data["editors"]}
+        wanted |= {(user.pk, Role.REVIEWER): user for user in form.cleaned_data["reviewers"]}
+        try:
+            for key, member in members.items():
+                if key not in wanted:
+                    subunits.remove_member(member, acting_user=request.user)
+            for (user_id, role), user in wanted.items():
+                if (user_id, role) not in members:
+                    subunits.add_member(sub_unit, user, role, acting_user=request.user)
         except (PermissionDenied, ValidationError) as error:
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             self.message_user(request, text, level=messages.ERROR)

@@ -105,6 +105,15 @@ class SiteApplication(models.Model):
         return f"{self.site} · {self.get_kind_display()} · {self.get_status_display()}"
 
     @property
+    def cancellable(self) -> bool:
+        """The applicant may still withdraw it: not an opening, nothing carried out yet."""
+        if self.kind == ApplicationKind.OPENING:
+            return False
+        if self.kind == ApplicationKind.MIGRATION:
+            return self.status == ApplicationStatus.PENDING
+        return self.status in (ApplicationStatus.PENDING, ApplicationStatus.APPROVED, ApplicationStatus.FILED)
+
+    @property
     def counts_against_year(self) -> bool:
         """A temporary offline period counted in the yearly limit (force majeure is not, G §3(二)2)."""
         return self.kind == ApplicationKind.OFFLINE and not self.force_majeure and self.status in LIVE_STATUSES

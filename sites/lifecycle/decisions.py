@@ -25,13 +25,9 @@ def _refresh(application: SiteApplication, locked: SiteApplication) -> SiteAppli
     return application
 
 
-def _require_pending(application: SiteApplication, verb: str) -> None:
+def _require_pending(application: SiteApplication, message: str) -> None:
     if application.status != ApplicationStatus.PENDING:
-        raise ValidationError(
-            _("Only an application waiting for approval can be %(verb)s; this one is %(status)s.")
-            % {"verb": verb, "status": application.get_status_display()},
-            code="not_pending",
-        )
+        raise ValidationError(message % {"status": application.get_status_display()}, code="not_pending")
 
 
 @transaction.atomic
@@ -39,7 +35,7 @@ def approve(application: SiteApplication, *, acting_user, note: str = "") -> Sit
     """Approve an application (platform administrators, SITE-5 to SITE-7) and start what it allows."""
     require_platform_admin(acting_user)
     locked = _lock(application)
-    _require_pending(locked, _("approved"))
+    _require_pending(locked, _("Only an application waiting for approval can be approved; this one is %(status)s."))
     now = timezone.now()
     locked.status = ApplicationStatus.APPROVED
     locked.decided_by = acting_user
@@ -72,7 +68,7 @@ def refuse(application: SiteApplication, *, reason: str, acting_user) -> SiteApp
     if not reason:
         raise ValidationError({"reason": _("Say why the application is refused.")}, code="reason_required")
     locked = _lock(application)
-    _require_pending(locked, _("refused"))
+    _require_pending(locked, _("Only an application waiting for approval can be refused; this one is %(status)s."))
     locked.status = ApplicationStatus.REFUSED
     locked.decided_by = acting_user
     locked.decided_at = timezone.now()
@@ -93,18 +89,12 @@ def cancel(application: SiteApplication, *, acting_user) -> SiteApplication:
     """The applicant withdraws an application that has not been carried out."""
     locked = _lock(application)
     require_site_manager(acting_user, locked.site)
-    if locked.kind == ApplicationKind.OPENING or locked.status not in (
-        ApplicationStatus.PENDING,
-        ApplicationStatus.APPROVED,
-        ApplicationStatus.FILED,
-    ):
+    if not locked.cancellable:
         raise ValidationError(
             _("This application can no longer be cancelled (it is %(status)s).")
             % {"status": locked.get_status_display()},
             code="not_cancellable",
         )
-    if locked.kind == ApplicationKind.MIGRATION and locked.status == ApplicationStatus.APPROVED:
-        raise ValidationError(_("An approved migration has begun; it is completed, not cancelled."))
     locked.status = ApplicationStatus.CANCELLED
     locked.save(update_fields=["status"])
     audit.record("site_application.cancel", actor=acting_user, obj=locked, site=locked.site,

@@ -65,22 +65,27 @@ def create_sub_unit(portal: Site, *, name: str, kind: str, columns, acting_user)
 
 
 @transaction.atomic
-def set_sub_unit_columns(sub_unit: SubUnit, columns, *, acting_user) -> SubUnit:
-    """Change the sub-unit's columns; its members' scopes follow."""
+def update_sub_unit(sub_unit: SubUnit, *, name: str, kind: str, columns, acting_user) -> SubUnit:
+    """Change the sub-unit's name, kind and columns; its members' scopes follow the columns."""
     require_role(acting_user, sub_unit.portal, Role.SITE_ADMIN)
     columns = _check_columns(sub_unit.portal, columns)
-    before = sorted(column.path for column in sub_unit.columns.all())
+    stored = SubUnit.objects.select_for_update().get(pk=sub_unit.pk)
+    before = {"name": stored.name, "kind": stored.kind, "columns": sorted(c.path for c in stored.columns.all())}
+    sub_unit.name, sub_unit.kind = (name or "").strip(), kind
+    sub_unit.full_clean()
+    sub_unit.save()
     sub_unit.columns.set(columns)
     for member in sub_unit.members.select_related("membership"):
         _sync_scope(member, columns)
-    audit.record(
-        "sub_unit.columns",
-        actor=acting_user,
-        obj=sub_unit,
-        site=sub_unit.portal,
-        details={"before": before, "after": sorted(column.path for column in columns)},
-    )
+    after = {"name": sub_unit.name, "kind": kind, "columns": sorted(column.path for column in columns)}
+    audit.record("sub_unit.update", actor=acting_user, obj=sub_unit, site=sub_unit.portal,
+                 details={"before": before, "after": after})  # fmt: skip
     return sub_unit
+
+
+def set_sub_unit_columns(sub_unit: SubUnit, columns, *, acting_user) -> SubUnit:
+    """Change only the sub-unit's columns."""
+    return update_sub_unit(sub_unit, name=sub_unit.name, kind=sub_unit.kind, columns=columns, acting_user=acting_user)
 
 
 @transaction.atomic

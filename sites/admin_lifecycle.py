@@ -1,0 +1,277 @@
+"""The lifecycle in the back office: buttons on a site's page, each with its page of confirmation
+(TPL-11), the site's timeline, and the platform administrator's list of pending work (SITE-5 to SITE-9).
+
+Each page calls one action of sites/lifecycle/ (the steps are in sites/admin_steps.py); a refusal
+is shown on the form with the input kept.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from govplatform.models import AuditEntry, Role
+from govplatform.permissions import is_platform_admin, site_ids_for
+from sites import admin_forms as forms
+from sites.admin_steps import DECISIONS, STEPS, Step, may, migration_in_progress
+from sites.lifecycle import migration, opening
+from sites.models import (
+    ApplicationKind,
+    ApplicationStatus,
+    ChangeFiling,
+    RegistrationCancellation,
+    SecurityCheck,
+    Site,
+    SiteApplication,
+    SiteStatus,
+    StatusChange,
+)
+
+
+def _change_url(site) -> str:
+    return reverse("admin:sites_site_change", args=[site.pk])
+
+
+def _show_refusal(request, form, error) -> None:
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error))
+        return
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _run_form(request, form, run) -> bool:
+    if request.method != "POST" or request.POST.get("confirm") != "yes" or not form.is_valid():
+        return False
+    try:
+        run(form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        _show_refusal(request, form, error)
+        return False
+    return True
+
+
+def step_view(model_admin, request, object_id, step_name):
+    site = model_admin.get_object(request, object_id)
+    step = STEPS.get(step_name)
+    if step is None:
+        raise Http404("no such step")
+    if not may(request.user, site, step.who):
+        raise PermissionDenied
+    kwargs = {"site": site}
+    if step_name == "migrate_content":
+        kwargs["application"] = migration_in_progress(site)
+        if kwargs["application"] is None:
+            raise Http404("no migration in progress")
+    form = step.form(request.POST or None, request.FILES or None, **kwargs)
+
+    def run(data):
+        if step_name == "migrate_content":
+            return step.run(site, data, request.user, form)
+        return step.run(site, data, request.user)
+
+    if _run_form(request, form, run):
+        messages.success(request, step.done)
+        return HttpResponseRedirect(_change_url(site))
+    context = model_admin.lifecycle_context(
+        request,
+        site,
+        title=f"{step.label} · {site}",
+        crumb=step.label,
+        form=form,
+        step=step,
+        refusals=opening.online_refusals(site) if step_name == "go_online" else [],
+    )
+    return TemplateResponse(request, "admin/sites/site/lifecycle_step.html", context)
+
+
+def decision_view(model_admin, request, object_id, application_id, decision):
+    site = model_admin.get_object(request, object_id)
+    application = get_object_or_404(SiteApplication, pk=application_id, site=site)
+    if decision not in DECISIONS:
+        raise Http404("no such decision")
+    label, form_class, action, who = DECISIONS[decision]
+    if not may(request.user, site, who):
+        raise PermissionDenied
+    form = form_class(request.POST or None, site=site, application=application)
+    if _run_form(request, form, lambda data: action(application, data, request.user)):
+        messages.success(request, _("%(label)s: done.") % {"label": label})
+        return HttpResponseRedirect(request.GET.get("next") == "work" and _work_url() or _change_url(site))
+    context = model_admin.lifecycle_context(
+        request,
+        site,
+        title=f"{label} · {site}",
+        crumb=label,
+        form=form,
+        step=Step(label, form_class, action, lambda s: True, irreversible=decision != "approve"),
+        application=application,
+    )
+    return TemplateResponse(request, "admin/sites/site/lifecycle_step.html", context)
+
+
+def cancellation_view(model_admin, request, object_id, item_id):
+    site = model_admin.get_object(request, object_id)
+    item = get_object_or_404(RegistrationCancellation, pk=item_id, site=site)
+    if not is_platform_admin(request.user):
+        raise PermissionDenied
+    form = forms.ConfirmForm(request.POST or None, site=site)
+    if _run_form(request, form, lambda data: migration.confirm_cancellation(item, acting_user=request.user)):
+        messages.success(request, _("The cancellation of %(item)s is recorded.") % {"item": item})
+        return HttpResponseRedirect(_work_url())
+    label = _("The registration is cancelled")
+    context = model_admin.lifecycle_context(
+        request, site, title=f"{label} · {item}", crumb=label, form=form,
+        step=Step(label, forms.ConfirmForm, None, lambda s: True, explanation=str(item), irreversible=True),
+    )  # fmt: skip
+    return TemplateResponse(request, "admin/sites/site/lifecycle_step.html", context)
+
+
+# --- the timeline and the list of work ---------------------------------------------------------
+
+
+@dataclass
+class Event:
+    time: object
+    kind: str
+    text: str
+    actor: str = ""
+    detail: str = ""
+
+
+def _name(user) -> str:
+    return str(user) if user is not None else _("the system")
+
+
+def timeline(site: Site, *, audit_limit: int = 300) -> list[Event]:
+    """The site's history, newest first: applications, decisions, status changes, checks, filings, audit log."""
+    events = []
+    for application in site.applications.select_related("applied_by", "decided_by", "target_site"):
+        kind = application.get_kind_display()
+        events.append(Event(application.applied_at, _("application"), _("Application: %(kind)s") % {"kind": kind},
+                            _name(application.applied_by), application.reason))  # fmt: skip
+        if application.decided_at:
+            events.append(
+                Event(
+                    application.decided_at,
+                    _("decision"),
+                    _("%(kind)s: %(status)s") % {"kind": kind, "status": application.get_status_display()},
+                    _name(application.decided_by),
+                    application.decision_note,
+                )  # fmt: skip
+            )
+        if application.completed_at:
+            events.append(Event(application.completed_at, _("decision"), _("%(kind)s: done") % {"kind": kind}))
+    for change in StatusChange.objects.filter(site=site).select_related("actor"):
+        labels = dict(SiteStatus.choices)
+        events.append(
+            Event(
+                change.time,
+                _("status"),
+                _("Status: %(before)s → %(after)s")
+                % {"before": labels.get(change.before, "-"), "after": labels.get(change.after, change.after)},
+                _name(change.actor),
+                change.note,
+            )  # fmt: skip
+        )
+    for check in SecurityCheck.objects.filter(site=site).select_related("checked_by"):
+        text = _("Security check passed") if check.passed else _("Security check not passed")
+        events.append(Event(check.checked_at, _("security check"), text, _name(check.checked_by), check.note))
+    for filing in ChangeFiling.objects.filter(site=site).select_related("filed_by"):
+        events.append(
+            Event(
+                filing.filed_at,
+                _("change filing"),
+                _("Change filing: %(kind)s") % {"kind": filing.get_kind_display()},
+                _name(filing.filed_by),
+                f"{filing.subject}: {filing.before} → {filing.after}",
+            )  # fmt: skip
+        )
+    for entry in AuditEntry.objects.filter(site=site).order_by("-time", "-id")[:audit_limit]:
+        events.append(Event(entry.time, _("audit log"), entry.action, entry.actor_name, entry.object_repr))
+    events.sort(key=lambda event: event.time, reverse=True)
+    return events
+
+
+def timeline_view(model_admin, request, object_id):
+    site = model_admin.get_object(request, object_id)
+    context = model_admin.lifecycle_context(
+        request, site, title=_("History of %(site)s") % {"site": site}, crumb=_("History"), events=timeline(site)
+    )
+    return TemplateResponse(request, "admin/sites/site/timeline.html", context)
+
+
+def _work_url() -> str:
+    return reverse("admin:sites_site_lifecycle_work")
+
+
+def work_view(model_admin, request):
+    """The platform administrator's list: applications to decide, work in progress with its dates."""
+    if not is_platform_admin(request.user):
+        raise PermissionDenied
+    now = timezone.now()
+    applications = SiteApplication.objects.select_related("site", "target_site", "applied_by")
+    in_progress = applications.filter(status__in=(ApplicationStatus.APPROVED, ApplicationStatus.FILED,
+                                                  ApplicationStatus.IN_EFFECT)).order_by("due_at", "ends_at", "starts_at")  # fmt: skip
+    rows = []
+    for application in in_progress:
+        due = application.due_at or (
+            application.ends_at if application.kind == ApplicationKind.OFFLINE else application.starts_at
+        )
+        rows.append({"application": application, "due": due, "overdue": bool(due and due < now)})
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": _("Site lifecycle: pending work"),
+        "pending": applications.filter(status=ApplicationStatus.PENDING).order_by("applied_at"),
+        "in_progress": rows,
+        "cancellations": RegistrationCancellation.objects.filter(done_at__isnull=True).select_related("site"),
+        "now": now,
+    }
+    return TemplateResponse(request, "admin/sites/site/lifecycle_work.html", context)
+
+
+def apply_view(model_admin, request):
+    """A unit applies for a new site (SITE-5): platform administrators, or a portal's administrators."""
+    user = request.user
+    parents = Site.objects.filter(kind="portal").exclude(status=SiteStatus.CLOSED)
+    if not is_platform_admin(user):
+        parents = parents.filter(pk__in=site_ids_for(user, Role.SITE_ADMIN))
+        if not parents.exists():
+            raise PermissionDenied
+    form = forms.SiteApplicationForm(request.POST or None, parents=parents.order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = opening.apply_for_site(
+                form.instance, primary_domain=form.cleaned_data["primary_domain"],
+                reason=form.cleaned_data["reason"], acting_user=user,
+            )  # fmt: skip
+        except (ValidationError, PermissionDenied) as error:
+            _show_refusal(request, form, error)
+        else:
+            messages.success(request, _("The application for %(site)s was sent.") % {"site": application.site})
+            return HttpResponseRedirect(_change_url(application.site))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": _("Apply for a site"),
+        "form": form,
+        "step": Step(
+            _("Apply for a site"),
+            forms.SiteApplicationForm,
+            None,
+            lambda s: True,
+            explanation=_("The platform administrator approves or refuses the application (SITE-5)."),
+        ),  # fmt: skip
+        "crumb": _("Apply for a site"),
+        "new_site": True,
+    }
+    return TemplateResponse(request, "admin/sites/site/lifecycle_step.html", context)
