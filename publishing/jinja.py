@@ -6,10 +6,12 @@ of the texts: dates as YYYY-MM-DD HH:MM in China time (PUB-7).
 """
 
 import datetime as dt
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, StrictUndefined
+
+from publishing.links import external_notice_url, is_government_host
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -52,6 +54,15 @@ def urlpath(value: str) -> str:
     return quote(value, safe="/#?=&-._~%")
 
 
+def href(value: str) -> str:
+    """The address of a listed item: a path of the site, percent-encoded; a web address elsewhere
+    (a resource of the kind "link") as it is, or through the external-link notice when it leaves
+    government sites (LINK-3)."""
+    if value.startswith(("http://", "https://", "//")):
+        return value if is_government_host(urlsplit(value).hostname or "") else external_notice_url(value)
+    return urlpath(value)
+
+
 def environment(**options) -> Environment:
     options.setdefault("autoescape", True)
     options["undefined"] = StrictUndefined  # a misspelt name fails the publish, not the page
@@ -60,5 +71,5 @@ def environment(**options) -> Environment:
     options.setdefault("auto_reload", False)
     options.setdefault("cache_size", 100)
     env = Environment(**options)
-    env.filters.update(pubdate=pubdate, day=day, rfc822=rfc822, iso=iso, urlpath=urlpath)
+    env.filters.update(pubdate=pubdate, day=day, rfc822=rfc822, iso=iso, urlpath=urlpath, href=href)
     return env
