@@ -14,15 +14,26 @@ manifest; None means "render the whole site" (unchanged files are still not writ
 - a changed column: its pages and those of its sub-columns, its parents' index, the site map;
 - the whole site when the set of visible columns changes (COL-4: navigation and site map are on
   every page), when a channel changes (COL-6), or when the site was never published.
-"""
 
-import bisect
+The plan reads only the outline of the items (sitedata.Entry: order, resource, page, pinned),
+so it works the same on a whole site and on a partial load (publishing/partial.py).
+"""
 
 from django.db.models import Q
 
 from publishing import dependencies
 from publishing.models import Placement
-from publishing.sitedata import PAGE_SIZE, RELATED_WINDOW, SITEMAP_CHUNK, Epoch, from_epoch
+from publishing.sitedata import (
+    ENTRY_HAS_PAGE,
+    ENTRY_PAGES_BEFORE,
+    ENTRY_PLACEMENT,
+    ENTRY_RESOURCE,
+    PAGE_SIZE,
+    RELATED_WINDOW,
+    SITEMAP_CHUNK,
+    Epoch,
+    order_key,
+)
 from resources.models import PolicyInterpretation
 
 
@@ -32,6 +43,20 @@ class Planner:
     def __init__(self, site_id, data, renderer):
         self.site_id, self.data, self.renderer = site_id, data, renderer
 
+    def key_of(self, path: str) -> tuple | None:
+        """The key of a page path that exists in the current data, else None."""
+        placement = self.data.placement_at(path)
+        if placement is not None:
+            return ("item", placement)
+        key = self.renderer.key_of(path)
+        return None if key is not None and key[0] == "item" else key
+
+    def path_of(self, key: tuple) -> str:
+        if key[0] == "item":
+            col, position = self.data.position_of(key[1])
+            return f"{col.path}{col.entries[position][ENTRY_RESOURCE]}.html"
+        return self.renderer.path_of(key)
+
     def _removal_events(self, removed: dict[tuple[int, int], str], events: dict[int, int]) -> None:
         """Where withdrawn items were in their columns' order (from their placements, if kept)."""
         rows = Placement.objects.filter(
@@ -39,15 +64,10 @@ class Planner:
         ).values_list("id", "resource_id", "column_id", Epoch("placed_at"), Epoch("resource__published_at"))
         found = {}
         for pid, rid, cid, placed_at, published_at in rows:
-            placed_at = from_epoch(placed_at)
-            found[(rid, cid)] = (max(placed_at, from_epoch(published_at) or placed_at), pid)
+            found[(rid, cid)] = (order_key(placed_at, published_at), pid)
         for (rid, cid), _path in removed.items():
             col = self.data.columns[cid]
-            if (rid, cid) in found:
-                order = [(i.live_at, i.placement_id) for i in col.items]
-                position = bisect.bisect_left(order, found[(rid, cid)])
-            else:
-                position = 0
+            position = self.data.position_before(col, *found[(rid, cid)]) if (rid, cid) in found else 0
             events[cid] = min(events.get(cid, position), position)
 
     def _policy_links(self, resource_ids: set[int]) -> set[int]:
@@ -61,6 +81,15 @@ class Planner:
             out.update((policy, interpretation))
         return out - resource_ids
 
+    def _page_keys(self, resource_id: int) -> set[tuple]:
+        data = self.data
+        out = set()
+        for pid in data.placements_of(resource_id):
+            col, position = data.position_of(pid)
+            if col.entries[position][ENTRY_HAS_PAGE]:
+                out.add(("item", pid))
+        return out
+
     def _column_keys(self, col, keys: set) -> None:
         """A column changed (name, description, keywords…): its subtree, its parents, site map."""
         stack = [col]
@@ -71,22 +100,28 @@ class Planner:
                 continue
             keys.update({("column", node.id), ("rss", node.id), ("colmap", node.id)})
             keys.update(("archive", node.id, k) for k in range(1, node.full_pages + 1))
-            keys.update(("item", i.placement_id) for i in node.items if i.has_page)
+            self.data.ensure({node: range(len(node.entries))})
+            keys.update(("item", e[ENTRY_PLACEMENT]) for e in node.entries if e[ENTRY_HAS_PAGE])
         for node in col.ancestors:
             if node.visible:
                 keys.add(("column", node.id))
         keys.update({("home",), ("sitemap_html",)})
 
     def _event_keys(self, col, position: int, keys: set, deletions: set, shrunk: bool) -> None:
-        items = col.items
+        entries, count = col.entries, len(col.entries)
+        low, top = max(0, position - 8), min(count, position + RELATED_WINDOW + 1)
+        self.data.ensure({col: range(low, top)})
         start = position - 1
-        while start > 0 and not items[start].has_page:
+        while start > 0 and not entries[start][ENTRY_HAS_PAGE]:
             start -= 1
-        for item in items[max(0, start) : position + RELATED_WINDOW + 1]:
-            if item.has_page:
-                keys.add(("item", item.placement_id))
+            if start < low:  # a long run of items without a page (links)
+                low = max(0, low - 256)
+                self.data.ensure({col: range(low, start + 1)})
+        for entry in entries[max(0, start) : top]:
+            if entry[ENTRY_HAS_PAGE]:
+                keys.add(("item", entry[ENTRY_PLACEMENT]))
         keys.update(("archive", col.id, k) for k in range(position // PAGE_SIZE + 1, col.full_pages + 1))
-        with_page_before = sum(1 for i in items[:position] if i.has_page)
+        with_page_before = entries[position][ENTRY_PAGES_BEFORE] if position < count else entries.pages
         keys.update(("chunk", col.id, k) for k in range(with_page_before // SITEMAP_CHUNK + 1, col.sitemap_chunks + 1))
         for node in col.ancestors:
             if node.visible:
@@ -94,7 +129,7 @@ class Planner:
         keys.update({("home",), ("sitemap",), ("sitemap_site",)})
         if shrunk:  # numbered pages and sitemaps beyond the new count
             for path in dependencies.manifest_under(self.site_id, col.path, ("page-", "sitemap-")):
-                if "/" not in path[len(col.path) :] and self.renderer.key_of(path) is None:
+                if "/" not in path[len(col.path) :] and self.key_of(path) is None:
                     deletions.add(path)
 
 
@@ -105,6 +140,15 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
     probe = ["index.html"] + [c.index_path for c in columns]
     probe += [f"{c.path}{rid}.html" for c in columns for rid in resource_ids]
     known = dependencies.manifest(site_id, probe)
+    showing = dependencies.pages_showing(site_id, resource_ids, column_ids)
+    linked = planner._policy_links(resource_ids)
+    if data.loader is not None:  # a partial load: the entries the rules below read first
+        named = {parsed[1] for parsed in map(data.parse_item_path, showing) if parsed}
+        changed = set(column_ids) | {c.id for c in columns for rid in resource_ids if f"{c.path}{rid}.html" in known}
+        changed |= set(
+            Placement.objects.filter(site_id=site_id, resource_id__in=resource_ids).values_list("column_id", flat=True)
+        )
+        data.loader.prepare(resource_ids | linked | named, changed)
     old_visible = {c.id for c in columns if c.index_path in known}
     new_visible = {c.id for c in data.visible_columns}
     if (
@@ -119,22 +163,26 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
     events: dict[int, int] = {}  # column id -> lowest changed position
 
     def add_path(path: str):
-        key = renderer.key_of(path)
+        key = planner.key_of(path)
         if key is not None:
             keys.add(key)
         else:
             deletions.add(path)
 
-    for path in dependencies.pages_showing(site_id, resource_ids, column_ids):
+    for path in showing:
         add_path(path)
     removed: dict[tuple[int, int], str] = {}
     for rid in resource_ids:
-        shown = {item.path: item for item in data.items_by_resource.get(rid, ())}
-        for item in shown.values():
-            if item.has_page:
-                keys.add(("item", item.placement_id))
-            if not item.has_page or item.path not in known:
-                events[item.column.id] = min(events.get(item.column.id, item.position), item.position)
+        shown = set()
+        for pid in data.placements_of(rid):
+            col, position = data.position_of(pid)
+            has_page = col.entries[position][ENTRY_HAS_PAGE]
+            path = f"{col.path}{rid}.html"
+            shown.add(path)
+            if has_page:
+                keys.add(("item", pid))
+            if not has_page or path not in known:
+                events[col.id] = min(events.get(col.id, position), position)
         for col in columns:
             path = f"{col.path}{rid}.html"
             if path in known and path not in shown:
@@ -142,14 +190,13 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
                 removed[(rid, col.id)] = path
     if removed:
         planner._removal_events(removed, events)
-    for rid in planner._policy_links(resource_ids):
-        keys.update(("item", i.placement_id) for i in data.items_by_resource.get(rid, ()) if i.has_page)
+    for rid in linked:
+        keys.update(planner._page_keys(rid))
     for cid in column_ids:
         planner._column_keys(data.columns[cid], keys)
     shrunk = {cid for _, cid in removed}
     for cid, position in events.items():
         planner._event_keys(data.columns[cid], position, keys, deletions, cid in shrunk)
     keys = sorted(keys, key=lambda k: (k[0] != "item", k))
-    paths = [renderer.path_of(k) for k in keys]
-    deletions -= set(paths)
+    deletions -= {planner.path_of(k) for k in keys}
     return keys, deletions, known

@@ -58,6 +58,7 @@ class SiteFolder:
         self.root = Path(settings.PUBLISH_ROOT) / domain
         self._dirs: set[Path] = set()
         self._counter = 0
+        self._staged: list[Path] = []
 
     def target(self, path: str) -> Path:
         if path.startswith("/") or ".." in path.split("/") or "\\" in path or "\x00" in path:
@@ -73,6 +74,7 @@ class SiteFolder:
         self._counter += 1
         tmp = folder / f".{final.name}.{os.getpid()}.{self._counter}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        self._staged.append(tmp)
         try:
             view = memoryview(content)
             while view:
@@ -81,8 +83,18 @@ class SiteFolder:
             os.close(fd)
         return str(tmp)
 
+    def discard_staged(self) -> None:
+        """Remove the temporary files staged since the last move into place (a publish given up)."""
+        for tmp in self._staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        self._staged = []
+
     def move_into_place(self, staged: list[tuple[str, str]], deletions: set[str]) -> None:
         """Flush staged files to disk, rename them into place, delete what is gone, flush folders."""
+        self._staged = []
         if staged:
             if len(staged) <= SMALL_COMMIT:
                 _fsync_all([tmp for tmp, _path in staged])

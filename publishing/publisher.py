@@ -35,14 +35,17 @@ from publishing.affected import plan_changes
 from publishing.contents import load_contents
 from publishing.folder import SiteFolder, site_lock
 from publishing.models import Placement, PlacementStatus
+from publishing.partial import TooMuch, load_for, load_partial, referenced_resources
 from publishing.render import TEMPLATE_BY_COLUMN_TYPE, Renderer
-from publishing.sitedata import SiteData, load_site
+from publishing.sitedata import ENTRY_RESOURCE, NotLoaded, SiteData, load_site
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static" / "site"
 STATIC_FILES = ("site.css", "site.js", "conac.svg", "psb.svg")
 RENDER_BATCH = 250  # pages whose contents are loaded together
+# When a partial load missed an item (NotLoaded), render from the whole site; tests turn this off.
+PARTIAL_FALLBACK = True
 
 
 class PublishError(Exception):
@@ -71,6 +74,7 @@ class Report:
     refused: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
+    partial: bool = False  # rendered from a partial load of the site's items (publishing/partial.py)
 
     def __str__(self):
         return (
@@ -122,8 +126,30 @@ class SitePublisher:
             raise PublishError(f"site {site_id} has no primary domain")
         self.folder = SiteFolder(self.data.site.domain)
         self.root = self.folder.root
-        self.static, assets = static_files(self.data.site.theme)
-        self.renderer = Renderer(self.data, assets)
+        self.static, self.assets = static_files(self.data.site.theme)
+        self.renderer = Renderer(self.data, self.assets)
+
+    def _use(self, data: SiteData) -> None:
+        self.data = data
+        self.renderer = Renderer(data, self.assets)
+
+    def _linked_resource(self, target: str) -> int | None:
+        """The resource whose page is at `target` on this site, if it is shown here."""
+        linked = self.renderer._by_path.get(target)
+        if linked is not None or self.data.loader is None:
+            return None if linked is None else linked.resource_id
+        placement = self.data.placement_at(target)
+        if placement is None:
+            return None
+        col, position = self.data.position_of(placement)
+        return col.entries[position][ENTRY_RESOURCE]
+
+    def _resolve_links(self, targets) -> None:
+        """A partial load: learn which linked paths are pages of shown items (bodies link articles)."""
+        by_path = self.renderer._by_path
+        named = {parsed[1] for parsed in map(self.data.parse_item_path, set(targets) - by_path.keys()) if parsed}
+        if named:
+            self.data.loader.outline_of_resources(named)
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -163,15 +189,21 @@ class SitePublisher:
                 if key[0] == "column" and self.data.columns[key[1]].column_type in TEMPLATE_BY_COLUMN_TYPE:
                     items.extend(self.data.columns[key[1]].items)
             contents = load_contents(items) if items else {}
+            if self.data.loader is not None:  # a partial load: what url_of and title_of will read
+                self.data.loader.resources(referenced_resources(contents.values()))
             files = {}
+            rendered = []
             for key in batch:
                 page = renderer.render(key, contents)
                 text = page.content.decode("utf-8") if b'="/' in page.content else ""
-                targets = frozenset(links.internal_targets(text)) if text else frozenset()
+                rendered.append((key, page, frozenset(links.internal_targets(text)) if text else frozenset()))
+            if self.data.loader is not None:
+                self._resolve_links(t for _key, _page, targets in rendered for t in targets)
+            for key, page, targets in rendered:
                 for target in targets:  # a body linking another article depends on it (withdrawal)
-                    linked = renderer._by_path.get(target)
+                    linked = self._linked_resource(target)
                     if linked is not None:
-                        page.resources.add(linked.resource_id)
+                        page.resources.add(linked)
                 out.append(
                     self._outcome(
                         page.path,
@@ -303,26 +335,55 @@ class SitePublisher:
     # --- incremental ----------------------------------------------------------------------------
 
     def changes(self, resource_ids=(), column_ids=()) -> Report:
-        """Render only what depends on the changed resources and columns (see publishing.affected)."""
+        """Render only what depends on the changed resources and columns (see publishing.affected).
+
+        From a partial load (publishing/partial.py) when the publisher was given one: the items
+        the pages to render read are loaded after planning; past PARTIAL_LIMIT, or when an item
+        was missed (NotLoaded), the whole site is loaded and the same pages rendered from it.
+        """
         started = time.perf_counter()
-        data = self.data
-        with site_lock(data.site.domain):
-            plan = plan_changes(self.site_id, data, self.renderer, set(resource_ids), set(column_ids))
-            if plan is None:
-                return self._full_unlocked(started)
-            keys, deletions, known = plan
-            paths = [self.renderer.path_of(k) for k in keys]
-            statics = [*self.static, *([data.site.logo_path] if data.site.logo_file else [])]
-            known.update(dependencies.manifest(self.site_id, paths + statics))
-
-            def lookup(ps):
-                return dependencies.manifest(self.site_id, ps)
-
-            outcomes = self.static_outcomes(known, False) + self.render_keys(keys, known, lookup=lookup)
-            report = Report(data.site.domain, "changes")
-            deletions = {p for p in deletions if p in known or self.folder.target(p).exists()}
-            self.commit(report, outcomes, known, deletions, lambda ps: set(lookup(ps)))
+        resource_ids, column_ids = set(resource_ids), set(column_ids)
+        with site_lock(self.data.site.domain):
+            try:
+                report = self._changes(started, resource_ids, column_ids)
+            except (NotLoaded, TooMuch) as error:
+                self.folder.discard_staged()
+                if self.data.loader is None or (isinstance(error, NotLoaded) and not PARTIAL_FALLBACK):
+                    raise
+                if isinstance(error, NotLoaded):
+                    log.warning("%s: rendering from the whole site: %s", self.data.site.domain, error)
+                self._use(load_site(self.site_id))  # a large change: one bulk query beats many small ones
+                report = self._changes(started, resource_ids, column_ids)
         report.seconds = time.perf_counter() - started
+        return report
+
+    def _changes(self, started: float, resource_ids: set[int], column_ids: set[int]) -> Report:
+        phases = {"load": time.perf_counter() - started}
+        plan = plan_changes(self.site_id, self.data, self.renderer, resource_ids, column_ids)
+        if plan is None:
+            if self.data.loader is not None:
+                self._use(load_site(self.site_id))
+            return self._full_unlocked(started)
+        if self.data.loader is not None:
+            load_for(self.data, plan[0])  # the items the pages to render read
+            self._use(self.data)  # the renderer's indexes of the loaded items
+        keys, deletions, known = plan
+        data = self.data
+        phases["plan"] = time.perf_counter() - started - phases["load"]
+        paths = [self.renderer.path_of(k) for k in keys]
+        statics = [*self.static, *([data.site.logo_path] if data.site.logo_file else [])]
+        known.update(dependencies.manifest(self.site_id, paths + statics))
+
+        def lookup(ps):
+            return dependencies.manifest(self.site_id, ps)
+
+        outcomes = self.static_outcomes(known, False) + self.render_keys(keys, known, lookup=lookup)
+        phases["render"] = time.perf_counter() - started - sum(phases.values())
+        report = Report(data.site.domain, "changes", partial=data.loader is not None)
+        deletions = {p for p in deletions if p in known or self.folder.target(p).exists()}
+        self.commit(report, outcomes, known, deletions, lambda ps: set(lookup(ps)))
+        phases["commit"] = time.perf_counter() - started - sum(phases.values())
+        report.phases = phases
         return report
 
     def _full_unlocked(self, started: float) -> Report:
@@ -383,8 +444,8 @@ def publish_changes(resource_ids=(), column_ids=(), site_ids=(), *, strict: bool
     resource_ids, column_ids, site_ids = set(resource_ids), set(column_ids), set(site_ids)
     reports, refused = [], []
     for site_id in sorted(site_ids | sites_for(resource_ids, column_ids)):
-        try:
-            publisher = SitePublisher(site_id)
+        try:  # changes start from the outline of the site's items (publishing/partial.py)
+            publisher = SitePublisher(site_id, None if site_id in site_ids else load_partial(site_id))
         except PublishError as error:
             log.warning("not published: %s", error)
             continue

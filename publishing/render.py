@@ -374,16 +374,14 @@ class Renderer(ContentPages):
 
     def _render_colmap(self, page: Page, key, contents) -> str:
         col = self.data.columns[key[1]]
-        with_page = [i for i in col.items if i.has_page]
         urls = [col.url] + ["/" + col.archive_path(k) for k in range(1, col.full_pages + 1)]
-        urls += [i.url for i in with_page[col.sitemap_chunks * SITEMAP_CHUNK :]]
+        urls += col.page_urls(col.sitemap_chunks * SITEMAP_CHUNK)  # from the outline: no item is read
         page.columns.add(col.id)
         return self._urlset(urls)
 
     def _render_chunk(self, page: Page, key, contents) -> str:
         col, number = self.data.columns[key[1]], key[2]
-        with_page = [i for i in col.items if i.has_page]
-        return self._urlset([i.url for i in with_page[(number - 1) * SITEMAP_CHUNK : number * SITEMAP_CHUNK]])
+        return self._urlset(col.page_urls((number - 1) * SITEMAP_CHUNK, number * SITEMAP_CHUNK))
 
     def _render_sitemap(self, page: Page, key, contents) -> str:
         maps = ["/sitemap-site.xml"]

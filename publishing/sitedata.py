@@ -16,7 +16,9 @@ New items are appended at the end, so numbered archive pages counted from the ol
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -38,6 +40,39 @@ RELATED_WINDOW = 30  # related articles are chosen among this many older items o
 RELATED_COUNT = 5
 # Kinds whose placements have no page of their own: a link goes straight to its address.
 NO_PAGE_KINDS = {ResourceKind.LINK}
+# An Entry is one shown placement, light: (order key, placement id, resource id, has page, pinned,
+# number of items with a page before it in the column).
+ENTRY_KEY, ENTRY_PLACEMENT, ENTRY_RESOURCE, ENTRY_HAS_PAGE, ENTRY_PINNED, ENTRY_PAGES_BEFORE = range(6)
+
+
+class NotLoaded(LookupError):
+    """Rendering needed an item that a partial load (publishing/partial.py) did not fetch."""
+
+
+class Outline(list):
+    """The entries of a column whose every item is loaded, in publishing order."""
+
+    def __init__(self, entries=()):
+        super().__init__(entries)
+        self._page_rids = [e[ENTRY_RESOURCE] for e in self if e[ENTRY_HAS_PAGE]]
+        self.pinned = [p for p, e in enumerate(self) if e[ENTRY_PINNED]]
+
+    @classmethod
+    def of(cls, items) -> Outline:
+        entries, before = [], 0
+        for i in items:
+            entries.append((i.order_key, i.placement_id, i.resource_id, i.has_page, i.pinned, before))
+            before += i.has_page
+        return cls(entries)
+
+    @property
+    def pages(self) -> int:
+        """How many items have a page of their own."""
+        return len(self._page_rids)
+
+    def page_rids(self, start: int, stop: int | None = None) -> list[int]:
+        """Resource ids of the items with a page, numbered among those (sitemaps)."""
+        return self._page_rids[start:stop]
 
 
 @dataclass(slots=True, eq=False)
@@ -97,9 +132,12 @@ class ColumnInfo:
     path: str = ""
     parent: ColumnInfo | None = None
     children: list[ColumnInfo] = field(default_factory=list)
-    items: list[Item] = field(default_factory=list)  # publishing order, oldest first
+    items: list[Item] = field(default_factory=list)  # publishing order, oldest first (SparseItems: partly)
     visible: bool = False
     archived_at: dt.datetime | None = None
+    # The entries of `items` (see Entry): an Outline built from them, or loaded alone, in part
+    # (publishing/partial.py).
+    outline: Outline | None = None
 
     @property
     def url(self) -> str:
@@ -128,28 +166,49 @@ class ColumnInfo:
         return len(self.items) // PAGE_SIZE
 
     @property
+    def entries(self) -> Outline:
+        """One Entry per shown item, in publishing order: what ordering, counting and addresses need."""
+        if self.outline is None:
+            self.outline = Outline.of(self.items)
+        return self.outline
+
+    @property
     def sitemap_chunks(self) -> int:
-        return sum(1 for item in self.items if item.has_page) // SITEMAP_CHUNK
+        return self.entries.pages // SITEMAP_CHUNK
+
+    def page_urls(self, start: int, stop: int | None = None) -> list[str]:
+        """Addresses of the items with a page, numbered among those (sitemaps)."""
+        return [f"/{self.path}{rid}.html" for rid in self.entries.page_rids(start, stop)]
 
     def archive_path(self, number: int) -> str:
         return f"{self.path}page-{number}.html"
 
-    def index_items(self) -> list[Item]:
-        """What index.html lists (COL-5): pinned items first (in their order), then the newest.
+    @property
+    def pinned_positions(self) -> list[int]:
+        return self.entries.pinned
+
+    def index_positions(self) -> list[int]:
+        """Positions of what index.html lists: the pinned items, then the newest unpinned ones.
 
         Every item newer than the last full numbered page is listed, however many are pinned,
         so each item is on index.html or on a numbered page.
         """
-        pinned = sorted((i for i in self.items if i.pinned), key=lambda i: (i.sort_order, -i.position))
-        remainder = len(self.items) - self.full_pages * PAGE_SIZE
-        wanted = max(PAGE_SIZE - len(pinned), remainder)
-        rest = []
-        for item in reversed(self.items):
-            if len(rest) >= wanted:
-                break
-            if not item.pinned:
-                rest.append(item)
+        pinned = self.pinned_positions
+        count, skip = len(self.entries), set(pinned)
+        wanted = max(PAGE_SIZE - len(pinned), count - self.full_pages * PAGE_SIZE)
+        rest, position = [], count - 1
+        while position >= 0 and len(rest) < wanted:
+            if position not in skip:
+                rest.append(position)
+            position -= 1
         return pinned + rest
+
+    def index_items(self) -> list[Item]:
+        """What index.html lists (COL-5): pinned items first (in their order), then the newest."""
+        positions = self.index_positions()
+        count = len(self.pinned_positions)
+        pinned = sorted((self.items[p] for p in positions[:count]), key=lambda i: (i.sort_order, -i.position))
+        return pinned + [self.items[p] for p in positions[count:]]
 
     @property
     def effective_keywords(self) -> str:
@@ -187,6 +246,7 @@ class Item:
     position: int = 0
     original_site: str = ""
     original_url: str = ""
+    order_key: float = 0.0  # live_at in seconds since 1970: the publishing order is (order_key, placement_id)
 
     @property
     def has_page(self) -> bool:
@@ -209,6 +269,73 @@ class SiteData:
     items_by_resource: dict[int, list[Item]]
     # Pages of resources shown on other sites: resource id -> absolute URL (reposts, links).
     external_urls: dict[int, str] = field(default_factory=dict)
+    # A partial load (publishing/partial.py) fetches items on demand; None: every item is loaded.
+    loader: object | None = None
+    _where: dict[int, tuple[ColumnInfo, int]] | None = None
+    _placements_of: dict[int, list[int]] | None = None
+    _column_by_path: dict[str, ColumnInfo] | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.loader is None
+
+    def _index(self) -> None:
+        where, placements_of = {}, {}
+        for col in self.columns.values():
+            for position, entry in enumerate(col.entries):
+                where[entry[ENTRY_PLACEMENT]] = (col, position)
+                placements_of.setdefault(entry[ENTRY_RESOURCE], []).append(entry[ENTRY_PLACEMENT])
+        self._where, self._placements_of = where, placements_of
+
+    def position_of(self, placement_id: int) -> tuple[ColumnInfo, int]:
+        """The column of a shown placement and its position in the column's publishing order."""
+        if self.loader is not None:
+            return self.loader.position_of(placement_id)
+        if self._where is None:
+            self._index()
+        return self._where[placement_id]
+
+    def placements_of(self, resource_id: int) -> list[int]:
+        """The shown placements of a resource on this site."""
+        if self.loader is not None:
+            return self.loader.placements_of(resource_id)
+        if self._placements_of is None:
+            self._index()
+        return self._placements_of.get(resource_id, [])
+
+    def position_before(self, col: ColumnInfo, key: float, placement_id: int) -> int:
+        """Where a placement that is not shown would be in the column's order (a withdrawn item)."""
+        if self.loader is not None:
+            return self.loader.position_before(col, key, placement_id)
+        return bisect.bisect_left([(e[ENTRY_KEY], e[ENTRY_PLACEMENT]) for e in col.entries], (key, placement_id))
+
+    def ensure(self, wanted: dict[ColumnInfo, Iterable[int]]) -> None:
+        """Make these entries readable (a partial load fetches what it lacks; a whole site has them)."""
+        if self.loader is not None:
+            self.loader.outline(wanted)
+
+    def parse_item_path(self, path: str) -> tuple[ColumnInfo, int] | None:
+        """(column, resource id) of a path shaped like an item's page, <column path><resource id>.html."""
+        folder, _, name = path.rpartition("/")
+        stem, dot, suffix = name.partition(".")
+        if not (folder and dot and suffix == "html" and stem.isdigit()):
+            return None
+        if self._column_by_path is None:
+            self._column_by_path = {c.path: c for c in self.columns.values()}
+        col = self._column_by_path.get(folder + "/")
+        return None if col is None else (col, int(stem))
+
+    def placement_at(self, path: str) -> int | None:
+        """The shown placement whose page is at `path` (<column path><resource id>.html), if any."""
+        parsed = self.parse_item_path(path)
+        if parsed is None:
+            return None
+        col, resource_id = parsed
+        for pid in self.placements_of(resource_id):
+            where, position = self.position_of(pid)
+            if where is col and col.entries[position][ENTRY_HAS_PAGE]:
+                return pid
+        return None
 
     @property
     def ordered_columns(self) -> list[ColumnInfo]:
@@ -225,14 +352,19 @@ class SiteData:
 
     def url_of(self, resource_id: int) -> str:
         """The page of a resource on this site (its first placement), or on its own site."""
-        items = [i for i in self.items_by_resource.get(resource_id, ()) if i.has_page]
+        items = [i for i in self._items_of(resource_id) if i.has_page]
         if items:
             return items[0].url
         return self.external_urls.get(resource_id, "")
 
     def title_of(self, resource_id: int) -> str:
-        items = self.items_by_resource.get(resource_id)
+        items = self._items_of(resource_id)
         return items[0].title if items else ""
+
+    def _items_of(self, resource_id: int) -> list[Item]:
+        if self.loader is not None and resource_id not in self.loader.resolved:
+            raise NotLoaded(f"the placements of resource {resource_id} were not loaded")
+        return self.items_by_resource.get(resource_id, [])
 
 
 def _field_names(model) -> set[str]:
@@ -241,6 +373,16 @@ def _field_names(model) -> set[str]:
 
 def load_site(site_id: int) -> SiteData:
     """Site (with theme), columns, shown placements, domains; +1 query when the site shows reposts."""
+    data = load_frame(site_id)
+    origin_sites = _load_items(data)
+    primaries = load_domains(data, origin_sites)
+    if origin_sites:
+        _resolve_repost_origins(data, primaries)
+    return data
+
+
+def load_frame(site_id: int) -> SiteData:
+    """The site (with its theme) and its column tree, without items: 2 queries."""
     site = Site.objects.select_related("theme").get(pk=site_id)
     try:
         theme_row = site.theme
@@ -292,8 +434,12 @@ def load_site(site_id: int) -> SiteData:
             col.parent.children.append(col)
             col.path = f"{col.parent.path}{col.slug}/"
 
-    data = SiteData(site=info, columns=columns, roots=roots, items_by_resource={})
-    origin_sites = _load_items(data)
+    return SiteData(site=info, columns=columns, roots=roots, items_by_resource={})
+
+
+def load_domains(data: SiteData, origin_sites: set[int]) -> dict[int, tuple[str, str]]:
+    """The site's domains, and the primary domain and name of the sites it reposts from."""
+    info, site_id = data.site, data.site.id
     domains = Domain.objects.filter(site_id__in={site_id} | origin_sites).values_list(
         "site_id", "name", "is_primary", "site__name"
     )
@@ -306,9 +452,7 @@ def load_site(site_id: int) -> SiteData:
             english.append(name)
     info.domain = primaries.get(site_id, ("", ""))[0]
     info.english_domains = [d for d in [info.domain, *sorted(english)] if d]
-    if origin_sites:
-        _resolve_repost_origins(data, primaries)
-    return data
+    return primaries
 
 
 class Epoch(Func):
@@ -336,13 +480,35 @@ def _meta(key: str, fallback: str):
     return Coalesce(text, F(fallback), output_field=TextField())
 
 
-def _load_items(data: SiteData) -> set[int]:
-    """One query for every shown placement of the site, texts extracted by the database."""
+def shown_placements(site_id: int):
+    """What citizens see: ACTIVE placements of online resources (see publishing/queries.py)."""
+    return Placement.objects.filter(
+        site_id=site_id, status=PlacementStatus.ACTIVE, resource__published_revision__isnull=False
+    )
+
+
+def order_key(placed_at: float, published_at: float | None) -> float:
+    """live_at in seconds: an item goes live in a column when placed there, not before it is published."""
+    return placed_at if published_at is None or published_at < placed_at else published_at
+
+
+def fetch(query) -> list[tuple]:
+    """The rows of a values_list query; on PostgreSQL as plain tuples, without per-row converters."""
+    if connection.vendor != "postgresql":
+        return list(query)
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def item_rows(site_id: int, placement_ids=None) -> list[tuple]:
+    """One query for the shown placements of a site (or these of them), texts extracted by the database."""
+    query = shown_placements(site_id)
+    if placement_ids is not None:
+        query = query.filter(id__in=list(placement_ids))
     rows = (
-        Placement.objects.filter(
-            site_id=data.site.id, status=PlacementStatus.ACTIVE, resource__published_revision__isnull=False
-        )
-        .annotate(
+        query.annotate(
             e_placed=Epoch("placed_at"),
             e_published=Epoch("resource__published_at"),
             m_source=_meta("source", "resource__source"),
@@ -380,20 +546,20 @@ def _load_items(data: SiteData) -> set[int]:
         )
         .order_by()
     )
+    return fetch(rows)
+
+
+def make_items(data: SiteData, rows: list[tuple]):
+    """Items of item_rows (their column set, not yet their position), for placements in known columns."""
     columns = data.columns
-    if connection.vendor == "postgresql":  # tens of thousands of rows: plain tuples, no per-row converters
-        sql, params = rows.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-    by_column: dict[int, list[Item]] = {}
     site_id = data.site.id
     for (pid, rid, cid, pinned, sort_order, placed_at, is_repost, kind, rsite, published_at, rev_id, title,
          source, author, keywords, description, index_number, home_column, link_url) in rows:  # fmt: skip
         if cid not in columns:
             continue
-        placed_at = from_epoch(placed_at)
-        pub = from_epoch(published_at) or placed_at
+        key = order_key(placed_at, published_at)
+        placed = from_epoch(placed_at)
+        pub = placed if published_at is None else from_epoch(published_at)
         item = Item(
             placement_id=pid,
             resource_id=rid,
@@ -401,7 +567,8 @@ def _load_items(data: SiteData) -> set[int]:
             kind=kind,
             title=title,
             pub_date=pub,
-            live_at=max(placed_at, pub),
+            live_at=pub if key == published_at else placed,
+            order_key=key,
             pinned=pinned,
             sort_order=sort_order,
             is_repost=is_repost or rsite != site_id,
@@ -415,9 +582,17 @@ def _load_items(data: SiteData) -> set[int]:
             link_url=(link_url or "").strip() if kind in NO_PAGE_KINDS else "",
         )
         item.column = columns[cid]
-        by_column.setdefault(cid, []).append(item)
+        yield item
+
+
+def _load_items(data: SiteData) -> set[int]:
+    """Every shown placement of the site, in one query; returns the sites it reposts from."""
+    columns = data.columns
+    by_column: dict[int, list[Item]] = {}
+    for item in make_items(data, item_rows(data.site.id)):
+        by_column.setdefault(item.column.id, []).append(item)
     for cid, items in by_column.items():
-        items.sort(key=lambda i: (i.live_at, i.placement_id))
+        items.sort(key=lambda i: (i.order_key, i.placement_id))
         for position, item in enumerate(items):
             item.position = position
         columns[cid].items = items
@@ -430,12 +605,13 @@ def _load_items(data: SiteData) -> set[int]:
     return {item.resource_site_id for items in data.items_by_resource.values() for item in items if item.is_repost}
 
 
-def _resolve_repost_origins(data: SiteData, primaries: dict[int, tuple[str, str]]) -> None:
+def _resolve_repost_origins(data: SiteData, primaries: dict[int, tuple[str, str]], reposts=None) -> None:
     """The original site and page of reposted resources (RES-3: a reuse shows its original source).
 
     The original page is the resource's page in its home column on its own site.
     """
-    reposts = [i for items in data.items_by_resource.values() for i in items if i.is_repost]
+    if reposts is None:
+        reposts = [i for items in data.items_by_resource.values() for i in items if i.is_repost]
     home_columns = {i.home_column_id for i in reposts if i.home_column_id}
     paths: dict[int, str] = {}
     rows = Column.objects.filter(site_id__in={i.resource_site_id for i in reposts}).values_list(

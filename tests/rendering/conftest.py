@@ -173,6 +173,13 @@ class Builder:
         return self.file(path).read_text(encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def strict_partial_loads(monkeypatch):
+    """An incremental publish that misses an item of its partial load fails here (in production
+    it renders from the whole site instead): the tests prove the partial loads complete."""
+    monkeypatch.setattr("publishing.publisher.PARTIAL_FALLBACK", False)
+
+
 @pytest.fixture
 def publish_root(settings, tmp_path):
     settings.PUBLISH_ROOT = tmp_path / "publish"
