@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, DateTimeField, F, Value
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -94,11 +95,19 @@ class ReviewQueueAdmin(ScopedAdmin):
 
     @admin.display(description=_("submitted by"))
     def submitter(self, obj):
-        return obj.submitted_revision.created_by if obj.submitted_revision_id else "—"
+        if not obj.submitted_revision_id:
+            return "—"
+        author = obj.submitted_revision.created_by
+        return author.real_name or author.username
 
     @admin.display(description=_("submitted at"))
     def submitted(self, obj):
-        return obj.submitted_at
+        return timezone.localtime(obj.submitted_at).strftime("%Y-%m-%d %H:%M") if obj.submitted_at else "—"
+
+    def get_list_display(self, request):
+        if not is_platform_admin(request.user) and len(roles_by_site(request)) == 1:
+            return [name for name in self.list_display if name != "site"]  # one site: no need to name it
+        return self.list_display
 
     @admin.display(description=_("review level"))
     def level(self, obj):

@@ -20,7 +20,7 @@ from govplatform.models import User
 from publishing import diff as revision_diff
 from publishing import queries, workflow
 from publishing.models import ReviewFlag, ReviewLevel
-from resources.admin_display import asset_preview, referenced_resources, relabel_diff, shown_fields
+from resources.admin_display import asset_preview, referenced_resources, relabel_diff, shown_fields, where_label
 from resources.backoffice_forms import RequiredReasonForm
 from resources.models import Resource, ResourceStatus
 
@@ -82,6 +82,13 @@ def _approved_message(resource, level) -> str:
     }
 
 
+def _flags(resource, revision) -> list[ReviewFlag]:
+    flags = list(ReviewFlag.objects.filter(revision=revision).select_related("confirmed_by").order_by("id"))
+    for flag in flags:
+        flag.where = where_label(resource.kind, flag.field)
+    return flags
+
+
 def review_view(resource_admin, request, object_id):
     resource = resource_admin.scoped_object(
         request, object_id, "submitted_revision__created_by", "submitted_revision__asset", "published_revision"
@@ -90,7 +97,7 @@ def review_view(resource_admin, request, object_id):
     if resource.status != ResourceStatus.IN_REVIEW or revision is None:
         messages.info(request, _("“%(title)s” is not in review.") % {"title": resource.title})
         return HttpResponseRedirect(_change_url(resource))
-    flags = list(ReviewFlag.objects.filter(revision=revision).select_related("confirmed_by").order_by("id"))
+    flags = _flags(resource, revision)
     return_form = RequiredReasonForm(request.POST if "_return" in request.POST else None)
     checked = _checked_flags(request) if request.method == "POST" else set()
     error = None
@@ -115,7 +122,7 @@ def review_view(resource_admin, request, object_id):
                     request, _("“%(title)s” was returned to the editors with your reason.") % {"title": resource.title}
                 )
                 return HttpResponseRedirect(_queue_url())
-        flags = list(ReviewFlag.objects.filter(revision=revision).select_related("confirmed_by").order_by("id"))
+        flags = _flags(resource, revision)
 
     show_all = "all" in request.GET
     diff = relabel_diff(revision_diff.review_diff(resource), resource.kind)
@@ -129,7 +136,8 @@ def review_view(resource_admin, request, object_id):
         "resource": resource,
         "revision": revision,
         "baseline": diff.old,
-        "diff": revision_diff.render_html(diff, changed_only=not show_all),
+        # Never published: everything is new, and the version below shows it all.
+        "diff": revision_diff.render_html(diff, changed_only=not show_all) if diff.old is not None else "",
         "show_all": show_all,
         "shown": shown_fields(resource, revision, references),
         "asset": asset_preview(revision),

@@ -15,12 +15,14 @@ from django.contrib.admin.utils import unquote
 from django.db.models import Q
 from django.http import Http404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from govplatform.admin_scoping import ScopedAdmin
 from govplatform.admin_site import backoffice
 from govplatform.models import Role
+from govplatform.permissions import is_platform_admin
 from resources import admin_views, admin_workflow
 from resources.admin_support import (
     EDITING_ROLES,
@@ -38,7 +40,7 @@ from resources.models import Resource
 @admin.register(Resource, site=backoffice)
 class ResourceAdmin(ScopedAdmin):
     manage_roles = EDITING_ROLES
-    list_display = ("id", "title", "kind", "status_label", "site", "column", "creator", "updated_at", "usage")
+    list_display = ("id", "title", "kind", "status_label", "site", "column", "creator_name", "updated", "usage")
     list_display_links = ("title",)
     list_filter = (
         SiteFilter,
@@ -56,7 +58,7 @@ class ResourceAdmin(ScopedAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = LibraryPaginator
-    sortable_by = ("id", "updated_at")
+    sortable_by = ("id", "updated")
     actions = None
     change_list_template = "admin/resources/resource/change_list.html"
 
@@ -78,6 +80,21 @@ class ResourceAdmin(ScopedAdmin):
     def status_label(self, obj):
         return format_html('<span class="resource-status status-{}">{}</span>', obj.status, obj.get_status_display())
 
+    @admin.display(description=_("creator"))
+    def creator_name(self, obj):
+        return obj.creator.real_name or obj.creator.username
+
+    @admin.display(description=_("updated at"), ordering="updated_at")
+    def updated(self, obj):
+        return timezone.localtime(obj.updated_at).strftime("%Y-%m-%d %H:%M")
+
+    def get_list_display(self, request):
+        from resources.admin_support import roles_by_site
+
+        if not is_platform_admin(request.user) and len(roles_by_site(request)) == 1:
+            return [name for name in self.list_display if name != "site"]  # one site: no need to name it
+        return self.list_display
+
     @admin.display(description=_("in use"))
     def usage(self, obj):
         uses = getattr(obj, "active_uses", 0)
@@ -90,6 +107,7 @@ class ResourceAdmin(ScopedAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
+            "title": _("Resource library"),
             **(extra_context or {}),
             "review_queue_url": reverse("admin:resources_resource_review_queue"),
             "is_reviewer": bool(self._reviewer_site_ids(request)),

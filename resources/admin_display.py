@@ -120,9 +120,32 @@ def asset_preview(revision) -> dict | None:
     }
 
 
+def where_label(kind: str, where: str) -> str:
+    """A field path of the check or the diff ("data.body", "metadata.source") as editors name it."""
+    for prefix in ("data.", "metadata."):
+        if where.startswith(prefix):
+            name, _, rest = where[len(prefix) :].partition(".")
+            return field_label(kind, name) + (f" {rest}" if rest else "")
+    if where == "title":
+        return str(_("title"))
+    if where == "asset" or where.startswith("attachment:"):
+        return str(_("file"))
+    return where
+
+
 def relabel_diff(diff, kind: str):
-    """The diff names content fields by their key; give them the labels editors know."""
+    """The diff names content fields by their key: give them the labels editors know, and show a
+    field that is both metadata and content (title, source, author, keywords) once."""
+    kept, seen = [], set()
     for field_diff in diff.fields:
-        if field_diff.key.startswith("data."):
-            field_diff.label = field_label(kind, field_diff.key[len("data.") :])
+        if field_diff.key in ("metadata.title", "data.title"):
+            continue
+        if field_diff.key.startswith(("data.", "metadata.")):
+            field_diff.label = where_label(kind, field_diff.key)
+        lines = tuple((line.status, tuple((s.op, s.text) for s in line.segments)) for line in field_diff.lines)
+        if (field_diff.label, lines) in seen:
+            continue
+        seen.add((field_diff.label, lines))
+        kept.append(field_diff)
+    diff.fields = kept
     return diff
