@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 
 from columns.actions import create_column
 from columns.models import Column
-from govplatform import demo_content, demo_data
+from govplatform import demo_content, demo_data, demo_lifecycle
 from govplatform.actions import create_user, generate_password, grant_role, set_user_password
 from govplatform.models import Membership, User
 from sites.actions import create_site
@@ -87,6 +87,7 @@ class DemoBuilder:
         self.new_passwords = new_passwords
         self.created = {"sites": 0, "columns": 0, "accounts": 0, "roles": 0}
         self.content: dict[str, int] = {}
+        self.lifecycle: dict[str, int] = {}
         self.sites: dict[str, Site] = {}
         self.passwords: list[tuple[str, str, str, str]] = []  # username, password, role, site
 
@@ -98,15 +99,18 @@ class DemoBuilder:
             self.ensure_columns(site, spec)
             for account in demo_data.site_accounts(spec):
                 self.ensure_account(account, account["role"], site=site)
+            demo_lifecycle.open_site(site)  # security check passed, online, announced on its portal (SITE-5)
 
     def build_content(self) -> None:
         self.content = demo_content.build(self.sites)
+        self.lifecycle = demo_lifecycle.build(self.sites)  # archived topic, applications, a filing
 
     def ensure_site(self, spec: dict, parent: Site | None) -> Site:
         domain = Domain.objects.select_related("site").filter(name=spec["domain"]).first()
         if domain is not None:
             return domain.site
-        site = Site(kind=spec["kind"], parent=parent, status=SiteStatus.ONLINE, **spec["fields"])
+        # Approved: it gets its columns, then goes online through the lifecycle (demo_lifecycle.open_site).
+        site = Site(kind=spec["kind"], parent=parent, status=SiteStatus.APPROVED, **spec["fields"])
         site.logo = demo_logo(f"{spec['key']}.png", spec["colour"])
         self.created["sites"] += 1
         return create_site(site, primary_domain=spec["domain"], acting_user=None)
