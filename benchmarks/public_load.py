@@ -116,8 +116,8 @@ def parse_wrk(output: str) -> dict:
     return {
         "requests": int(number(r"(\d+) requests in")),
         "requests_per_second": float(number(r"Requests/sec:\s+([\d.]+)")),
-        "latency_p50": number(r"50%\s+(\S+)", "?"),
-        "latency_p99": number(r"99%\s+(\S+)", "?"),
+        "latency_p50": number(r"(?m)^\s+50%\s+(\S+)", "?"),
+        "latency_p99": number(r"(?m)^\s+99%\s+(\S+)", "?"),
         "non_2xx": int(number(r"Non-2xx or 3xx responses: (\d+)")),
         "socket_errors": socket_errors,
     }
