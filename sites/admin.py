@@ -160,7 +160,7 @@ class SiteAdmin(ScopedAdmin):
     def changelist_view(self, request, extra_context=None):
         extra = {
             "may_apply": is_platform_admin(request.user)
-            or bool(self.get_queryset(request).filter(kind="portal").exists() and self.can_manage(request)),
+            or Site.objects.filter(kind="portal", pk__in=site_ids_for(request.user, Role.SITE_ADMIN)).exists(),
             "is_platform_admin": is_platform_admin(request.user),
             **(extra_context or {}),
         }

@@ -204,7 +204,7 @@ def timeline(site: Site, *, audit_limit: int = 300) -> list[Event]:
 def timeline_view(model_admin, request, object_id):
     site = model_admin.get_object(request, object_id)
     context = model_admin.lifecycle_context(
-        request, site, title=_("History of %(site)s") % {"site": site}, crumb=_("History"), events=timeline(site)
+        request, site, title=_("History of %(site)s") % {"site": site}, crumb=_("Site history"), events=timeline(site)
     )
     return TemplateResponse(request, "admin/sites/site/timeline.html", context)
 

@@ -24,25 +24,27 @@ NOTICE_SECONDS = 60  # how long a process keeps an offline notice page it render
 _notices: dict[tuple, tuple[float, bytes]] = {}
 
 
+def _matches(row: Redirect, path: str) -> bool:
+    if not row.is_prefix:
+        return row.path == path
+    # prefixes are folders ("/zwgk/", "/"): the folder itself, with or without its slash, and what is under it
+    return path.startswith(row.path) or path + "/" == row.path
+
+
 def find_redirect(site: Site, host: str, path: str) -> str | None:
-    """The new address of `path` ("zwgk/123.html") on `host`, or None."""
+    """The new address of `path` ("zwgk/123.html") on `host`, or None.
+
+    An exact path wins over prefixes, a longer prefix over a shorter one, a host's own redirect
+    over one for every host of the site.
+    """
     path = "/" + path.lstrip("/")
     rows = Redirect.objects.filter(Q(host=host) | Q(site=site, host="")).filter(Q(path=path) | Q(is_prefix=True))
-    best, best_rank = None, None
-    for row in rows.only("host", "path", "is_prefix", "keep_rest", "target"):
-        if row.is_prefix and not (path == row.path or path.startswith(row.path.rstrip("/") + "/") or row.path == "/"):
-            continue
-        if not row.is_prefix and row.path != path:
-            continue
-        rank = (not row.is_prefix, len(row.path), bool(row.host))
-        if best_rank is None or rank > best_rank:
-            best, best_rank = row, rank
-    if best is None:
+    candidates = [row for row in rows.only("host", "path", "is_prefix", "keep_rest", "target") if _matches(row, path)]
+    if not candidates:
         return None
-    if best.is_prefix and best.keep_rest:
-        rest = path[len(best.path) :] if path.startswith(best.path) else ""
-        return best.target.rstrip("/") + "/" + rest.lstrip("/") if rest else best.target
-    return best.target
+    best = max(candidates, key=lambda row: (not row.is_prefix, len(row.path), bool(row.host)))
+    rest = path[len(best.path) :] if best.is_prefix and best.keep_rest and path.startswith(best.path) else ""
+    return best.target.rstrip("/") + "/" + rest if rest else best.target
 
 
 def offline_application(site: Site):

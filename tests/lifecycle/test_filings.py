@@ -147,3 +147,15 @@ def test_making_an_old_domain_primary_again_ends_its_redirect(platform):  # SITE
 
     assert public_get(old, "/").status_code != 301
     assert public_get(new, "/")["Location"] == f"https://{old}/"
+
+
+def test_a_moved_columns_address_without_its_slash_is_redirected_too(platform):  # SITE-8, LINK-1
+    news = Column.objects.get(pk=platform.dept_news.pk)
+    news.slug = "zwdt"
+    column_actions.update_column(news, acting_user=platform.dept_staff.admin)
+
+    host = platform.dept.primary_domain
+    assert public_get(host, "/gzdt")["Location"] == "/zwdt/"
+    assert public_get(host, "/gzdt/")["Location"] == "/zwdt/"
+    assert public_get(host, "/gzdt/page-2.html")["Location"] == "/zwdt/page-2.html"
+    assert public_get(host, "/gzdtx/").status_code == 404
