@@ -213,7 +213,10 @@ def unknown_folders() -> list[str]:
     if not root.is_dir():
         return []
     primary = set(Domain.objects.filter(is_primary=True).values_list("name", flat=True))
-    return sorted(entry.name for entry in root.iterdir() if entry.name != ".locks" and entry.name not in primary)
+    # .locks: the publisher's locks; .routes: hosts nginx hands to the public process (sites/public.py)
+    return sorted(
+        entry.name for entry in root.iterdir() if entry.name not in (".locks", ".routes") and entry.name not in primary
+    )
 
 
 def check_all(*, domain: str | None = None, repair: bool = False, alarm: bool = False) -> list[SiteCheck]:

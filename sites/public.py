@@ -7,19 +7,26 @@
   are still served).
 
 In production nginx serves published files itself and asks the public process only for what
-it does not find; see deploy/nginx.conf.template for the hosts it sends here first.
+it does not find. The hosts whose answers the lifecycle decides (an offline site, an old primary
+domain, a migrated site) are listed as empty files in PUBLISH_ROOT/.routes/, and nginx sends
+every request of such a host here first (deploy/nginx.conf.template); `sync_routes` keeps that
+list, after the commit of each action that changes it.
 """
 
 import time
+from pathlib import Path
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.http import http_date
 
 from sites.lifecycle.rules import local_minute
-from sites.models import ApplicationKind, ApplicationStatus, Redirect, Site, SiteStatus
+from sites.models import ApplicationKind, ApplicationStatus, Domain, Redirect, Site, SiteStatus
 
+ROUTES = ".routes"  # under PUBLISH_ROOT: one empty file per host that nginx hands to this process
 NOTICE_SECONDS = 60  # how long a process keeps an offline notice page it rendered
 _notices: dict[tuple, tuple[float, bytes]] = {}
 
@@ -102,3 +109,40 @@ def lifecycle_response(request, site: Site, path: str, host: str) -> HttpRespons
     if site.status == SiteStatus.OFFLINE and not path.startswith("-/"):
         return offline_notice(site)
     return None
+
+
+# --- which hosts nginx sends here first ---------------------------------------------------------
+
+
+def _nginx_host(name: str) -> str:
+    """The host as nginx's $host has it: Chinese domains in their ASCII (punycode) form."""
+    try:
+        return name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return name
+
+
+def routed_hosts() -> set[str]:
+    """Hosts of offline sites and of closed sites with redirects, and hosts that redirect (old domains)."""
+    sites = Site.objects.filter(
+        Q(status=SiteStatus.OFFLINE) | Q(status=SiteStatus.CLOSED, redirects__isnull=False)
+    ).distinct()
+    hosts = set(Domain.objects.filter(site__in=sites).values_list("name", flat=True))
+    hosts |= set(Redirect.objects.exclude(host="").values_list("host", flat=True))
+    return {_nginx_host(host) for host in hosts}
+
+
+def sync_routes() -> None:
+    folder = Path(settings.PUBLISH_ROOT) / ROUTES
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = routed_hosts()
+    for entry in folder.iterdir():
+        if entry.name not in wanted:
+            entry.unlink()
+    for host in wanted:
+        (folder / host).touch()
+
+
+def request_route_sync() -> None:
+    """Update the list after the action's commit (a failure is logged, never the action's)."""
+    transaction.on_commit(sync_routes, robust=True)

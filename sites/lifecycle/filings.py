@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from columns.models import Column
 from govplatform import audit
+from sites import public
 from sites.lifecycle.rules import ANNOUNCEMENT_DAYS, OPENED_STATUSES, local_day
 from sites.models import ChangeFiling, FilingKind, Redirect, Site
 
@@ -86,13 +87,16 @@ def record_domain_removed(site: Site, name: str, *, acting_user) -> None:
     if is_filed(site):
         file_change(site, FilingKind.DOMAIN, subject=_("domain removed"), before=name, after=None,
                     acting_user=acting_user)  # fmt: skip
-    Redirect.objects.filter(host=name).delete()
+    if Redirect.objects.filter(host=name).delete()[0]:
+        public.request_route_sync()
 
 
 def record_primary_domain_change(site: Site, before: str | None, after: str, *, acting_user) -> None:
     """A new primary domain: filed, old addresses answer 301 on the new domain, a notice on the site."""
-    Redirect.objects.filter(host=after).delete()  # the new domain serves pages, never redirects
+    deleted, _rows = Redirect.objects.filter(host=after).delete()  # the new domain serves pages, never redirects
     if not before or not is_filed(site):
+        if deleted:
+            public.request_route_sync()
         return
     file_change(site, FilingKind.DOMAIN, subject=_("primary domain"), before=before, after=after,
                 acting_user=acting_user)  # fmt: skip
@@ -101,6 +105,7 @@ def record_primary_domain_change(site: Site, before: str | None, after: str, *, 
     Redirect.objects.create(
         site=site, host=before, path="/", is_prefix=True, keep_rest=True, target=f"{scheme}://{after}/", reason="domain"
     )
+    public.request_route_sync()  # nginx hands the old domain to the public process, which redirects
     from sites.lifecycle import notices  # the notice goes through the workflow
 
     column = notices.notices_column(site)

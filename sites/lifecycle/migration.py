@@ -24,6 +24,7 @@ from govplatform.permissions import require_platform_admin
 from publishing.models import Placement, PlacementStatus, UsageRecord
 from publishing.publish_tasks import request_publish
 from resources.models import Resource
+from sites import public
 from sites.lifecycle import notices
 from sites.lifecycle.rules import (
     ANNOUNCEMENT_DAYS,
@@ -301,6 +302,7 @@ def complete_migration(application: SiteApplication, *, acting_user) -> Site:
     Redirect.objects.filter(site=site, host="", is_prefix=True).delete()
     Redirect.objects.bulk_create(_column_redirects(site, application))
     set_status(site, SiteStatus.CLOSED, acting_user=acting_user, application=application)
+    public.request_route_sync()  # every old address of the site is answered by a redirect
     site.home_notice = ""
     site.save(update_fields=["home_notice", "updated_at"])
     application.status = ApplicationStatus.DONE

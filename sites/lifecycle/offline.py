@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from govplatform import audit
 from publishing.publish_tasks import request_publish
+from sites import public
 from sites.lifecycle import notices
 from sites.lifecycle.rules import (
     FILING_ONLY_HOURS,
@@ -210,6 +211,7 @@ def take_offline(application: SiteApplication, *, acting_user) -> Site:
     application.status = ApplicationStatus.IN_EFFECT
     application.details = {**application.details, "announcement": announcement.pk if announcement else None}
     application.save(update_fields=["status", "details"])
+    public.request_route_sync()  # nginx asks the public process, which answers with the notice
     audit.record(
         "site.take_offline",
         actor=acting_user,
@@ -312,5 +314,6 @@ def return_online(application: SiteApplication, *, acting_user, now=None) -> Sit
         offline_application.save(update_fields=["status", "completed_at"])
         notices.withdraw(offline_application.details.get("announcement"), reason=_("The site is back online."))
     audit.record("site.return_online", actor=acting_user, obj=site, details={"application": application.pk})
+    public.request_route_sync()
     request_publish(site_ids=[site.pk])
     return site

@@ -125,6 +125,11 @@ def public_get(host: str, path: str = "/"):
     return Client(HTTP_HOST=host).get(path)
 
 
+def routed(host: str) -> bool:
+    """nginx hands every request of `host` to the public process first (PUBLISH_ROOT/.routes)."""
+    return (Path(settings.PUBLISH_ROOT) / ".routes" / host).is_file()
+
+
 def report(name="report.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4 security check report", content_type="application/pdf")
 

@@ -11,7 +11,7 @@ from publishing.workflow import unpublish_due
 from resources.models import Resource
 from sites import actions as site_actions
 from sites.models import ChangeFiling, Domain, FilingKind, SiteStatus
-from tests.lifecycle.conftest import audit_actions, page, public_get, publish_article
+from tests.lifecycle.conftest import audit_actions, page, public_get, publish_article, routed
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +128,7 @@ def test_a_domain_change_is_filed_redirected_and_announced_on_the_old_site(platf
     response = public_get(old, f"/gzdt/{article.pk}.html?from=bookmark")
     assert response.status_code == 301 and response["Location"] == f"https://{new}/gzdt/{article.pk}.html"
     assert public_get(old, "/")["Location"] == f"https://{new}/"
+    assert routed(old) and not routed(new)
     assert public_get(new, f"/gzdt/{article.pk}.html").status_code == 200
     notice = Resource.objects.get(site=platform.dept, title="关于示范市水务局域名变更的公告")
     assert old in page(new, f"tzgg/{notice.pk}.html") and new in page(new, f"tzgg/{notice.pk}.html")

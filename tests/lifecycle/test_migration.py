@@ -21,7 +21,7 @@ from sites.models import (
     SiteStatus,
 )
 from tests.factories import SiteFactory
-from tests.lifecycle.conftest import audit_actions, column, page, public_get, publish_article
+from tests.lifecycle.conftest import audit_actions, column, page, public_get, publish_article, routed
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +136,7 @@ def test_content_moves_and_old_addresses_answer_301(platform, committed):  # SIT
     assert public_get(dept_host, "/tzgg/page-3.html")["Location"] == f"{city_base}/tzgg/"
     assert public_get(dept_host, "/")["Location"] == f"{city_base}/"
     assert public_get(dept_host, "/any/old/page.html")["Location"] == f"{city_base}/"
+    assert routed(dept_host) and not routed(platform.city.primary_domain)
     assert public_get(dept_host, f"/gzdt/{own.pk}.html")["Location"] == f"{city_base}/bmdt/{own.pk}.html"
     assert audit_actions(platform.dept)[-4:] == [
         "site.apply_migration",

@@ -10,7 +10,7 @@ from publishing.workflow import unpublish_due
 from resources.models import Resource
 from sites.lifecycle import decisions, offline
 from sites.models import ApplicationStatus, SiteStatus
-from tests.lifecycle.conftest import audit_actions, page, public_get, publish_article, soon
+from tests.lifecycle.conftest import audit_actions, page, public_get, publish_article, routed, soon
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +137,7 @@ def test_while_offline_every_page_shows_the_notice_and_the_portal_announces_it(p
         assert "示范市水务局" in text  # drawn in the site's own frame
         assert response["Retry-After"]
     assert public_get(host, "/-/site.css").status_code == 200
+    assert routed(host)  # nginx asks the public process instead of serving the files
     application.refresh_from_db()
     announcement = Resource.objects.get(pk=application.details["announcement"])
     assert announcement.site == platform.city and announcement.unpublish_at == end
@@ -185,6 +186,7 @@ def test_returning_online_needs_an_application_7_days_ahead(platform, committed)
     platform.dept.refresh_from_db()
     assert platform.dept.status == SiteStatus.ONLINE
     assert public_get(platform.dept.primary_domain, "/").status_code == 200
+    assert not routed(platform.dept.primary_domain)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DONE
     assert "临时下线的公告" not in (page(platform.city, "tzgg/index.html") or "")  # withdrawn early
