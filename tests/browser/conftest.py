@@ -5,8 +5,8 @@ cookies or localStorage). Public sites are reached by their own host name: `<dom
 is mapped to the live server's address, so the Host header selects the site as in production.
 Without chromium or Playwright the tests skip, unless REQUIRE_SERVICES=1 (CI), where they fail.
 
-Tests that use the browser run in one xdist worker (the group "chromium", `--dist loadgroup`), so
-the suite starts one Chromium, and the other worker goes on with the rest.
+With `pytest -n 2` each worker has its own Chromium, live server, database and folders, so browser
+tests run side by side in both workers.
 """
 
 from __future__ import annotations
@@ -34,16 +34,6 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
-BROWSER_FIXTURE = "chromium_browser"
-
-
-def pytest_collection_modifyitems(config, items):
-    with_xdist = config.pluginmanager.hasplugin("xdist")
-    for item in items:
-        if BROWSER_FIXTURE in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.services)
-            if with_xdist:
-                item.add_marker(pytest.mark.xdist_group("chromium"))
 
 
 class ParkedLoop:
