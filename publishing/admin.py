@@ -158,8 +158,8 @@ class WaitingForMeFilter(admin.SimpleListFilter):
 class PlacementAdmin(ScopedAdmin):
     """Where library resources are used (RES-3, RES-4); reposts wait for the target site's reviewer."""
 
-    list_display = ("resource_link", "source_site", "site", "column", "status", "is_repost", "pinned", "placed_by",
-                    "placed_at", "decided_by")  # fmt: skip
+    list_display = ("resource_link", "source_site", "target_site", "target_column", "status", "is_repost", "pinned",
+                    "placed_by_name", "placed", "decided_by_name")  # fmt: skip
     list_filter = (WaitingForMeFilter, "status", "is_repost", "pinned", SiteFilter)
     search_fields = ("resource__title",)
     list_select_related = ("resource__site", "column", "site", "placed_by", "decided_by")
@@ -167,8 +167,9 @@ class PlacementAdmin(ScopedAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = LibraryPaginator
-    sortable_by = ("placed_at",)
+    sortable_by = ("placed",)
     ordering = ("-placed_at", "-id")
+    change_list_template = "admin/publishing/placement/change_list.html"
     actions = ("accept_reposts", "refuse_reposts", "pin_placements", "unpin_placements", "remove_placements")
 
     @admin.display(description=_("resource"))
@@ -179,6 +180,30 @@ class PlacementAdmin(ScopedAdmin):
     @admin.display(description=_("owning site"))
     def source_site(self, obj):
         return obj.resource.site
+
+    @admin.display(description=_("used on site"))
+    def target_site(self, obj):
+        return obj.site
+
+    @admin.display(description=_("column"))
+    def target_column(self, obj):
+        return obj.column
+
+    @admin.display(description=_("placed by"))
+    def placed_by_name(self, obj):
+        return obj.placed_by.real_name or obj.placed_by.username
+
+    @admin.display(description=_("placed at"), ordering="placed_at")
+    def placed(self, obj):
+        return timezone.localtime(obj.placed_at).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description=_("decided by"))
+    def decided_by_name(self, obj):
+        user = obj.decided_by
+        return (user.real_name or user.username) if user else "—"
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": _("Uses of resources in columns"), **(extra_context or {})})
 
     def has_add_permission(self, request):
         return False  # a resource is placed from its page in the library
