@@ -212,3 +212,12 @@ GOLDEN = [
 @pytest.mark.parametrize(("typed", "scope", "expected"), GOLDEN)
 def test_same_results_on_both_backends(corpus, typed, scope, expected):  # SRCH-1
     assert titles(engine.search(corpus.portal, typed, scope=scope)) == expected
+
+
+def test_counting_is_bounded_and_says_so(corpus, client, monkeypatch):  # SRCH-3
+    monkeypatch.setattr(engine, "COUNT_LIMIT", 2)
+    outcome = engine.search(corpus.portal, "社保", scope="all")
+    assert outcome.capped and outcome.total == 2
+    assert len(outcome.hits) == 4  # every match is still listed, newest first within the window
+    html = client.get("/search/", {"q": "社保", "scope": "all"}, HTTP_HOST=HOST).content.decode()
+    assert "找到超过 2 条相关结果" in html
