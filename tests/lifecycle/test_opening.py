@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 
+from govplatform.actions import generate_password
 from govplatform.models import User
 from govplatform.permissions import SYSTEM_USERNAME, has_role, is_system_account
 from resources.models import Resource
@@ -211,7 +212,7 @@ def test_the_system_account_cannot_sign_in(platform, client):  # SEC-1, SITE-5
 
 
 def test_a_user_named_like_the_system_who_can_sign_in_is_refused(db):  # SEC-1
-    user = User.objects.create_user(username=SYSTEM_USERNAME, password="a-long-random-password-1")
+    user = User.objects.create_user(username=SYSTEM_USERNAME, password=generate_password())
 
     assert not is_system_account(user)
     with pytest.raises(ImproperlyConfigured):
