@@ -12,10 +12,9 @@ Idempotent: content is recognised by site, kind and title, so a second run creat
 texts are generated (govplatform.demo_text) from a fixed seed and a timeline anchored at the
 creation of the city's site, so they are the same on every run.
 
-The actions stamp the current time. So that the sites look like sites that have been running for
-months, the content this run created is finally given the dates of its timeline (publication,
-revisions, workflow events, placements, usage records) in one step that writes those columns
-directly: demo data only. The audit log keeps the real times.
+The actions stamp the current time; so that the sites look like sites that have been running for
+months, the content this run created is finally given the dates of its timeline
+(govplatform.demo_dates). The audit log keeps the real times.
 """
 
 import datetime
@@ -27,11 +26,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from columns.models import Column
-from govplatform import demo_data, demo_images, demo_text
+from govplatform import demo_data, demo_dates, demo_images, demo_text
 from govplatform.models import User
 from publishing import placements, signals, wordlists, workflow
 from publishing import queries as publishing_queries
-from publishing.models import CheckedWord, Placement, UsageRecord, WordList, WorkflowAction, WorkflowEvent
+from publishing.models import CheckedWord, Placement, WordList
 from resources import actions
 from resources.models import Resource, ResourceKind, Revision, Validity
 from sites.models import Site
@@ -128,7 +127,7 @@ class DemoContent:
         for team in teams:
             self.build_site(team)
         self.repost_city_news(teams)
-        self.backdate()
+        demo_dates.backdate(self.timeline, self.anchor)
         return self.created
 
     def team(self, spec: dict) -> Team:
@@ -341,64 +340,6 @@ class DemoContent:
                     placements.accept_repost(placement, acting_user=team.reviewer)
 
     # -- dates ---------------------------------------------------------------------------------
-
-    def backdate(self) -> None:
-        """Give the content created by this run the dates of its timeline (demo only, see above).
-
-        The workflow events of a resource end at its date, 25 minutes apart; a revision takes the
-        time of the event that wrote it, the resource its first and last times, its placement the
-        time of publication, a repost an hour later and its acceptance three hours later.
-        """
-        if not self.timeline:
-            return
-        when_of = dict(self.timeline)
-        ids = list(when_of)
-        events = list(WorkflowEvent.objects.filter(resource_id__in=ids).order_by("resource_id", "id"))
-        by_resource: dict[int, list[WorkflowEvent]] = {}
-        for event in events:
-            by_resource.setdefault(event.resource_id, []).append(event)
-        written, published, first = {}, {}, {}
-        for resource_id, rows in by_resource.items():
-            for position, event in enumerate(rows):
-                event.time = when_of[resource_id] - datetime.timedelta(minutes=25 * (len(rows) - 1 - position))
-                first.setdefault(resource_id, event.time)
-                if event.action in (WorkflowAction.CREATE, WorkflowAction.SAVE, WorkflowAction.RESTORE):
-                    written.setdefault(event.revision_id, event.time)
-                elif event.action == WorkflowAction.PUBLISH:
-                    published.setdefault(resource_id, event.time)
-        WorkflowEvent.objects.bulk_update(events, ["time"], batch_size=500)
-        revisions = list(Revision.objects.filter(resource_id__in=ids))
-        for revision in revisions:
-            revision.created_at = written.get(revision.pk, when_of[revision.resource_id])
-        Revision.objects.bulk_update(revisions, ["created_at"], batch_size=500)
-        last_written = {}
-        for revision in revisions:
-            last_written[revision.resource_id] = max(revision.created_at, last_written.get(revision.resource_id,
-                                                                                            revision.created_at))  # fmt: skip
-        resources = Resource.objects.in_bulk(ids)
-        for resource in resources.values():
-            resource.created_at = first.get(resource.pk, when_of[resource.pk])
-            resource.updated_at = last_written.get(resource.pk, when_of[resource.pk])
-            if resource.published_at is not None:
-                resource.published_at = published.get(resource.pk, when_of[resource.pk])
-        Resource.objects.bulk_update(resources.values(), ["created_at", "updated_at", "published_at"], batch_size=500)
-
-        def later(resource_id, hours):
-            start = published.get(resource_id, when_of[resource_id])
-            return min(start + datetime.timedelta(hours=hours), max(self.anchor, start))
-
-        placed = list(Placement.objects.filter(resource_id__in=ids))
-        for placement in placed:
-            placement.placed_at = later(placement.resource_id, 1 if placement.is_repost else 0)
-            if placement.decided_at is not None:
-                placement.decided_at = later(placement.resource_id, 3)
-        Placement.objects.bulk_update(placed, ["placed_at", "decided_at"], batch_size=500)
-        records = list(UsageRecord.objects.filter(resource_id__in=ids))
-        for record in records:
-            repost = record.site_id != resources[record.resource_id].site_id
-            hours = 3 if record.action == UsageRecord.Action.ACCEPT else (1 if repost else 0)
-            record.time = later(record.resource_id, hours)
-        UsageRecord.objects.bulk_update(records, ["time"], batch_size=500)
 
 
 def _column_paths(site: Site) -> dict[str, Column]:
