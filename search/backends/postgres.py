@@ -59,11 +59,9 @@ class PostgresBackend(Backend):
     @contextmanager
     def index_lookup(self):
         with transaction.atomic(), self.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
             yield
-            cursor.execute("SET LOCAL enable_seqscan = on")
-            cursor.execute("SET LOCAL enable_indexscan = on")
+            cursor.execute("SET LOCAL enable_seqscan = on; SET LOCAL enable_indexscan = on")
 
     def analyze(self) -> None:
         with self.cursor() as cursor:
