@@ -11,6 +11,7 @@ manifest; None means "render the whole site" (unchanged files are still not writ
   (none when p is at the end: numbered pages are full and never link newer ones, so an
   approval writes the same few files in a column of 10 as of 10,000), the column's index, RSS
   and sitemap, its parents' index pages, the home page and sitemap.xml;
+- a pinned resource: its column's index.html too (pinned items are listed there, however old);
 - a changed column: its pages and those of its sub-columns, its parents' index, the site map;
 - the whole site when the set of visible columns changes (COL-4: navigation and site map are on
   every page), when a channel changes (COL-6), or when the site was never published.
@@ -26,6 +27,7 @@ from publishing.models import Placement
 from publishing.sitedata import (
     ENTRY_HAS_PAGE,
     ENTRY_PAGES_BEFORE,
+    ENTRY_PINNED,
     ENTRY_PLACEMENT,
     ENTRY_RESOURCE,
     PAGE_SIZE,
@@ -134,7 +136,7 @@ class Planner:
 
 
 def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: set[int]):
-    """(keys to render, paths to delete, manifest entries looked up so far), or None: the whole site."""
+    """(keys to render, their paths, paths to delete, manifest entries looked up so far), or None: the whole site."""
     planner = Planner(site_id, data, renderer)
     columns = list(data.columns.values())
     probe = ["index.html"] + [c.index_path for c in columns]
@@ -181,6 +183,8 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
             shown.add(path)
             if has_page:
                 keys.add(("item", pid))
+            if col.entries[position][ENTRY_PINNED]:  # pinned: on top of index.html, however old
+                keys.add(("column", col.id))
             if not has_page or path not in known:
                 events[col.id] = min(events.get(col.id, position), position)
         for col in columns:
@@ -198,5 +202,6 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
     for cid, position in events.items():
         planner._event_keys(data.columns[cid], position, keys, deletions, cid in shrunk)
     keys = sorted(keys, key=lambda k: (k[0] != "item", k))
-    deletions -= {planner.path_of(k) for k in keys}
-    return keys, deletions, known
+    paths = [planner.path_of(k) for k in keys]
+    deletions -= set(paths)
+    return keys, paths, deletions, known

@@ -184,6 +184,10 @@ class SitePublisher:
         files_done: set[str] = set()
         for start in range(0, len(keys), RENDER_BATCH):
             batch = keys[start : start + RENDER_BATCH]
+            if self.data.loader is not None:
+                for k in batch:
+                    if k[0] == "item" and k[1] not in renderer._by_placement:
+                        raise NotLoaded(f"the item of placement {k[1]} was not loaded")
             items = [renderer.item(k[1]) for k in batch if k[0] == "item"]
             for key in batch:
                 if key[0] == "column" and self.data.columns[key[1]].column_type in TEMPLATE_BY_COLUMN_TYPE:
@@ -367,10 +371,9 @@ class SitePublisher:
         if self.data.loader is not None:
             load_for(self.data, plan[0])  # the items the pages to render read
             self._use(self.data)  # the renderer's indexes of the loaded items
-        keys, deletions, known = plan
+        keys, paths, deletions, known = plan
         data = self.data
         phases["plan"] = time.perf_counter() - started - phases["load"]
-        paths = [self.renderer.path_of(k) for k in keys]
         statics = [*self.static, *([data.site.logo_path] if data.site.logo_file else [])]
         known.update(dependencies.manifest(self.site_id, paths + statics))
 
