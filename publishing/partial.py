@@ -149,19 +149,17 @@ class SparseItems(Sequence):
         self._items[position] = item
 
 
-# The shown placements numbered by the database. {shown} is the ORM's query of the shown placements
-# (id, resource_id, column_id, pinned, has_page, lv: the time it went live). One sort, newest first:
-# rd counts from the newest, pages_after the items with a page from the newest down to this one.
-NUMBERED = """WITH s AS ({shown}),
-t AS (SELECT column_id, COUNT(*) AS total, SUM(has_page) AS pages FROM s GROUP BY column_id),
-n AS (SELECT s.id, s.resource_id, s.column_id, s.pinned, s.has_page, s.lv,
-      ROW_NUMBER() OVER w AS rd, SUM(s.has_page) OVER w AS pages_after
-      FROM s WINDOW w AS (PARTITION BY s.column_id ORDER BY s.lv DESC, s.id DESC ROWS UNBOUNDED PRECEDING))
-SELECT id, resource_id, column_id, pinned, has_page, {key}, pos, total, pages, pages_before FROM (
- SELECT n.id, n.resource_id, n.column_id, n.pinned, n.has_page, n.lv, t.total - n.rd AS pos, t.total, t.pages,
-  t.pages - n.pages_after AS pages_before
- FROM n JOIN t ON t.column_id = n.column_id
-) r WHERE {condition}"""
+# The shown placements numbered by the database, in one sort and one pass, newest first. {shown} is
+# the ORM's query of the shown placements (id, resource_id, column_id, pinned, has_page, lv: the
+# time it went live). rd counts from the newest item of the column (1), pages_after the items
+# with a page from the newest down to this one; the oldest item (last = 1) gives the column's
+# count (its rd) and how many items have a page (its pages_after).
+NUMBERED = """SELECT id, resource_id, column_id, pinned, has_page, {key}, rd, pages_after, last FROM (
+ SELECT s.id, s.resource_id, s.column_id, s.pinned, s.has_page, s.lv, ROW_NUMBER() OVER w AS rd,
+  SUM(s.has_page) OVER w AS pages_after, CASE WHEN LEAD(s.id) OVER w IS NULL THEN 1 ELSE 0 END AS last
+ FROM ({shown}) s
+ WINDOW w AS (PARTITION BY s.column_id ORDER BY s.lv DESC, s.id DESC ROWS UNBOUNDED PRECEDING)
+) r WHERE r.last = 1 OR {condition}"""
 
 
 def _shown_sql(site_id: int, column_ids=None) -> tuple[str, list]:
@@ -238,24 +236,30 @@ class OutlineLoader:
             cursor.execute(NUMBERED.format(shown=shown, key=_key_sql("lv"), condition=condition), params)
             rows = cursor.fetchall()
         columns = self.data.columns
+        for row in rows:  # the oldest item of each column: its count and items with a page
+            if row[8]:
+                col = columns.get(row[2])
+                if col is None:
+                    continue
+                total, pages = row[6], row[7]
+                if col.outline is None:
+                    col.outline = SparseOutline(col, total, pages)
+                    col.items = SparseItems(col, total)
+                elif (col.outline.total, col.outline.pages) != (total, pages):
+                    raise NotLoaded(f"column {col.path!r} changed while the site was being published")
         resources = set(resources)
         for rid in resources:
             self.complete.add(rid)
             self.by_resource[rid] = []
-        seen = set()
-        for pid, rid, cid, pinned, has_page, key, position, total, pages, pages_before in rows:
+        for pid, rid, cid, pinned, has_page, key, rd, pages_after, _last in rows:
             col = columns.get(cid)
             if col is None:
                 continue
             outline = col.outline
-            if cid not in seen:
-                seen.add(cid)
-                if outline is None:
-                    col.outline = outline = SparseOutline(col, total, pages)
-                    col.items = SparseItems(col, total)
-                elif (outline.total, outline.pages) != (total, pages):
-                    raise NotLoaded(f"column {col.path!r} changed while the site was being published")
-            outline.entries[position] = (key, pid, rid, bool(has_page), bool(pinned), pages_before)
+            if outline is None:
+                raise NotLoaded(f"the count of column {col.path!r} was not loaded")
+            position = outline.total - rd
+            outline.entries[position] = (key, pid, rid, bool(has_page), bool(pinned), outline.pages - pages_after)
             self.where[pid] = (col, position)
             if rid in resources:
                 self.by_resource[rid].append(pid)
@@ -267,15 +271,15 @@ class OutlineLoader:
         for cid in changed_columns:
             if cid in data.columns:
                 around.update(node.id for node in data.columns[cid].ancestors)
-        terms = [("r.pos >= r.total - %s", [HOME_BLOCK]), ("r.pinned = %s", [True])]
+        terms = [("r.rd <= %s", [HOME_BLOCK]), ("r.pinned = %s", [True])]
         if resource_ids:
             terms.append((f"r.resource_id IN ({', '.join(['%s'] * len(resource_ids))})", sorted(resource_ids)))
-        if around:
+        if around:  # the newest items, and those of the sitemap's newest part (fewer than a chunk)
             terms.append(
                 (
-                    f"r.column_id IN ({', '.join(['%s'] * len(around))}) AND (r.pos >= r.total - %s"
-                    f" OR (r.has_page = 1 AND r.pages_before >= (r.pages / {SITEMAP_CHUNK}) * {SITEMAP_CHUNK}))",
-                    [*sorted(around), EVENT_TAIL],
+                    f"r.column_id IN ({', '.join(['%s'] * len(around))})"
+                    " AND (r.rd <= %s OR (r.has_page = 1 AND r.pages_after <= %s))",
+                    [*sorted(around), EVENT_TAIL, SITEMAP_CHUNK],
                 )
             )
         self._fetch(terms, resources=resource_ids)
@@ -302,9 +306,10 @@ class OutlineLoader:
             raise TooMuch
         terms = []
         for cid, positions in missing.items():
-            runs = _ranges(positions)
-            sql = " OR ".join(["r.pos BETWEEN %s AND %s"] * len(runs))
-            terms.append((f"r.column_id = %s AND ({sql})", [cid, *[p for run in runs for p in run]]))
+            total = self.data.columns[cid].outline.total
+            runs = [(total - last, total - first) for first, last in _ranges(positions)]  # as rd
+            sql = " OR ".join(["r.rd BETWEEN %s AND %s"] * len(runs))
+            terms.append((f"r.column_id = %s AND ({sql})", [cid, *[n for run in runs for n in run]]))
         self._fetch(terms, column_ids=missing.keys())
 
     def outline_of_resources(self, resource_ids: set[int]) -> None:
