@@ -16,6 +16,7 @@ from django.utils import timezone
 from publishing.output_models import PageDependency, PublishedFile
 
 BATCH = 2000
+SMALL_BATCH = 200  # rows of one INSERT (SQLite allows at most 32,766 parameters in a statement)
 
 
 def pages_showing(site_id: int, resource_ids: Iterable[int] = (), column_ids: Iterable[int] = ()) -> set[str]:
@@ -50,31 +51,43 @@ def replace(site_id: int, rows: list[tuple], *, pages: Iterable[str] | None = No
     if pages is None:
         PageDependency.objects.filter(site_id=site_id).exclude(page_path__in=list(keep)).delete()
     else:
-        pages = list(pages)
-        for start in range(0, len(pages), BATCH):
-            PageDependency.objects.filter(site_id=site_id, page_path__in=pages[start : start + BATCH]).delete()
+        delete_pages(site_id, pages)
     insert(rows)
+
+
+def _placeholders(count: int, width: int) -> str:
+    row = "(" + ", ".join(["%s"] * width) + ")"
+    return ", ".join([row] * count)
 
 
 def insert(rows: list[tuple]) -> None:
     if not rows:
         return
-    if connection.vendor == "postgresql" and len(rows) > 500:
-        table = PageDependency._meta.db_table
-        with connection.cursor() as cursor:
+    table = PageDependency._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) > 500:
             with cursor.cursor.copy(f'COPY "{table}" (site_id, page_path, resource_id, column_id) FROM STDIN') as copy:
                 for row in rows:
                     copy.write_row(row)
-        return
-    PageDependency.objects.bulk_create(
-        [PageDependency(site_id=s, page_path=p, resource_id=r, column_id=c) for s, p, r, c in rows], batch_size=BATCH
-    )
+            return
+        for start in range(0, len(rows), SMALL_BATCH):  # plain INSERTs: a publish of a few pages writes few rows
+            chunk = rows[start : start + SMALL_BATCH]
+            cursor.execute(
+                f'INSERT INTO "{table}" (site_id, page_path, resource_id, column_id) VALUES {_placeholders(len(chunk), 4)}',
+                [value for row in chunk for value in row],
+            )
 
 
 def delete_pages(site_id: int, paths: Iterable[str]) -> None:
     paths = list(paths)
-    for start in range(0, len(paths), BATCH):
-        PageDependency.objects.filter(site_id=site_id, page_path__in=paths[start : start + BATCH]).delete()
+    table = PageDependency._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(paths), BATCH):
+            chunk = paths[start : start + BATCH]
+            cursor.execute(
+                f'DELETE FROM "{table}" WHERE site_id = %s AND page_path IN ({", ".join(["%s"] * len(chunk))})',
+                [site_id, *chunk],
+            )
 
 
 # --- the manifest -------------------------------------------------------------------------------
@@ -124,13 +137,17 @@ def record_files(site_id: int, entries: list[tuple[str, str, int]]) -> None:
                 [site_id, now],
             )
         return
-    PublishedFile.objects.bulk_create(
-        [PublishedFile(site_id=site_id, path=p, sha256=h, size=s, published_at=now) for p, h, s in entries],
-        batch_size=BATCH,
-        update_conflicts=True,
-        unique_fields=["site", "path"],
-        update_fields=["sha256", "size", "published_at"],
-    )
+    table = PublishedFile._meta.db_table
+    now = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        for start in range(0, len(entries), SMALL_BATCH):
+            chunk = entries[start : start + SMALL_BATCH]
+            cursor.execute(
+                f'INSERT INTO "{table}" (site_id, path, sha256, size, published_at) VALUES {_placeholders(len(chunk), 5)}'
+                " ON CONFLICT (site_id, path) DO UPDATE SET sha256 = EXCLUDED.sha256, size = EXCLUDED.size,"
+                " published_at = EXCLUDED.published_at",
+                [value for p, h, size in chunk for value in (site_id, p, h, size, now)],
+            )
 
 
 def forget_files(site_id: int, paths: Iterable[str]) -> None:

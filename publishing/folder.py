@@ -26,14 +26,19 @@ def _fsync(path) -> None:
         os.close(fd)
 
 
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
+
+
 def _fsync_all(paths) -> None:
     """fsync several files at once: the file system commits them together (one journal commit)."""
+    global _POOL
     if len(paths) <= 1:
         for path in paths:
             _fsync(path)
         return
-    with ThreadPoolExecutor(max_workers=min(8, len(paths))) as pool:
-        list(pool.map(_fsync, paths))
+    if _POOL is None or _POOL[0] != os.getpid():  # one pool per process (a forked one has no threads)
+        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=8, thread_name_prefix="fsync"))
+    list(_POOL[1].map(_fsync, paths))
 
 
 class UnsafePath(ValueError):
