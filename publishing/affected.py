@@ -24,6 +24,7 @@ from django.db.models import Q
 
 from publishing import dependencies
 from publishing.models import Placement
+from publishing.render import Renderer
 from publishing.sitedata import (
     ENTRY_HAS_PAGE,
     ENTRY_PAGES_BEFORE,
@@ -151,6 +152,7 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
             Placement.objects.filter(site_id=site_id, resource_id__in=resource_ids).values_list("column_id", flat=True)
         )
         data.loader.prepare(resource_ids | linked | named, changed)
+        planner.renderer = Renderer(data, renderer.assets)  # what it knew of the columns is known now
     old_visible = {c.id for c in columns if c.index_path in known}
     new_visible = {c.id for c in data.visible_columns}
     if (

@@ -220,7 +220,6 @@ class OutlineLoader:
         self.complete: set[int] = set()  # resources whose every shown placement's entry is loaded
         self.loaded: set[int] = set()  # placements whose Item is loaded
         self.resolved: set[int] = set()  # resources whose every Item is loaded (url_of, title_of)
-        self.prepared = False
 
     # --- entries ------------------------------------------------------------------------------
 
@@ -290,7 +289,6 @@ class OutlineLoader:
             col.outline.pinned = sorted(p for p, e in col.outline.entries.items() if e[ENTRY_PINNED])
         for col in reversed(data.ordered_columns):  # children before parents
             col.visible = bool(col.items) or any(child.visible for child in col.children)
-        self.prepared = True
 
     def outline(self, wanted: dict[ColumnInfo, Iterable[int]]) -> None:
         """Load these entries (positions per column) where they are missing."""

@@ -11,9 +11,11 @@ exists (written in this run or in the manifest). A page with a broken link is re
 version (if any) stays, pages that would link to a refused new page are refused too, everything
 else is published, and BrokenLinks is raised with the report.
 
-`publish_site` renders every page of a site (optionally in several processes);
-`publish_changes` renders only the pages that depend on changed resources and columns (see
-`SitePublisher.changes` for the rules). Both are idempotent: running them again writes nothing.
+`publish_site` renders every page of a site (optionally in several processes) from all its
+items, loaded in bulk; `publish_changes` renders only the pages that depend on changed resources
+and columns (see publishing/affected.py for the rules), from the few items those pages show
+(publishing/partial.py), so that its cost does not grow with the size of the site's columns.
+Both are idempotent: running them again writes nothing.
 """
 
 from __future__ import annotations

@@ -210,3 +210,18 @@ def test_queries_do_not_grow_with_the_column(build):  # PUB-8
         counts.append(len(queries))
     assert counts[2] == counts[3], counts  # the first publish of each may write a new sitemap entry
     assert_same_as_full_rebuild(build)
+
+
+def test_topic_column_changes(build):  # COL-7, PUB-8
+    area = build.column("zt", "专题", channel=True)
+    topic = build.column("hb", "环保专题", parent=area, column_type=render.TOPIC_COLUMN_TYPE)
+    build.many(topic, 5, prefix="环保")
+    news = build.column("xw", "新闻", channel=True)
+    build.many(news, 5, prefix="新闻")
+    publish_site(build.site.pk)
+    assert build.file("topics.html").exists()
+    topic.name = "生态环保专题"
+    topic.save()
+    report = changes(columns=[topic])
+    assert "topics.html" in report.written and "生态环保专题" in build.read("topics.html")
+    assert_same_as_full_rebuild(build)
