@@ -53,6 +53,7 @@ from publishing.sitedata import (
     load_domains,
     load_frame,
     make_items,
+    shaped_sql,
     shown_placements,
 )
 from sites.models import Domain
@@ -170,26 +171,30 @@ def _shown_sql(site_id: int, column_ids=None) -> tuple[str, list]:
     (their order is the order of their keys: distinct microseconds are distinct doubles, at these
     dates) and converts only the rows it returns (_key_sql); SQLite sorts the keys.
     """
+    if column_ids is None:
+        return shaped_sql("numbered", _shown_query, site_id=site_id)
+    return shaped_sql("numbered in columns", _shown_query, site_id=site_id, column_ids=sorted(column_ids))
+
+
+def _shown_query(site_id: int, column_ids=None):
     query = shown_placements(site_id)
     if column_ids is not None:
-        query = query.filter(column_id__in=sorted(column_ids))
+        query = query.filter(column_id__in=column_ids)
     if connection.vendor == "postgresql":
         live = Greatest(F("placed_at"), Coalesce(F("resource__published_at"), F("placed_at")))
     else:
         placed = Epoch("placed_at")
         live = Greatest(placed, Coalesce(Epoch("resource__published_at"), placed))
-    query = (
+    return (
         query.annotate(
             lv=live,
             has_page=Case(
                 When(resource__kind__in=NO_PAGE_KINDS, then=Value(0)), default=Value(1), output_field=IntegerField()
-            ),  # fmt: skip
+            ),
         )
         .values_list("id", "resource_id", "column_id", "pinned", "has_page", "lv")
         .order_by()
     )
-    sql, params = query.query.sql_with_params()
-    return sql, list(params)
 
 
 def _key_sql(column: str) -> str:

@@ -225,3 +225,12 @@ def test_topic_column_changes(build):  # COL-7, PUB-8
     report = changes(columns=[topic])
     assert "topics.html" in report.written and "生态环保专题" in build.read("topics.html")
     assert_same_as_full_rebuild(build)
+
+
+def test_shaped_sql_is_the_orm_sql(db):  # PUB-8
+    for ids in ([7], [3, 1, 2], list(range(40))):
+        compiled = sitedata._item_query(5, ids).query.sql_with_params()
+        assert sitedata.shaped_sql("item_rows", sitedata._item_query, site_id=5, placement_ids=ids) == (
+            compiled[0],
+            list(compiled[1]),
+        )
