@@ -184,6 +184,18 @@ def test_library_filters_by_kind_status_column_creator_and_date(sites, login):  
     assert listed(client.get(url + f"?q={policy.pk}")) == [policy.title]  # a number finds the ID
 
 
+def test_title_search_needs_every_word_and_ignores_the_case_of_latin_letters(sites, login):  # RES-2
+    a = sites.a
+    article(a, title="关于PDF版申请表的说明")
+    article(a, title="关于申请表的说明")
+    client = login(a.users["editor"])
+    url = admin_url("resources_resource_changelist")
+
+    assert listed(client.get(url + "?q=pdf")) == ["关于PDF版申请表的说明"]
+    assert listed(client.get(url + "?q=申请表 Pdf")) == ["关于PDF版申请表的说明"]
+    assert len(listed(client.get(url + "?q=申请表"))) == 2
+
+
 def test_list_shows_where_each_resource_is_used(sites, login):  # RES-4
     a = sites.a
     resource = published(a, title="防汛工作会议")
