@@ -364,18 +364,20 @@ class SitePublisher:
         return report
 
     def _changes(self, started: float, resource_ids: set[int], column_ids: set[int]) -> Report:
-        phases = {"load": time.perf_counter() - started}
+        phases = {}
+        clock = time.perf_counter()
         plan = plan_changes(self.site_id, self.data, self.renderer, resource_ids, column_ids)
         if plan is None:
             if self.data.loader is not None:
                 self._use(load_site(self.site_id))
             return self._full_unlocked(started)
+        phases["plan"] = time.perf_counter() - clock
         if self.data.loader is not None:
             load_for(self.data, plan[0])  # the items the pages to render read
             self._use(self.data)  # the renderer's indexes of the loaded items
+        phases["load"] = time.perf_counter() - clock - phases["plan"]
         keys, paths, deletions, known = plan
         data = self.data
-        phases["plan"] = time.perf_counter() - started - phases["load"]
         statics = [*self.static, *([data.site.logo_path] if data.site.logo_file else [])]
         known.update(dependencies.manifest(self.site_id, paths + statics))
 
@@ -383,11 +385,11 @@ class SitePublisher:
             return dependencies.manifest(self.site_id, ps)
 
         outcomes = self.static_outcomes(known, False) + self.render_keys(keys, known, lookup=lookup)
-        phases["render"] = time.perf_counter() - started - sum(phases.values())
+        phases["render"] = time.perf_counter() - clock - sum(phases.values())
         report = Report(data.site.domain, "changes", partial=data.loader is not None)
         deletions = {p for p in deletions if p in known or self.folder.target(p).exists()}
         self.commit(report, outcomes, known, deletions, lambda ps: set(lookup(ps)))
-        phases["commit"] = time.perf_counter() - started - sum(phases.values())
+        phases["commit"] = time.perf_counter() - clock - sum(phases.values())
         report.phases = phases
         return report
 

@@ -275,10 +275,6 @@ class SiteData:
     _placements_of: dict[int, list[int]] | None = None
     _column_by_path: dict[str, ColumnInfo] | None = None
 
-    @property
-    def complete(self) -> bool:
-        return self.loader is None
-
     def _index(self) -> None:
         where, placements_of = {}, {}
         for col in self.columns.values():
