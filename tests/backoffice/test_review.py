@@ -7,8 +7,8 @@ must be ticked before approving (PUB-3).
 
 import pytest
 from django.db import connection
-from django.utils import translation
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from govplatform.models import AuditEntry, Role
 from publishing import placements, workflow
