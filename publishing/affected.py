@@ -143,6 +143,8 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
     probe = ["index.html"] + [c.index_path for c in columns]
     probe += [f"{c.path}{rid}.html" for c in columns for rid in resource_ids]
     known = dependencies.manifest(site_id, probe)
+    if "index.html" not in known or any(cid not in data.columns or data.columns[cid].is_channel for cid in column_ids):
+        return None
     showing = dependencies.pages_showing(site_id, resource_ids, column_ids)
     linked = planner._policy_links(resource_ids)
     if data.loader is not None:  # a partial load: the entries the rules below read first
@@ -153,13 +155,7 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
         )
         data.loader.prepare(resource_ids | linked | named, changed)
         planner.renderer = Renderer(data, renderer.assets)  # what it knew of the columns is known now
-    old_visible = {c.id for c in columns if c.index_path in known}
-    new_visible = {c.id for c in data.visible_columns}
-    if (
-        "index.html" not in known
-        or old_visible != new_visible
-        or any(cid not in data.columns or data.columns[cid].is_channel for cid in column_ids)
-    ):
+    if {c.id for c in columns if c.index_path in known} != {c.id for c in data.visible_columns}:
         return None
 
     keys: set[tuple] = set()
