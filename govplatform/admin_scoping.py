@@ -5,8 +5,7 @@ answer 404 (never a redirect that would confirm they exist), and saves and delet
 the app's actions, never straight to the database.
 """
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.http import Http404
 
 from govplatform.permissions import has_role, is_platform_admin
@@ -54,16 +53,3 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.can_manage(request, obj)
-
-    def run_action(self, request, action, *args, **kwargs):
-        """Call an action; turn its refusals into messages instead of error pages."""
-        try:
-            return action(*args, acting_user=request.user, **kwargs)
-        except (PermissionDenied, ValidationError) as error:
-            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            self.message_user(request, text, level=messages.ERROR)
-            raise ActionRefused(text) from error
-
-
-class ActionRefused(Exception):
-    """An action said no; the message is already shown to the user."""
