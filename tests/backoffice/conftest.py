@@ -9,6 +9,7 @@ from columns.models import Column
 from govplatform import actions as user_actions
 from govplatform.models import AuditEntry, Membership, Role
 from tests.factories import SiteFactory, UserFactory
+from tests.helpers import log_in
 
 ROLES = {"editor": Role.EDITOR, "reviewer": Role.REVIEWER, "admin": Role.SITE_ADMIN}
 
@@ -52,8 +53,4 @@ def sites(db, platform_admin):
 def login(backoffice_client):
     """login(user) -> the back-office client, logged in as `user`."""
 
-    def log_in(user):
-        backoffice_client.force_login(user)
-        return backoffice_client
-
-    return log_in
+    return lambda user: log_in(backoffice_client, user)

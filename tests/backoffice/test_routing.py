@@ -5,6 +5,7 @@ from django.test import Client
 
 from sites.models import Domain
 from tests.factories import SiteFactory, UserFactory
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_no_back_office_on_a_site_host(host, path):  # SEC-3
     SiteFactory(primary_domain="www.bd.gov.cn")
     platform_admin = UserFactory(is_platform_admin=True)
     client = Client(HTTP_HOST=host)
-    client.force_login(platform_admin)
+    log_in(client, platform_admin)
 
     response = client.get(path)
 

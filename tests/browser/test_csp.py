@@ -2,14 +2,11 @@
 published pages load without a single violation (SEC-7)."""
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from publishing.publisher import publish_site
 from tests.backoffice.conftest import sites  # noqa: F401 (fixture)
 from tests.browser.conftest import site_url
-from tests.helpers import admin_url
+from tests.helpers import admin_url, browser_log_in
 from tests.rendering.conftest import DOMAIN, Builder
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -24,21 +21,10 @@ def watch_violations(page) -> list[str]:
     return problems
 
 
-def log_in(page, live_server, user):
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
-    )
-
-
 def test_the_rich_text_editor_runs_under_the_back_office_policy(sites, live_server, browser_page):  # noqa: F811 (SEC-7)
     page = browser_page
     problems = watch_violations(page)
-    log_in(page, live_server, sites.a.users["editor"])
+    browser_log_in(page, live_server.url, sites.a.users["editor"])
 
     url = live_server.url + admin_url("resources_resource_add") + f"?kind=article&site={sites.a.site.pk}"
     response = page.goto(url)

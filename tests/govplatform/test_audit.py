@@ -16,7 +16,7 @@ from govplatform.models import AuditEntry, Membership, Role, User
 from sites import actions as site_actions
 from sites.models import Domain, Site
 from tests.factories import ColumnFactory, SiteFactory, UserFactory
-from tests.helpers import admin_url
+from tests.helpers import admin_url, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +192,7 @@ def test_system_actions_are_recorded_as_system():  # SEC-2
 
 def test_back_office_request_records_the_client_address(backoffice_client, platform_admin):  # SEC-2
     site = SiteFactory()
-    backoffice_client.force_login(platform_admin)
+    log_in(backoffice_client, platform_admin)
 
     response = backoffice_client.post(
         admin_url("columns_column_add"),

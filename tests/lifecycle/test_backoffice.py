@@ -10,7 +10,7 @@ from columns.models import Column
 from sites import actions as site_actions
 from sites.lifecycle import decisions, offline
 from sites.models import ApplicationKind, ApplicationStatus, Site, SiteApplication, SiteStatus
-from tests.helpers import admin_url
+from tests.helpers import admin_url, log_in
 from tests.lifecycle.conftest import report
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def login(backoffice_client):
-    def log_in(user):
-        backoffice_client.force_login(user)
-        return backoffice_client
-
-    return log_in
+    return lambda user: log_in(backoffice_client, user)
 
 
 def local(moment) -> str:

@@ -6,13 +6,13 @@ import pytest
 from govplatform.models import AuditEntry, Role
 from search.models import DictionaryWord, Synonym
 from tests.factories import SiteFactory
-from tests.helpers import admin_url
+from tests.helpers import admin_url, log_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_platform_admin_adds_a_dictionary_word_in_the_back_office(backoffice_client, platform_admin):
-    backoffice_client.force_login(platform_admin)
+    log_in(backoffice_client, platform_admin)
     response = backoffice_client.post(
         admin_url("search_dictionaryword_add"), {"word": " 一网通办 ", "note": "改革用语"}
     )
@@ -22,7 +22,7 @@ def test_platform_admin_adds_a_dictionary_word_in_the_back_office(backoffice_cli
 
 
 def test_platform_admin_edits_synonyms_in_the_back_office(backoffice_client, platform_admin):
-    backoffice_client.force_login(platform_admin)
+    log_in(backoffice_client, platform_admin)
     backoffice_client.post(
         admin_url("search_synonym_add"), {"plain": "办身份证、身份证怎么办", "official": "居民身份证 办理"}
     )
@@ -41,7 +41,7 @@ def test_platform_admin_edits_synonyms_in_the_back_office(backoffice_client, pla
 
 def test_site_staff_do_not_see_the_search_lists(backoffice_client, make_member):
     site_admin = make_member(SiteFactory(), Role.SITE_ADMIN)
-    backoffice_client.force_login(site_admin)
+    log_in(backoffice_client, site_admin)
     for name in ("search_dictionaryword_changelist", "search_synonym_changelist", "search_searchlog_changelist"):
         assert backoffice_client.get(admin_url(name)).status_code == 403
     assert backoffice_client.post(admin_url("search_dictionaryword_add"), {"word": "一网通办"}).status_code == 403

@@ -17,7 +17,7 @@ from govplatform.actions import generate_password
 from govplatform.models import AuditEntry, Role
 from tests.conftest import require_service
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
-from tests.helpers import admin_url
+from tests.helpers import admin_url, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def entries(platform_admin):
 
 def test_admin_filters_by_action_site_and_date(backoffice_client, platform_admin, entries):  # SEC-2
     site_a, site_b, old = entries
-    backoffice_client.force_login(platform_admin)
+    log_in(backoffice_client, platform_admin)
     url = admin_url("govplatform_auditentry_changelist")
 
     by_action = backoffice_client.get(url, {"action": "column.delete"})
@@ -152,7 +152,7 @@ def _csv_rows(response):
 
 
 def test_platform_admin_exports_the_filtered_log_as_csv(backoffice_client, platform_admin, entries):  # SEC-2
-    backoffice_client.force_login(platform_admin)
+    log_in(backoffice_client, platform_admin)
 
     response = backoffice_client.get(admin_url("govplatform_auditentry_export"), {"action": "column.create"})
 
@@ -166,7 +166,7 @@ def test_platform_admin_exports_the_filtered_log_as_csv(backoffice_client, platf
 
 
 def test_the_export_is_itself_audited(backoffice_client, platform_admin, entries):  # SEC-2
-    backoffice_client.force_login(platform_admin)
+    log_in(backoffice_client, platform_admin)
 
     _csv_rows(backoffice_client.get(admin_url("govplatform_auditentry_export"), {"q": "column"}))
 
@@ -177,7 +177,7 @@ def test_the_export_is_itself_audited(backoffice_client, platform_admin, entries
 
 
 def test_export_action_for_selected_entries(backoffice_client, platform_admin, entries):  # SEC-2
-    backoffice_client.force_login(platform_admin)
+    log_in(backoffice_client, platform_admin)
     site_a, site_b, old = entries
 
     response = backoffice_client.post(
@@ -193,7 +193,7 @@ def test_export_action_for_selected_entries(backoffice_client, platform_admin, e
 def test_site_admin_may_read_but_not_export(backoffice_client, entries):  # SEC-2
     site_a, _site_b, _old = entries
     site_admin = MembershipFactory(site=site_a, role=Role.SITE_ADMIN).user
-    backoffice_client.force_login(site_admin)
+    log_in(backoffice_client, site_admin)
 
     listing = backoffice_client.get(admin_url("govplatform_auditentry_changelist"))
     export_page = backoffice_client.get(admin_url("govplatform_auditentry_export"))
@@ -224,7 +224,7 @@ def test_cells_are_never_formulas(value, cell):  # SEC-2, SEC-7
 def test_hostile_names_are_neutralised_in_the_export(backoffice_client, platform_admin):  # SEC-2, SEC-7
     audit.record("auth.login_failed", details={"username": "=cmd|' /C calc'!A0"})
     AuditEntry.objects.create(actor_name="@evil", action="x.y", object_repr="=1+2")
-    backoffice_client.force_login(platform_admin)
+    log_in(backoffice_client, platform_admin)
 
     rows = _csv_rows(backoffice_client.get(admin_url("govplatform_auditentry_export")))
 

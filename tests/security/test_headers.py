@@ -8,7 +8,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.helpers import admin_url
+from tests.helpers import admin_url, log_in
 from tests.security.conftest import DOMAIN
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def public_client():
 
 
 def test_back_office_page_has_every_header(backoffice_client, platform_admin):  # SEC-7
-    backoffice_client.force_login(platform_admin)
+    log_in(backoffice_client, platform_admin)
 
     response = backoffice_client.get(admin_url("index"), secure=True)
 
@@ -63,7 +63,7 @@ def test_back_office_page_has_every_header(backoffice_client, platform_admin):  
 
 
 def test_back_office_404_has_every_header(backoffice_client, platform_admin):  # SEC-7
-    backoffice_client.force_login(platform_admin)
+    log_in(backoffice_client, platform_admin)
 
     response = backoffice_client.get("/no-such-page/", secure=True)
 
@@ -123,7 +123,7 @@ def test_every_back_office_form_carries_a_csrf_token(backoffice_client, sites, l
 
 def test_a_post_without_the_csrf_token_is_refused(sites, platform_admin):  # SEC-7
     client = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
-    client.force_login(platform_admin)
+    log_in(client, platform_admin)
 
     response = client.post(admin_url("sites_site_change", sites.a.site.pk), {"name": "改名"})
 
