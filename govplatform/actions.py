@@ -9,14 +9,19 @@ from django.utils.translation import gettext as _
 from govplatform import audit
 from govplatform.changes import field_changes
 from govplatform.models import AuditEntry, Membership, Role, User
+from govplatform.password_validation import character_classes
 from govplatform.permissions import has_role, require_platform_admin
 
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def generate_password(length: int = 16) -> str:
-    """A random password (no confusable characters). Never a known or default one (SEC-1)."""
-    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+    """A random password (no confusable characters) that passes the password rules: never a
+    known or default one (SEC-1)."""
+    while True:
+        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+        if character_classes(password) >= 3:
+            return password
 
 
 @transaction.atomic

@@ -4,11 +4,14 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from govplatform import actions, audit, audit_export
+from govplatform import actions, audit, audit_export, twofactor
 from govplatform.admin_scoping import ScopedAdmin
 from govplatform.admin_site import backoffice
 from govplatform.models import AuditEntry, Membership, Role, User
@@ -38,10 +41,11 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("real_name", "email", "phone")}),
         (_("Platform role"), {"fields": ("is_platform_admin", "is_active")}),
+        (_("Two-factor login"), {"fields": ("second_factor",)}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"fields": ("username", "real_name", "email", "is_platform_admin")}),)
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "second_factor")
     inlines = [MembershipInline]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -101,6 +105,50 @@ class UserAdmin(DjangoUserAdmin):
         # Memberships are shown read-only here; roles are granted on the site-role page.
         pass
 
+    @admin.display(description=_("Second factor"))
+    def second_factor(self, obj):
+        if obj.pk is None:
+            return "-"
+        status = _("authenticator app set up") if twofactor.has_app(obj) else _("no authenticator app")
+        url = reverse("admin:govplatform_user_reset_second_factor", args=[obj.pk])
+        return format_html(
+            '{}; {} · <a href="{}">{}</a>',
+            status,
+            _("%(count)d backup codes left") % {"count": twofactor.backup_codes_left(obj)},
+            url,
+            _("Reset (lost phone)…"),
+        )
+
+    def get_urls(self):
+        reset = path(
+            "<int:user_id>/reset-second-factor/",
+            self.admin_site.admin_view(self.reset_second_factor_view),
+            name="govplatform_user_reset_second_factor",
+        )
+        return [reset, *super().get_urls()]
+
+    def reset_second_factor_view(self, request, user_id):
+        """A platform admin removes a user's app and backup codes (lost phone); confirmed first."""
+        if not is_platform_admin(request.user):
+            raise PermissionDenied
+        user = get_object_or_404(User, pk=user_id)
+        if request.method == "POST":
+            twofactor.reset_second_factor(user, acting_user=request.user)
+            self.message_user(
+                request,
+                _("The second factor of %(user)s was reset: the next login sets up a new authenticator app.")
+                % {"user": user.username},
+                level=messages.WARNING,
+            )
+            return redirect("admin:govplatform_user_change", user.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reset the second factor of %(user)s?") % {"user": user.username},
+            "target": user,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/govplatform/user/reset_second_factor.html", context)
+
 
 class MembershipForm(forms.ModelForm):
     class Meta:
@@ -110,7 +158,8 @@ class MembershipForm(forms.ModelForm):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
-        if request is not None and not is_platform_admin(request.user):
+        # A membership's own page shows its fields read-only: then the form has none to limit.
+        if request is not None and not is_platform_admin(request.user) and "site" in self.fields:
             self.fields["site"].queryset = Site.objects.filter(pk__in=site_ids_for(request.user, Role.SITE_ADMIN))
             self.fields["role"].choices = [(r.value, r.label) for r in (Role.EDITOR, Role.REVIEWER)]
 

@@ -1,7 +1,10 @@
 """The back office: Django's admin, scoped to the user's sites and translated (zh-hans first)."""
 
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+
+from govplatform import login_views
 
 
 class BackOfficeSite(admin.AdminSite):
@@ -11,11 +14,29 @@ class BackOfficeSite(admin.AdminSite):
     enable_nav_sidebar = True
 
     def has_permission(self, request):
-        """Active staff with a platform or site role; nobody else sees any back-office page."""
+        """Active staff with a platform or site role, logged in with both factors (SEC-1)."""
         user = request.user
-        if not (user.is_active and user.is_staff):
+        # is_verified comes from django-otp's middleware; without it nobody is verified.
+        verified = getattr(user, "is_verified", None)
+        if not (user.is_active and user.is_staff and verified is not None and verified()):
             return False
         return user.is_platform_administrator or user.memberships.exists()
+
+    def login(self, request, extra_context=None):
+        return login_views.password_step(request, self, extra_context)
+
+    def get_urls(self):
+        # Before the admin's own patterns: its catch-all would swallow "login/verify/" otherwise.
+        steps = [
+            path("login/verify/", lambda request: login_views.verify_step(request, self), name="login_verify"),
+            path("login/enrol/", lambda request: login_views.enrol_step(request, self), name="login_enrol"),
+            path(
+                "security/",
+                self.admin_view(lambda request: login_views.security_page(request, self)),
+                name="security",
+            ),
+        ]
+        return steps + super().get_urls()
 
 
 backoffice = BackOfficeSite(name="admin")

@@ -7,4 +7,4 @@ class GovPlatformConfig(AppConfig):
     verbose_name = _("Platform: users, roles and audit")
 
     def ready(self):
-        from govplatform import signals  # noqa: F401  (connects the audit receivers)
+        from govplatform import session_expiry, signals  # noqa: F401  (connect their receivers)

@@ -7,6 +7,7 @@ so actions need not pass requests around; management commands record no address.
 
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.db import models
 
 from govplatform.models import AuditEntry
@@ -53,3 +54,8 @@ def client_ip(request, trusted_proxies: int = 0) -> str | None:
         if len(forwarded) >= trusted_proxies:
             return forwarded[-trusted_proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def request_ip(request) -> str | None:
+    """The client's address as the audit log records it (also django-axes' address, SEC-1)."""
+    return client_ip(request, getattr(settings, "AUDIT_TRUSTED_PROXIES", 0))

@@ -1,6 +1,7 @@
 """Settings of the platform. Everything that varies comes from the environment (see README)."""
 
 import os
+from datetime import timedelta
 
 import dj_database_url
 from celery.schedules import crontab
@@ -33,6 +34,10 @@ INSTALLED_APPS = [
     "mptt",
     "django_prose_editor",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,10 +55,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "govplatform.middleware.ContentSecurityPolicyMiddleware",
     "govplatform.middleware.AuditContextMiddleware",
+    "govplatform.session_expiry.SessionExpiryMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Unknown hosts get the public configuration; HostRoutingMiddleware switches to the back office.
@@ -128,8 +137,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "govplatform.password_validation.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 LOGIN_URL = "admin:login"
+# SEC-1: django-axes checks every password (and govplatform.login_views every second-factor code)
+# against the failures of the account and of the address; over the limit both wait COOLOFF.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "govplatform.audit.request_ip"
+AXES_LOCKOUT_CALLABLE = "govplatform.login_views.locked_out"
+AXES_ENABLE_ADMIN = False  # the back office is its own AdminSite; see `manage.py axes_reset_username`
+AXES_VERBOSE = False
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "政府网站集约化平台")
+# A back-office session ends after this much inactivity, and this long after the login at most.
+BACKOFFICE_IDLE_TIMEOUT = int(os.environ.get("BACKOFFICE_IDLE_MINUTES", "30")) * 60
+BACKOFFICE_SESSION_MAX_AGE = int(os.environ.get("BACKOFFICE_SESSION_HOURS", "8")) * 3600
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -189,7 +215,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_AGE = BACKOFFICE_SESSION_MAX_AGE
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

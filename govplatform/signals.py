@@ -20,4 +20,7 @@ def record_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def record_login_failure(sender, credentials, request=None, **kwargs):
     # The password is never recorded; the username is, to spot attacks on one account.
-    audit.record("auth.login_failed", details={"username": str(credentials.get("username", ""))[:150]})
+    details = {"username": str(credentials.get("username", ""))[:150]}
+    if credentials.get("second_factor"):
+        details["step"] = "second_factor"
+    audit.record("auth.login_failed", details=details)

@@ -1,7 +1,10 @@
 """Helpers for tests of the back office."""
 
+import time
+
 from django.conf import settings
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 
 
 def admin_url(name: str, *args) -> str:
@@ -16,7 +19,18 @@ def log_in(client, user):
     admits only sessions whose second factor was verified.
     """
     client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+    session.save()
     return client
+
+
+def verified_device(user):
+    """A confirmed backup-code device of `user` (made if missing), to mark a session verified."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+    return device
 
 
 def browser_log_in(page, base_url: str, user) -> None:
@@ -24,9 +38,13 @@ def browser_log_in(page, base_url: str, user) -> None:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    from govplatform import session_expiry
+
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+    session[session_expiry.LOGGED_IN_AT] = session[session_expiry.SEEN_AT] = time.time()
     session.save()
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base_url}])

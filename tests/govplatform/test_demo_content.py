@@ -4,10 +4,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from govplatform.models import AuditEntry
 from publishing.models import Placement, PlacementStatus, ReviewFlag, WorkflowAction, WorkflowEvent
 from resources.models import PolicyInterpretation, Resource, ResourceKind, ResourceStatus
+from tests.helpers import admin_url
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +31,9 @@ def published_sites(monkeypatch):
 
 
 def test_load_demo_builds_the_content_through_the_workflow_once(published_sites):  # RES-1..8, PUB-2..4, PUB-6
-    call_command("load_demo", stdout=io.StringIO())
+    printed = io.StringIO()
+    call_command("load_demo", stdout=printed)
+    assert_printed_accounts_log_in(printed.getvalue())  # SEC-1
 
     articles = Resource.objects.filter(kind=ResourceKind.ARTICLE)
     assert 250 <= articles.count() <= 350
@@ -94,3 +98,16 @@ def _key(site) -> str:
     from govplatform import demo_data
 
     return next(spec["key"] for spec in demo_data.SITES if spec["fields"]["name"] == site.name)
+
+
+def assert_printed_accounts_log_in(output: str) -> None:
+    """A printed demo account gets in with its password and one printed backup code, and only with
+    both (SEC-1: no known password, a second factor for everyone, demo accounts included)."""
+    rows = [line.split() for line in output.splitlines() if line.startswith("  ") and "_editor" in line]
+    assert rows, output
+    username, password, *codes = rows[0][:7]
+    client = Client(HTTP_HOST="localhost")
+    client.post(admin_url("login"), {"username": username, "password": password})
+    assert client.get(admin_url("index")).status_code == 302  # the password alone is not enough
+    client.post(admin_url("login_verify"), {"token": codes[0]})
+    assert client.get(admin_url("index")).status_code == 200

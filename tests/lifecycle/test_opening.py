@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.test import RequestFactory
 
 from govplatform.actions import generate_password
 from govplatform.models import User
@@ -206,7 +207,7 @@ def test_the_system_account_cannot_sign_in(platform, client):  # SEC-1, SITE-5
 
     assert is_system_account(system) and not system.is_active and not system.is_staff
     assert not system.has_usable_password()
-    assert authenticate(username=SYSTEM_USERNAME, password="") is None
+    assert authenticate(RequestFactory().post("/admin/login/"), username=SYSTEM_USERNAME, password="") is None
     assert has_role(system, platform.city, "editor")
     assert notices.system_account() == system
 

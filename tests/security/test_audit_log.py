@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from govplatform import audit, tasks
+from govplatform import audit, tasks, twofactor
 from govplatform import audit_export as export
 from govplatform.actions import generate_password
 from govplatform.models import AuditEntry, Role
@@ -35,7 +35,10 @@ def test_login_is_recorded_with_address(backoffice_client):  # SEC-2
     user.set_password(secret)
     user.save()
 
+    code = twofactor.issue_backup_codes(user, acting_user=user)[0]
+
     backoffice_client.post(admin_url("login"), {"username": "zhaoliu", "password": secret}, REMOTE_ADDR="203.0.113.20")
+    backoffice_client.post(admin_url("login_verify"), {"token": code}, REMOTE_ADDR="203.0.113.20")
 
     entry = AuditEntry.objects.get(action="auth.login")
     assert entry.actor == user and entry.ip == "203.0.113.20"

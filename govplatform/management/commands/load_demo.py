@@ -19,13 +19,15 @@ from PIL import Image, ImageDraw
 
 from columns.actions import create_column
 from columns.models import Column
-from govplatform import demo_content, demo_data, demo_lifecycle
+from govplatform import demo_content, demo_data, demo_lifecycle, twofactor
 from govplatform.actions import create_user, generate_password, grant_role, set_user_password
 from govplatform.models import Membership, User
 from sites.actions import create_site
 from sites.models import Domain, Site, SiteStatus
 
 ROLE_LABELS = {"platform_admin": "平台管理员", "site_admin": "站点管理员", "editor": "编辑", "reviewer": "审核"}
+# Backup codes printed with each new demo password (each logs in once).
+DEMO_BACKUP_CODES = 5
 
 
 class Command(BaseCommand):
@@ -74,9 +76,17 @@ class Command(BaseCommand):
             write("演示平台已完整，无需创建 / the demo platform is complete; nothing to create.")
         if builder.passwords:
             write("")
-            write("演示账号（密码只显示这一次）/ Demo accounts (passwords are shown this once only):")
-            rows = [("用户名 username", "密码 password", "角色 role", "站点 site"), *builder.passwords]
-            widths = [max(_width(row[i]) for row in rows) for i in range(3)]  # the site name comes last, unpadded
+            write(
+                "演示账号（密码和备用码只显示这一次）/ Demo accounts (passwords and backup codes are shown this once only):"
+            )
+            write(
+                "登录需第二重验证：输入一个一次性备用码，或绑定身份验证器 / the second factor: one single-use backup code, or an authenticator app"
+            )
+            rows = [
+                ("用户名 username", "密码 password", "备用码 backup codes", "角色 role", "站点 site"),
+                *builder.passwords,
+            ]
+            widths = [max(_width(row[i]) for row in rows) for i in range(4)]  # the site name comes last, unpadded
             for *cells, site_name in rows:
                 write("  " + "".join(_pad(cell, width) for cell, width in zip(cells, widths, strict=True)) + site_name)
             write("新密码 / new passwords: make demo-passwords (manage.py load_demo --new-passwords)")
@@ -89,7 +99,7 @@ class DemoBuilder:
         self.content: dict[str, int] = {}
         self.lifecycle: dict[str, int] = {}
         self.sites: dict[str, Site] = {}
-        self.passwords: list[tuple[str, str, str, str]] = []  # username, password, role, site
+        self.passwords: list[tuple[str, str, str, str, str]] = []  # username, password, codes, role, site
 
     def build(self) -> None:
         self.ensure_account(demo_data.PLATFORM_ADMIN, "platform_admin", site=None)
@@ -169,7 +179,12 @@ class DemoBuilder:
             grant_role(user, site, role, acting_user=None)
             self.created["roles"] += 1
         if password:
-            self.passwords.append((user.username, password, ROLE_LABELS[role], site.name if site else "全部站点"))
+            # SEC-1: the back office wants a second factor; demo accounts get a few backup codes so
+            # they can log in without a phone (and set up an authenticator app from there).
+            codes = " ".join(twofactor.issue_backup_codes(user, acting_user=None, count=DEMO_BACKUP_CODES))
+            self.passwords.append(
+                (user.username, password, codes, ROLE_LABELS[role], site.name if site else "全部站点")
+            )
 
 
 def demo_logo(name: str, colour: str) -> ContentFile:
