@@ -177,6 +177,7 @@ CELERY_BEAT_SCHEDULE = {
     "publishing-schedule": {"task": "publishing.run_schedule", "schedule": 60.0},
     # SRCH-2: the pinyin and typo vocabulary follows new content and popular queries.
     "search-vocabulary": {"task": "search.rebuild_vocabulary", "schedule": 3600.0},
+    "search-log-purge": {"task": "search.purge_logs", "schedule": crontab(hour=3, minute=37)},
     # SEC-2: audit entries past AUDIT_RETENTION_DAYS are purged once a day.
     "audit-purge": {"task": "govplatform.purge_audit_log", "schedule": crontab(hour=3, minute=17)},
     # SEC-5: every published site is compared with its manifest every hour.
@@ -204,6 +205,8 @@ STORAGES = {
     },
 }
 
+# SRCH-3: search logs (no personal data) and their clicks are kept this long.
+SEARCH_LOG_RETENTION_DAYS = int(os.environ.get("SEARCH_LOG_RETENTION_DAYS", "365"))
 # SEC-2: audit entries are kept at least six months; purge_audit refuses a shorter period.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "400"))
 # How many reverse proxies (nginx) stand in front: their X-Forwarded-For gives the client address.

@@ -5,12 +5,17 @@ and numbers long enough to be an ID card, phone or bank card number, and e-mail 
 masked in the stored query. Masked queries never become suggestions. A click is recorded when
 the browser pings the signed address of a result (the `ping` attribute of the result link: no
 script needed); each result counts once per search, and its document's click count rises.
+Logs and clicks are kept SEARCH_LOG_RETENTION_DAYS (a year by default) and then purged daily,
+with the popular queries nobody asked for in that time: ranking and suggestions follow recent
+use, and the tables stay bounded.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -79,3 +84,13 @@ def record_click(token: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def purge(now=None) -> dict[str, int]:
+    """Delete search logs (with their clicks) and popular queries older than the retention period."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SEARCH_LOG_RETENTION_DAYS)
+    with transaction.atomic():
+        clicks, _ = SearchClick.objects.filter(log__time__lt=cutoff).delete()
+        logs, _ = SearchLog.objects.filter(time__lt=cutoff).delete()
+        popular, _ = PopularQuery.objects.filter(last_searched__lt=cutoff).delete()
+    return {"logs": logs, "clicks": clicks, "popular": popular}

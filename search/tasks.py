@@ -40,6 +40,13 @@ def rebuild_vocabulary_task() -> int:
     return rebuild_vocabulary()
 
 
+@shared_task(name="search.purge_logs")
+def purge_logs_task() -> dict:
+    from search.logs import purge
+
+    return purge()
+
+
 def request_index(resource_ids) -> None:
     ids = sorted({int(i) for i in resource_ids if i is not None})
     if ids:

@@ -155,6 +155,27 @@ def test_search_logs_hold_no_personal_data(corpus):  # SRCH-3
     assert not PopularQuery.objects.filter(query__contains="*").exists()
 
 
+def test_old_search_logs_are_purged(corpus, settings):  # SRCH-3
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from search import logs
+    from search.models import SearchClick
+
+    engine.search(corpus.portal, "社保")
+    engine.search(corpus.portal, "公积金")
+    old, recent = SearchLog.objects.order_by("id")
+    SearchClick.objects.create(log=old, resource_id=corpus.shebao.pk, site_id=corpus.portal.pk, position=1)
+    long_ago = timezone.now() - timedelta(days=settings.SEARCH_LOG_RETENTION_DAYS + 1)
+    SearchLog.objects.filter(pk=old.pk).update(time=long_ago)
+    PopularQuery.objects.filter(query="社保").update(last_searched=long_ago)
+
+    assert logs.purge() == {"logs": 1, "clicks": 1, "popular": 1}
+    assert list(SearchLog.objects.all()) == [recent] and not SearchClick.objects.exists()
+    assert list(PopularQuery.objects.values_list("query", flat=True)) == ["公积金"]
+
+
 def test_search_page_in_the_site_frame_without_javascript(corpus, client):  # SRCH-1, SRCH-3, TPL-1..4
     response = client.get("/search/", {"q": "社保"}, HTTP_HOST=HOST)
     assert response.status_code == 200
