@@ -1,5 +1,5 @@
 /* The little script of the public pages (TPL-7): font size, high contrast, print, share,
-   and the external-link notice. Pages work without it. */
+   the external-link notice, and search suggestions in the header box. Pages work without it. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -51,5 +51,17 @@
     } else {
       document.getElementById("external-invalid").hidden = false;
     }
+  }
+  /* search suggestions (SRCH-2): the search page's small script, fetched when the box is first used */
+  var box = document.getElementById("search-q");
+  if (box) {
+    box.setAttribute("autocomplete", "off");
+    box.addEventListener("focus", function fetchSuggest() {
+      box.removeEventListener("focus", fetchSuggest);
+      if (document.querySelector('script[src^="/search/suggest.js"]')) { return; }
+      var script = document.createElement("script");
+      script.src = "/search/suggest.js";
+      document.head.appendChild(script);
+    });
   }
 })();

@@ -34,6 +34,27 @@ def test_search_from_a_published_page_and_follow_a_result(corpus, live_server, b
     assert page.get_by_role("heading", level=1).inner_text() == "我市社保卡服务网点全面开通"
 
 
+def test_the_header_box_of_published_pages_suggests_too(corpus, live_server, browser_page):  # noqa: F811 (SRCH-2)
+    publish_site(corpus.portal.pk)
+    page = browser_page
+    scripts = []
+    page.on("request", lambda request: scripts.append(request.url) if "suggest.js" in request.url else None)
+    page.goto(site_url(live_server, "www.example.gov.cn"))
+    assert scripts == []  # fetched only when the box is used
+
+    box = page.get_by_role("searchbox", name="站内搜索")
+    box.click()
+    field = page.get_by_role("combobox", name="站内搜索")
+    field.press_sequentially("公积", delay=50)
+    option = page.get_by_role("option", name="关于调整住房公积金缴存基数的通知")
+    option.wait_for()
+    assert len(scripts) == 1
+    option.click()
+
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    assert page.get_by_role("combobox", name="搜索关键词").input_value() == "关于调整住房公积金缴存基数的通知"
+
+
 def test_search_page_works_without_javascript(corpus, live_server, browser_page):  # noqa: F811
     publish_site(corpus.portal.pk)
     context = browser_page.context.browser.new_context(java_script_enabled=False, locale="zh-CN")
