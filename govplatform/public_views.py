@@ -17,8 +17,9 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModi
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_safe
 
+from sites.host_cache import site_for_host  # no query on a warm cache (PUB-8)
 from sites.public import lifecycle_response
-from sites.resolve import normalise_host, site_for_host
+from sites.resolve import normalise_host
 
 CACHE_CONTROL = "public, max-age=300"
 # Versioned assets (/-/site.css?v=…) never change under the same version.

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from search import engine, logs, sitepage, suggest
 from search.models import SearchScope
+from sites.host_cache import site_for_host
 from sites.models import SiteKind
-from sites.resolve import site_for_host
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 SCRIPT = ASSETS / "suggest.js"

@@ -13,6 +13,7 @@ from govplatform.changes import field_changes
 from govplatform.models import Role
 from govplatform.permissions import has_role, is_platform_admin, require_platform_admin
 from publishing.publish_tasks import request_publish
+from sites import host_cache
 from sites.lifecycle import filings
 from sites.models import Domain, Site
 from sites.validators import normalise_domain
@@ -83,6 +84,7 @@ def set_primary_domain(domain: Domain, *, acting_user) -> Domain:
     # refusal below rolls this back with the transaction.
     if previous:
         Domain.objects.filter(pk=previous.pk).update(is_primary=False)
+        host_cache.changed()  # update() sends no signal
     domain.is_primary = True
     domain.full_clean()  # the structure rule of SITE-3 applies to primary domains
     domain.save(update_fields=["is_primary"])

@@ -6,3 +6,8 @@ class SitesConfig(AppConfig):
     name = "sites"
     label = "sites"
     verbose_name = _("Sites")
+
+    def ready(self):
+        from sites import host_cache
+
+        host_cache.connect_signals()  # every change of a site, domain or redirect reaches the public processes

@@ -42,8 +42,11 @@ def find_redirect(site: Site, host: str, path: str) -> str | None:
     """The new address of `path` ("zwgk/123.html") on `host`, or None.
 
     An exact path wins over prefixes, a longer prefix over a shorter one, a host's own redirect
-    over one for every host of the site.
+    over one for every host of the site. A site from sites.host_cache says whether any redirect
+    names this host or the whole site (`may_redirect`): when none does, there is no query.
     """
+    if getattr(site, "may_redirect", True) is False:
+        return None
     path = "/" + path.lstrip("/")
     rows = Redirect.objects.filter(Q(host=host) | Q(site=site, host="")).filter(Q(path=path) | Q(is_prefix=True))
     candidates = [row for row in rows.only("host", "path", "is_prefix", "keep_rest", "target") if _matches(row, path)]

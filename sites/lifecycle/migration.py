@@ -24,7 +24,7 @@ from govplatform.permissions import require_platform_admin
 from publishing.models import Placement, PlacementStatus, UsageRecord
 from publishing.publish_tasks import request_publish
 from resources.models import Resource
-from sites import public
+from sites import host_cache, public
 from sites.lifecycle import notices
 from sites.lifecycle.rules import (
     ANNOUNCEMENT_DAYS,
@@ -222,6 +222,7 @@ def migrate_content(application: SiteApplication, *, default_column: Column, col
     Placement.objects.filter(resource_id__in=moved_resources, site=target).update(is_repost=False)
     Redirect.objects.filter(site=site, host="", path__in=[r.path for r in redirects]).delete()
     Redirect.objects.bulk_create(redirects)
+    host_cache.changed()  # bulk_create sends no signal
     mapping = {str(old): column.pk for old, column in column_map.items()}
     application.details = {
         **application.details,
@@ -301,6 +302,7 @@ def complete_migration(application: SiteApplication, *, acting_user) -> Site:
     )
     Redirect.objects.filter(site=site, host="", is_prefix=True).delete()
     Redirect.objects.bulk_create(_column_redirects(site, application))
+    host_cache.changed()  # bulk_create sends no signal
     set_status(site, SiteStatus.CLOSED, acting_user=acting_user, application=application)
     public.request_route_sync()  # every old address of the site is answered by a redirect
     site.home_notice = ""
