@@ -9,13 +9,21 @@ hostile until proven otherwise, so:
   fixed list, `application/octet-stream` when unknown: never text/html, never SVG inline;
 - `X-Content-Type-Options: nosniff` and a sandboxing Content-Security-Policy, so even a file that
   a browser opens cannot run script in the back office's origin.
+
+Uploads are site data too (SEC-3, PUB-1): a platform administrator gets every file; anyone else
+only the files of their sites (the files of their sites' resources with their renditions, the
+sites' logos and security-check reports) and the files they uploaded themselves. Any other file
+answers 404, as if it did not exist.
 """
 
 from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import FileResponse, Http404
+
+from govplatform.permissions import is_platform_admin
 
 INLINE_IMAGE_TYPES = {
     ".jpg": "image/jpeg",
@@ -66,19 +74,41 @@ def upload_headers(name: str) -> dict[str, str]:
     return headers
 
 
-def _resolve(path: str) -> Path:
-    root = Path(settings.MEDIA_ROOT).resolve()
+def _name(path: str) -> str:
+    """The file's name as the models store it (relative to MEDIA_ROOT); 404 for a hostile path."""
     parts = [part for part in path.split("/") if part]
     if not parts or any(part.startswith(".") or "\\" in part or "\x00" in part for part in parts):
         raise Http404
-    target = (root / "/".join(parts)).resolve()
+    return "/".join(parts)
+
+
+def may_see(user, name: str) -> bool:
+    """Whether `user` may open the upload stored as `name` (see the module's docstring)."""
+    if is_platform_admin(user):
+        return True
+    from resources.models import Asset, Resource
+    from sites.models import SecurityCheck, Site
+
+    assets = Asset.objects.filter(Q(file=name) | Q(renditions__file=name))
+    if assets.filter(Q(uploaded_by=user) | Q(revisions__resource__in=Resource.objects.for_user(user))).exists():
+        return True
+    sites = Site.objects.for_user(user)
+    return sites.filter(logo=name).exists() or SecurityCheck.objects.filter(site__in=sites, report=name).exists()
+
+
+def _resolve(name: str) -> Path:
+    root = Path(settings.MEDIA_ROOT).resolve()
+    target = (root / name).resolve()
     if root not in target.parents or not target.is_file():
         raise Http404
     return target
 
 
 def media_file(request, path: str):
-    target = _resolve(path)
+    name = _name(path)
+    if not may_see(request.user, name):
+        raise Http404
+    target = _resolve(name)
     headers = upload_headers(target.name)
     response = FileResponse(target.open("rb"), content_type=headers.pop("Content-Type"))
     for name, value in headers.items():

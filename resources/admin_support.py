@@ -127,13 +127,20 @@ class CreatorFilter(admin.SimpleListFilter):
     parameter_name = "creator"
 
     def lookups(self, request, model_admin):
-        people = User.objects.filter(memberships__role__in=EDITING_ROLES)
+        # The chosen site only when it is one of the user's (?site= may name any site): the editors
+        # of another site are that site's data (SEC-3). Role and site in one condition, so that
+        # an editor of another site who holds some other role here is not listed.
         site_id = chosen_site_id(request)
-        if site_id is not None:
-            people = people.filter(memberships__site_id=site_id)
-        elif not is_platform_admin(request.user):
-            people = people.filter(memberships__site_id__in=list(roles_by_site(request)))
-        people = people.exclude(pk=request.user.pk).distinct().order_by("username")
+        if site_id is not None and holds_role(request, site_id):
+            sites = [site_id]
+        elif is_platform_admin(request.user):
+            sites = None
+        else:
+            sites = list(roles_by_site(request))
+        editing = Q(memberships__role__in=EDITING_ROLES)
+        if sites is not None:
+            editing &= Q(memberships__site_id__in=sites)
+        people = User.objects.filter(editing).exclude(pk=request.user.pk).distinct().order_by("username")
         choices = [("me", _("created by me"))]
         choices += [(str(pk), f"{real_name} ({username})" if real_name else username)
                     for pk, username, real_name in people.values_list("pk", "username", "real_name")[:200]]  # fmt: skip

@@ -1,0 +1,260 @@
+"""The data of the back-office isolation walk (SEC-3, PUB-1): sites with an object of everything,
+and a snapshot of one site's rows. The URLs are in tests/security/isolation_urls.py.
+
+- `populate(side, platform_admin, prefix)` gives a site of tests/backoffice/conftest.py `sites`
+  an object of every model that has a back-office page: resources of several kinds and states
+  with revisions, files and renditions, placements, a submission in review with a finding,
+  lifecycle applications, a change filing, a registration to cancel, a security check, a logo, a
+  sub-unit, search statistics. `platform_lists` adds the platform-wide word and search lists.
+- `SiteRows(b).take()` is a snapshot of B's rows (counts and a hash per table) of every table
+  that holds site data; a table it cannot place raises `UnknownTable`. `recording_writes()` tells
+  when a request wrote anything, so that the snapshot is taken again only then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from govplatform.models import AuditEntry
+from publishing import placements, wordlists, workflow
+from publishing.models import CheckedWord, Placement, WordList
+from resources import actions as resource_actions
+from resources.models import Asset
+from search import actions as search_actions
+from search.models import PopularQuery, SearchLog
+from sites.models import (
+    ApplicationKind,
+    ApplicationStatus,
+    ChangeFiling,
+    FilingKind,
+    RegistrationCancellation,
+    RegistrationItem,
+    SecurityCheck,
+    SiteApplication,
+    SubUnit,
+    SubUnitKind,
+)
+from tests.resources.factories import image_bytes, make_article, make_attachment, make_image, make_policy
+
+# --- the sites' objects --------------------------------------------------------------------------
+
+
+def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
+    """Give `side` (a site of the `sites` fixture) an object of every model with a back-office page.
+
+    Adds `objects` ({model: [instances]}), `resources`, `files` (paths under MEDIA_ROOT) and
+    more `markers` (strings naming the site's objects, which no other site's staff may see).
+    """
+    site, (news, photos, notices) = side.site, side.columns
+    editor, reviewer, admin = side.users["editor"], side.users["reviewer"], side.users["admin"]
+
+    draft = make_article(site, editor, title=f"{prefix}市草稿通知", column=news)
+    resource_actions.save_draft(
+        draft, base_revision_id=draft.current_revision_id, title=f"{prefix}市草稿通知（修改稿）",
+        metadata={"source": f"{prefix}市办公室"}, data={"body": "<p>第二稿。</p>", "summary": "第二稿"},
+        acting_user=editor,
+    )  # fmt: skip
+    in_review = make_article(
+        site, editor, title=f"{prefix}市待审文章", column=news, body="<p>联系电话13800138000。</p>"
+    )
+    workflow.submit(in_review, acting_user=editor)  # the check flags the phone number (PUB-3)
+    published = make_article(site, editor, title=f"{prefix}市已发布文章", column=notices)
+    workflow.submit(published, acting_user=editor)
+    workflow.approve(published, acting_user=reviewer)
+    image = make_image(site, editor, title=f"{prefix}市宣传图片")
+    attachment = make_attachment(site, editor, title=f"{prefix}市实施方案附件")
+    policy = make_policy(site, editor, title=f"{prefix}市森林防火办法")
+    resources = [draft, in_review, published, image, attachment, policy]
+    for resource in resources:
+        resource.refresh_from_db()
+    placed = placements.place(published, photos, acting_user=editor)
+
+    application = SiteApplication.objects.create(
+        site=site, kind=ApplicationKind.OFFLINE, status=ApplicationStatus.PENDING, reason=f"{prefix}市机房搬迁",
+        starts_at=timezone.now() + dt.timedelta(days=10), ends_at=timezone.now() + dt.timedelta(days=12),
+        applied_by=admin,
+    )  # fmt: skip
+    done = SiteApplication.objects.create(
+        site=site, kind=ApplicationKind.MIGRATION, status=ApplicationStatus.DONE, reason=f"{prefix}市网站整合",
+        applied_by=admin, decided_by=platform_admin, decided_at=timezone.now(),
+    )  # fmt: skip
+    cancellation = RegistrationCancellation.objects.create(
+        site=site, application=done, item=RegistrationItem.ICP, value=f"{prefix}ICP备0001号"
+    )
+    filing = ChangeFiling.objects.create(
+        site=site, kind=FilingKind.ORGANISER, subject=f"{prefix}市主办单位", before="旧", after="新", filed_by=admin,
+    )  # fmt: skip
+    check = SecurityCheck(site=site, passed=True, note="", checked_by=platform_admin)
+    check.report.save("report.pdf", ContentFile(b"%PDF-1.4 report"), save=False)
+    check.save()
+    site.logo.save(f"logo-{site.pk}.png", ContentFile(image_bytes(fmt="PNG", size=(20, 20))), save=True)
+    sub_unit = SubUnit.objects.create(portal=site, name=f"{prefix}市某某镇", kind=SubUnitKind.TOWNSHIP)
+    sub_unit.columns.set([notices])
+    popular = PopularQuery.objects.create(site=site, query=f"{prefix}市查询词", count=3)
+    logged = SearchLog.objects.create(site=site, query=f"{prefix}市搜索记录", results=1)
+
+    assets = [r.current_revision.asset for r in resources if r.current_revision.asset_id]
+    files = [a.file.name for a in assets] + [r.file.name for a in assets for r in a.renditions.all()]
+    files += [check.report.name, site.logo.name]
+
+    side.resources = resources
+    side.placements = [placed, *Placement.objects.filter(resource__site=site).exclude(pk=placed.pk)]
+    side.applications = [application, done]
+    side.cancellations = [cancellation]
+    side.files = files
+    entries = list(AuditEntry.objects.filter(site=site).order_by("-id"))
+    side.objects = {
+        "sites.site": [site],
+        "sites.siteapplication": side.applications,
+        "sites.changefiling": [filing],
+        "sites.subunit": [sub_unit],
+        "columns.column": side.columns,
+        "resources.resource": resources,
+        "publishing.placement": side.placements,
+        "search.popularquery": [popular],
+        "search.searchlog": [logged],
+        "govplatform.membership": side.memberships,
+        "govplatform.auditentry": entries[:2] + entries[-1:],
+        "govplatform.user": list(side.users.values()),
+    }
+    side.markers = [
+        *side.markers,
+        site.unit_name,
+        *(r.title for r in resources),
+        f"{prefix}市草稿通知",  # the first version's title
+        sub_unit.name,
+        popular.query,
+        logged.query,
+        application.reason,
+        filing.subject,
+    ]
+    # Who works on the site: its staff's names (users are platform-wide, their roles are not).
+    side.people = [name for user in side.users.values() for name in (user.username, user.real_name)]
+    return side
+
+
+def platform_lists(b, platform_admin) -> None:
+    """The platform-wide lists (no site), which only platform administrators may see or change,
+    walked with B's objects."""
+    word = CheckedWord(list=WordList.WRONG_WORDING, text="错误提法", suggestion="正确提法")
+    b.objects["publishing.checkedword"] = [wordlists.add_word(word, acting_user=platform_admin)]
+    b.objects["search.dictionaryword"] = [search_actions.add_dictionary_word("集约化平台", acting_user=platform_admin)]
+    b.objects["search.synonym"] = [search_actions.add_synonym("社保", "社会保险", acting_user=platform_admin)]
+
+
+# --- B's rows, before and after ---------------------------------------------------------------
+
+# Tables that are nobody's site data: the walker's own session, Django's own change history of
+# the walker's actions (the platform's log, AuditEntry, is B's when it names B), login attempts.
+NOT_SITE_DATA = {"sessions", "admin", "axes"}
+# Platform-wide tables: every row counts (only platform administrators may change them).
+PLATFORM_WIDE = {
+    "publishing.checkedword", "search.dictionaryword", "search.synonym", "search.vocabularyterm",
+    "auth.group", "auth.permission", "auth.group_permissions", "contenttypes.contenttype",
+}  # fmt: skip
+# Which rows of a table are B's, by the fields the table has (any that applies).
+OWNED_THROUGH = {
+    "site": lambda b: Q(site=b.site),
+    "portal": lambda b: Q(portal=b.site),
+    "resource": lambda b: Q(resource__site=b.site),
+    "column": lambda b: Q(column__site=b.site),
+    "target_site": lambda b: Q(target_site=b.site),
+    "policy": lambda b: Q(policy__site=b.site),
+    "interpretation": lambda b: Q(interpretation__site=b.site),
+    "membership": lambda b: Q(membership__site=b.site),
+    "sub_unit": lambda b: Q(sub_unit__portal=b.site),
+    "subunit": lambda b: Q(subunit__portal=b.site),
+    "editorscope": lambda b: Q(editorscope__membership__site=b.site),
+    "reviewerscope": lambda b: Q(reviewerscope__membership__site=b.site),
+    "log": lambda b: Q(log__site=b.site),
+    "user": lambda b: Q(user__in=b.user_ids),
+    "device": lambda b: Q(device__user__in=b.user_ids),
+    "asset": lambda b: Q(asset__in=b.asset_ids),
+}
+OWNED = {
+    "sites.site": lambda b: Q(pk=b.site.pk) | Q(parent=b.site),
+    "govplatform.user": lambda b: Q(pk__in=b.user_ids),
+    "resources.asset": lambda b: Q(pk__in=b.asset_ids),
+}
+
+
+class UnknownTable(AssertionError):
+    pass
+
+
+def _owner_filters(b) -> dict:
+    filters, unknown = {}, []
+    for model in apps.get_models(include_auto_created=True):
+        label = model._meta.label_lower
+        if model._meta.app_label in NOT_SITE_DATA or model._meta.proxy:
+            continue
+        if label in PLATFORM_WIDE:
+            filters[model] = Q()
+        elif label in OWNED:
+            filters[model] = OWNED[label](b)
+        else:
+            names = {f.name for f in model._meta.concrete_fields}
+            conditions = [rule(b) for name, rule in OWNED_THROUGH.items() if name in names]
+            if not conditions:
+                unknown.append(label)
+                continue
+            condition = conditions[0]
+            for other in conditions[1:]:
+                condition |= other
+            filters[model] = condition
+    if unknown:
+        raise UnknownTable(
+            f"The isolation walk does not know which rows of {unknown} belong to a site: add the table to "
+            "OWNED, OWNED_THROUGH, PLATFORM_WIDE or NOT_SITE_DATA in tests/security/isolation.py."
+        )
+    return filters
+
+
+class SiteRows:
+    """A snapshot of site B's rows: {table: (count, hash of the rows)} of every table with B's data."""
+
+    def __init__(self, b):
+        b.user_ids = sorted(user.pk for user in b.users.values())
+        b.asset_ids = sorted(
+            set(Asset.objects.filter(Q(revisions__resource__site=b.site) | Q(uploaded_by__in=b.user_ids))
+                .values_list("pk", flat=True))
+        )  # fmt: skip
+        self.filters = _owner_filters(b)
+
+    def take(self) -> dict[str, tuple[int, str]]:
+        result = {}
+        for model, condition in self.filters.items():
+            rows = list(model._base_manager.filter(condition).distinct().order_by("pk").values_list())
+            result[model._meta.db_table] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+        return result
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return sorted(table for table in before.keys() | after.keys() if before.get(table) != after.get(table))
+
+
+WRITING = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+@contextmanager
+def recording_writes():
+    """Yields a list that gathers every statement writing to the database while it is open."""
+    writes: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        if verb in WRITING and "django_session" not in sql:
+            writes.append(" ".join(sql.split())[:160])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield writes
