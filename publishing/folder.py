@@ -5,6 +5,12 @@ Every file is first written to a temporary name in its own folder (`stage`), flu
 a reader sees the old file or the new one, never half of one, and a publish killed at any moment
 leaves every file old or new. Temporary names start with a dot: the public front end never
 serves them, and `sweep` removes those a killed publish left behind.
+
+While temporary files may exist, a marker `PUBLISH_ROOT/.locks/<domain>.staging` says so: it is
+created before the first file is staged and removed once the staged files are in place (or
+discarded). A publish killed in between (SIGKILL, a lost worker) leaves the marker, and the next
+publish of the site, or the tamper check, sweeps the leftovers first (`recover`). An incremental
+publish thus cleans up after a killed one without walking the whole folder every time.
 """
 
 import fcntl
@@ -61,9 +67,11 @@ def site_lock(domain: str):
 class SiteFolder:
     def __init__(self, domain: str):
         self.root = Path(settings.PUBLISH_ROOT) / domain
+        self.marker = Path(settings.PUBLISH_ROOT) / ".locks" / f"{domain}.staging"
         self._dirs: set[Path] = set()
         self._counter = 0
         self._staged: list[Path] = []
+        self._marked = False
 
     def target(self, path: str) -> Path:
         if path.startswith("/") or ".." in path.split("/") or "\\" in path or "\x00" in path:
@@ -76,6 +84,10 @@ class SiteFolder:
         if folder not in self._dirs:
             folder.mkdir(parents=True, exist_ok=True)
             self._dirs.add(folder)
+        if not self._marked:  # before the first temporary file exists (see the module's description)
+            self.marker.parent.mkdir(parents=True, exist_ok=True)
+            self.marker.touch()
+            self._marked = True
         self._counter += 1
         tmp = folder / f".{final.name}.{os.getpid()}.{self._counter}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -96,6 +108,11 @@ class SiteFolder:
             except FileNotFoundError:
                 pass
         self._staged = []
+        self._unmark()
+
+    def _unmark(self) -> None:
+        self.marker.unlink(missing_ok=True)
+        self._marked = False
 
     def move_into_place(self, staged: list[tuple[str, str]], deletions: set[str]) -> None:
         """Flush staged files to disk, rename them into place, delete what is gone, flush folders."""
@@ -119,18 +136,25 @@ class SiteFolder:
                 folder.rmdir()  # no empty column folders are left behind (COL-4)
                 folder = folder.parent
             folders.add(folder)
-        if not (staged or deletions):
-            return
-        if len(staged) + len(deletions) <= SMALL_COMMIT:
-            _fsync_all([folder for folder in folders if folder.exists()])
-        else:
-            os.sync()
+        if staged or deletions:
+            if len(staged) + len(deletions) <= SMALL_COMMIT:
+                _fsync_all([folder for folder in folders if folder.exists()])
+            else:
+                os.sync()
+        self._unmark()
 
     def sweep(self) -> None:
         """Remove temporary files that a killed publish left behind (under the site lock)."""
-        if not self.root.is_dir():
-            return
-        for folder, _dirs, names in os.walk(self.root):
-            for name in names:
-                if name.startswith(".") and name.endswith(".tmp"):
-                    os.unlink(os.path.join(folder, name))
+        if self.root.is_dir():
+            for folder, _dirs, names in os.walk(self.root):
+                for name in names:
+                    if name.startswith(".") and name.endswith(".tmp"):
+                        os.unlink(os.path.join(folder, name))
+        self._unmark()
+
+    def recover(self) -> bool:
+        """Sweep if a publish was killed while files were staged (the marker is there); True if so."""
+        if not self.marker.exists():
+            return False
+        self.sweep()
+        return True

@@ -2,10 +2,19 @@
 
 Actions call `request_publish(...)` inside their transaction; the task is queued when the
 transaction commits (nothing is published for a change that rolled back). With the embedded
-default (no REDIS_URL) Celery runs it eagerly, in-process, right after the commit. The task is
-idempotent (it renders from the database and writes only what differs), so a retry after a lost
-worker is safe. A page refused for broken links is a content problem, not a failure to retry:
-it is logged and recorded in the audit log.
+default (no REDIS_URL) Celery runs it eagerly, in-process, right after the commit.
+
+A worker may die in the middle of a publish (SIGKILL, out of memory, a restart). The task is
+acknowledged only when it has finished (`acks_late`), and a pool process that dies while running
+it gives the message back to the broker (`reject_on_worker_lost`), so the publish runs again:
+at once in another pool process, or, when the whole worker died, once the broker's visibility
+timeout has passed and a worker is back. Running it again is safe: every file of the killed run
+is old or new (never half), its temporary files are swept, and the task renders from the
+database and writes what differs from the manifest, so the second run leaves exactly the files
+and manifest of one clean run (tests/publishing/test_killed_publish.py). Transient errors (the
+database away for a moment, a full or unmounted disk) are retried with a growing delay.
+A page refused for broken links is a content problem, not a failure to retry: it is logged and
+recorded in the audit log.
 
 The workflow's signals (publishing.signals, sent after commit) are connected here too:
 `connect_signals()` is called from the publishing app's ready().
@@ -14,7 +23,7 @@ The workflow's signals (publishing.signals, sent after commit) are connected her
 import logging
 
 from celery import shared_task
-from django.db import DatabaseError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 from govplatform import audit
 from publishing.publisher import BrokenLinks, publish_changes
@@ -22,11 +31,19 @@ from publishing.publisher import BrokenLinks, publish_changes
 log = logging.getLogger(__name__)
 
 
+# Errors that pass: the database unreachable or restarting, a lost connection, the disk (OSError).
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
+
+
 @shared_task(
     name="publishing.publish_changes",
-    autoretry_for=(DatabaseError, OSError),
-    retry_backoff=True,
-    max_retries=5,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=5,  # 5 s, 10 s, 20 s … (with jitter), at most 5 minutes apart
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=10,
 )
 def publish_changes_task(resource_ids=(), column_ids=(), site_ids=()) -> list[str]:
     try:

@@ -2,7 +2,8 @@
 
 Every file is written to a temporary name in its own folder, flushed to disk and renamed into
 place (os.replace), so a reader sees the old file or the new one, never half of one; a killed
-publish leaves every file old or new. Files whose content did not change are not written.
+publish leaves every file old or new, and its temporary files are swept by the next publish of
+the site (publishing/folder.py). Files whose content did not change are not written.
 The manifest (PublishedFile) records the hash of every file; the dependency index
 (PageDependency) records which page shows which resource or column.
 
@@ -350,6 +351,8 @@ class SitePublisher:
         started = time.perf_counter()
         resource_ids, column_ids = set(resource_ids), set(column_ids)
         with site_lock(self.data.site.domain):
+            if self.folder.recover():  # a publish of this site was killed while it had staged files
+                log.warning("%s: removed the temporary files of an interrupted publish", self.data.site.domain)
             try:
                 report = self._changes(started, resource_ids, column_ids)
             except (NotLoaded, TooMuch) as error:

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from govplatform import audit
 from publishing import dependencies
-from publishing.folder import site_lock
+from publishing.folder import SiteFolder, site_lock
 from publishing.publisher import PublishError, SitePublisher
 from sites.models import Domain, Site
 
@@ -130,6 +130,8 @@ def scan(site_id: int, domain: str) -> SiteCheck:
     check = SiteCheck(site_id, domain)
     root = site_root(domain)
     with site_lock(domain):
+        # Temporary files of a publish that was killed were never published: removed, not reported.
+        SiteFolder(domain).recover()
         known = dependencies.manifest(site_id)
         seen = set()
         if root.is_dir():
