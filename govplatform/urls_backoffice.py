@@ -18,3 +18,6 @@ urlpatterns = [
     ),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
+
+# An unreachable database answers 503 with a page that needs none (govplatform/errors.py).
+handler500 = "govplatform.errors.server_error"

@@ -17,3 +17,6 @@ urlpatterns = [
     path("search/click", search_views.click, name="search-click"),
     re_path(r"^(?P<path>.*)$", public_views.published_file, name="published-file"),
 ]
+
+# An unreachable database answers 503 with a page that needs none (govplatform/errors.py).
+handler500 = "govplatform.errors.server_error"

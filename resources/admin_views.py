@@ -3,12 +3,16 @@
 Adding starts with the choice of a kind (and of a site, for people with several); the form of the
 kind follows. Saving calls `create_resource` or `save_draft` with the revision the form was opened
 on: when someone saved in between, the editor sees who and what changed and keeps the text typed
-(`EditConflict`). Content in review is read-only; approved and published content is shown
+(`EditConflict`); when the database fails inside the action, nothing is saved and the form comes
+back with the text typed as well. Content in review is read-only; approved and published content is shown
 read-only first, and editing it starts a new draft while the published version stays online.
 """
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -29,6 +33,15 @@ from resources.models import ResourceKind, ResourceStatus, Revision
 from sites.models import Site
 
 TEMPLATE = "admin/resources/resource/change_form.html"
+log = logging.getLogger(__name__)
+# The class of the message of a successful save: the browser then drops its copy of the form.
+SAVED_TAG = "local-draft-saved"
+# Bilingual here rather than in the message catalogue: the catalogue is being reworked (TPL-11).
+DATABASE_FAILED = (
+    "数据库暂时无法完成保存，内容没有保存，但仍保留在下面的表单中：请稍后再次保存。"
+    " / The database could not complete the save. Nothing was saved, but your text is still in the form"
+    " below: save it again in a moment."
+)
 
 
 def _change_url(resource) -> str:
@@ -81,7 +94,8 @@ def add_view(model_admin, request):
     if request.method == "POST":
         resource = save(request, form, site=site, kind=kind)
         if resource is not None:
-            messages.success(request, _("“%(title)s” was saved to the library as a draft.") % {"title": resource.title})
+            messages.success(request, _("“%(title)s” was saved to the library as a draft.") % {"title": resource.title},
+                             extra_tags=SAVED_TAG)  # fmt: skip
             submit_if_asked(request, resource)
             if "_addanother" in request.POST:
                 return HttpResponseRedirect(request.get_full_path())
@@ -142,6 +156,15 @@ def save(request, form, *, site, kind, resource=None):
         form.add_action_errors(error)
     except PermissionDenied as error:
         form.add_error(None, str(error))
+    except DatabaseError:
+        # The action's transaction rolled back: nothing was written. The form goes back to the
+        # editor with everything typed (TPL-11); if the database is still away, rendering it fails
+        # too and the outage page answers (govplatform/errors.py).
+        log.error("saving %s failed in the database", f"resource {resource.pk}" if resource else "a new resource",
+                  exc_info=True)  # fmt: skip
+        form.add_error(None, DATABASE_FAILED)
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()  # a broken connection is opened anew for the page
     return None
 
 
@@ -184,7 +207,7 @@ def change_view(model_admin, request, object_id):
                                                                         "title": resource.title}  # fmt: skip
             if resource.published_revision_id:
                 text += " " + _("The published version stays online until this draft is approved.")
-            messages.success(request, text)
+            messages.success(request, text, extra_tags=SAVED_TAG)
             submit_if_asked(request, resource)
             return HttpResponseRedirect(_change_url(resource))
     elif editing:
