@@ -325,7 +325,7 @@ def broker():
     finally:
         app.conf.task_always_eager = eager
         client = redis.Redis.from_url(settings.REDIS_URL)
-        client.delete(tag, *keys.values())
+        client.delete(*keys.values(), *client.scan_iter(match=f"*{tag}*"))  # the queue and kombu's bindings
 
 
 @pytest.mark.services
