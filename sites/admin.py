@@ -362,3 +362,13 @@ class SubUnitAdmin(ScopedAdmin):
         except (PermissionDenied, ValidationError) as error:
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             self.message_user(request, text, level=messages.ERROR)
+
+    def delete_model(self, request, obj):
+        subunits.delete_sub_unit(obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for sub_unit in queryset.select_related("portal"):
+            try:
+                subunits.delete_sub_unit(sub_unit, acting_user=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, str(error), level=messages.ERROR)

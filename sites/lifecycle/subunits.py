@@ -133,3 +133,22 @@ def remove_member(member: SubUnitMember, *, acting_user) -> None:
         details={"user": membership.user.username, "role": membership.role},
     )
     user_actions.revoke_role(membership, acting_user=acting_user)
+
+
+@transaction.atomic
+def delete_sub_unit(sub_unit: SubUnit, *, acting_user) -> None:
+    """Dissolve the sub-unit: its editors and reviewers lose their roles on the portal (their
+    roles existed only for the sub-unit's columns), then the sub-unit goes. Content stays."""
+    portal = sub_unit.portal
+    require_role(acting_user, portal, Role.SITE_ADMIN)
+    members = list(sub_unit.members.select_related("membership__user"))
+    for member in members:
+        remove_member(member, acting_user=acting_user)
+    audit.record(
+        "sub_unit.delete",
+        actor=acting_user,
+        obj=sub_unit,
+        site=portal,
+        details={"name": sub_unit.name, "members": [m.membership.user.username for m in members]},
+    )
+    sub_unit.delete()

@@ -114,3 +114,21 @@ def test_removing_a_member_ends_the_role(platform, town):  # SITE-10
 
     assert not Membership.objects.filter(user=editor, site=platform.city).exists()
     assert "sub_unit.remove_member" in audit_actions(platform.city)
+
+
+def test_dissolving_a_sub_unit_ends_its_roles_and_is_audited(platform, town):  # SITE-10, SEC-2
+    sub_unit, own, editor, reviewer = town
+
+    subunits.delete_sub_unit(sub_unit, acting_user=platform.city_staff.admin)
+
+    assert not Membership.objects.filter(user__in=[editor, reviewer], site=platform.city).exists()
+    assert not type(sub_unit).objects.filter(pk=sub_unit.pk).exists()
+    assert "sub_unit.delete" in audit_actions(platform.city)
+
+
+def test_only_the_portals_admin_dissolves_a_sub_unit(platform, town):  # SITE-10, SEC-3
+    sub_unit, own, editor, reviewer = town
+
+    with pytest.raises(PermissionDenied):
+        subunits.delete_sub_unit(sub_unit, acting_user=editor)
+    assert type(sub_unit).objects.filter(pk=sub_unit.pk).exists()
