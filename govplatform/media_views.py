@@ -1,8 +1,9 @@
 """Serving uploads (MEDIA_ROOT) to back-office users (SEC-7).
 
-In production nginx serves /media/ on the back-office host with the same headers
-(deploy/nginx.conf.template); this view does it for `make run` and the tests. Uploads are
-hostile until proven otherwise, so:
+This view decides who may open an upload. In production (MEDIA_ACCEL_REDIRECT set) it answers
+with an X-Accel-Redirect and nginx sends the file from an internal location with the same
+headers (deploy/nginx.conf.template); in `make run` and the tests it sends the file itself.
+Uploads are hostile until proven otherwise, so:
 
 - only images of the formats the library accepts are shown inline, with their own type;
 - everything else is sent as a download (`Content-Disposition: attachment`) with a type from a
@@ -21,7 +22,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 
 from govplatform.permissions import is_platform_admin
 
@@ -110,7 +111,12 @@ def media_file(request, path: str):
         raise Http404
     target = _resolve(name)
     headers = upload_headers(target.name)
-    response = FileResponse(target.open("rb"), content_type=headers.pop("Content-Type"))
+    if settings.MEDIA_ACCEL_REDIRECT:
+        # nginx sends the file (internal location); the headers travel with the redirect.
+        response = HttpResponse(content_type=headers.pop("Content-Type"))
+        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + quote(name)
+    else:
+        response = FileResponse(target.open("rb"), content_type=headers.pop("Content-Type"))
     for name, value in headers.items():
         response[name] = value
     response["Cache-Control"] = "private, max-age=300"

@@ -198,6 +198,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
+# Behind nginx: the internal location that serves MEDIA_ROOT once govplatform.media_views has
+# said yes (X-Accel-Redirect); empty, the view sends files itself.
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
 PUBLISH_ROOT = env_path("PUBLISH_ROOT", VAR_DIR / "publish")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

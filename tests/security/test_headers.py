@@ -231,3 +231,24 @@ def test_uploads_outside_media_root_are_not_served(uploads, login, platform_admi
 
 def test_uploads_are_not_served_on_public_hosts(uploads, published, public_client):  # SEC-3
     assert public_client.get("/media/assets/2026/photo.png").status_code == 404
+
+
+def test_behind_nginx_the_file_is_sent_by_an_internal_redirect(
+    uploads, login, platform_admin, settings
+):  # SEC-3, SEC-7
+    settings.MEDIA_ACCEL_REDIRECT = "/_protected_media/"
+
+    response = _media(login(platform_admin), "通知.pdf")
+
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == "/_protected_media/assets/2026/%E9%80%9A%E7%9F%A5.pdf"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_behind_nginx_no_redirect_is_given_to_whom_may_not_see(uploads, backoffice_client, settings):  # SEC-3
+    settings.MEDIA_ACCEL_REDIRECT = "/_protected_media/"
+
+    response = _media(backoffice_client, "通知.pdf")
+
+    assert response.status_code == 302 and not response.has_header("X-Accel-Redirect")
