@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from govplatform import login_views
+from govplatform.permissions import site_ids_for
 
 
 class BackOfficeSite(admin.AdminSite):
@@ -20,7 +21,7 @@ class BackOfficeSite(admin.AdminSite):
         verified = getattr(user, "is_verified", None)
         if not (user.is_active and user.is_staff and verified is not None and verified()):
             return False
-        return user.is_platform_administrator or user.memberships.exists()
+        return user.is_platform_administrator or bool(site_ids_for(user))
 
     def login(self, request, extra_context=None):
         return login_views.password_step(request, self, extra_context)

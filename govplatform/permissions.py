@@ -4,6 +4,8 @@ Actions call `require_*`; querysets call `site_ids_for`. A platform administrato
 everything; everyone else acts through per-site memberships.
 """
 
+from contextvars import ContextVar
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -30,14 +32,45 @@ def is_system_account(user) -> bool:
     )
 
 
+# During a web request, each user's memberships are read once (a back-office page asks dozens of
+# role questions: the sidebar alone one per model). PermissionCacheMiddleware opens the cache;
+# any change of a membership empties it (govplatform/signals.py). Outside requests: no cache.
+_request_memberships: ContextVar[dict | None] = ContextVar("request_memberships", default=None)
+
+
+def _memberships(user) -> list[tuple[int, str]]:
+    cache = _request_memberships.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    rows = list(Membership.objects.filter(user=user).values_list("site_id", "role"))
+    if cache is not None:
+        cache[user.pk] = rows
+    return rows
+
+
+def forget_memberships() -> None:
+    cache = _request_memberships.get()
+    if cache is not None:
+        cache.clear()
+
+
+class PermissionCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_memberships.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_memberships.reset(token)
+
+
 def site_ids_for(user, *roles) -> set[int]:
     """IDs of the sites on which the user holds any of `roles` (any role when none given)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return set()
-    memberships = Membership.objects.filter(user=user)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    return set(memberships.values_list("site_id", flat=True))
+    return {site_id for site_id, role in _memberships(user) if not roles or role in roles}
 
 
 def has_role(user, site, *roles) -> bool:
@@ -75,7 +108,7 @@ def editor_column_ids(user, site) -> set[int] | None:
     from sites.models import EditorScope
 
     site_id = site if isinstance(site, int) else getattr(site, "pk", None)
-    roles = set(Membership.objects.filter(user=user, site_id=site_id).values_list("role", flat=True))
+    roles = {role for member_site, role in _memberships(user) if member_site == site_id}
     if Role.EDITOR not in roles or Role.SITE_ADMIN in roles:
         return None
     scope = EditorScope.objects.filter(membership__user=user, membership__site_id=site_id).first()

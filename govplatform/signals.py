@@ -1,9 +1,11 @@
 """Logins, logouts and failed logins go into the audit log too (SEC-2)."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from govplatform import audit
+from govplatform import audit, permissions
+from govplatform.models import Membership
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
@@ -24,3 +26,8 @@ def record_login_failure(sender, credentials, request=None, **kwargs):
     if credentials.get("second_factor"):
         details["step"] = "second_factor"
     audit.record("auth.login_failed", details=details)
+
+
+@receiver([post_save, post_delete], sender=Membership, dispatch_uid="forget_memberships")
+def forget_cached_memberships(sender, **kwargs):
+    permissions.forget_memberships()
