@@ -105,8 +105,15 @@ def internal_targets(content: str) -> set[str]:
     out = set()
     prefixes = dynamic_prefixes()
     pieces = content.split('="/')
+    inside_tag = False
     for before, piece in zip(pieces, pieces[1:]):  # noqa: B905 (one shorter by design)
-        if not (before.endswith("href") or before.endswith("src")):
+        # Only attributes count: text that quotes markup (`&lt;img src="/x"&gt;`, an article about
+        # HTML) is no link. Markup and attribute values are escaped, so the last < or > before the
+        # attribute says whether it is inside a tag; with neither, it is in the same tag as before.
+        opened, closed = before.rfind("<"), before.rfind(">")
+        if opened != closed:
+            inside_tag = opened > closed
+        if not inside_tag or not (before.endswith("href") or before.endswith("src")):
             continue
         path = target_path("/" + piece[: piece.find('"')])
         if path is not None and not (prefixes and path.startswith(prefixes)):

@@ -255,18 +255,33 @@ INVISIBLE = {"\u200b", "\u200c", "\u200e", "\u200f", "\u2060", "\ufeff", "\u00ad
 }
 
 
+TAG_START = re.compile(r"<[A-Za-z!/?]")
+
+
+def _strip_tags(text: str) -> str:
+    return html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
+
+
 def clean_text(value, *, multiline: bool = False) -> str:
     """A plain-text field: no HTML, no control or invisible characters, trimmed.
 
     Tags are removed (script and style with their content) and entities decoded, so the stored
-    text is what a reader sees; templates escape it again when they show it. Single-line fields
-    have their line breaks and runs of spaces collapsed; multi-line fields keep line breaks.
+    text is what a reader sees; templates escape it again when they show it. Tags written as
+    entities are removed too: the stored text never holds anything that reads as a tag. Single-line
+    fields have their line breaks and runs of spaces collapsed; multi-line fields keep line breaks.
     """
     if value is None:
         return ""
     text = str(value)
     if "<" in text or "&" in text:
-        text = html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
+        text = _strip_tags(text)
+        # Markup written as entities (&lt;svg onload=…&gt;) is markup once decoded: it goes as well,
+        # so that no stored text reads as a tag to whatever shows it as HTML (an RSS reader).
+        while TAG_START.search(text):
+            stripped = _strip_tags(text)
+            if stripped == text:
+                break
+            text = stripped
     kept = []
     for ch in text:
         if ch in INVISIBLE:

@@ -134,6 +134,14 @@ def test_broken_internal_link_refused(portal):  # LINK-2
     assert not PublishedFile.objects.filter(path=path).exists()
 
 
+def test_text_that_quotes_markup_is_no_link(portal):  # LINK-2, SEC-7
+    # An article about web pages shows markup as text; the link check looks at attributes only.
+    body = '<p>写法：&lt;img src="/media/../admin/" onerror=x&gt; 和 &lt;a href="/nothing.html"&gt;</p>'
+    quoted = portal.article(portal.gzdt, "网页脚本注入的写法", data={"body": body})
+    publish_site(portal.site.pk)
+    assert '&lt;a href="/nothing.html"&gt;' in portal.read(f"xwzx/gzdt/{quoted.pk}.html")
+
+
 def test_external_links_go_through_the_notice(portal):  # LINK-3
     body = (
         '<p><a href="https://www.example.com/a?b=1">商业网站</a>'

@@ -6,114 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from resources.sanitize import clean_html, clean_text, html_to_text
-
-# Script injection in the styles of the OWASP XSS filter evasion cheat sheet.
-XSS_PAYLOADS = [
-    "<script>alert('XSS')</script>",
-    "<SCRIPT SRC=https://cdn.example.com/xss.js></SCRIPT>",
-    "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    '<<SCRIPT>alert("XSS");//<</SCRIPT>',
-    '<SCRIPT/XSS SRC="http://xss.rocks/xss.js"></SCRIPT>',
-    '<SCRIPT/SRC="http://xss.rocks/xss.js"></SCRIPT>',
-    "<script>/* */alert(1)</script >",
-    "<IMG SRC=\"javascript:alert('XSS');\">",
-    "<IMG SRC=javascript:alert('XSS')>",
-    "<IMG SRC=JaVaScRiPt:alert('XSS')>",
-    "<IMG SRC=`javascript:alert(\"RSnake says, 'XSS'\")`>",
-    '<IMG """><SCRIPT>alert("XSS")</SCRIPT>"\\>',
-    "<IMG SRC=# onmouseover=\"alert('xxs')\">",
-    "<IMG SRC= onmouseover=\"alert('xxs')\">",
-    "<IMG onmouseover=\"alert('xxs')\">",
-    '<IMG SRC=/ onerror="alert(String.fromCharCode(88,83,83))"></img>',
-    '<img src=x onerror="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058&#0000097&#0000108&#0000101&#0000114&#0000116&#0000040&#0000039&#0000088&#0000083&#0000083&#0000039&#0000041">',
-    "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;&#97;&#108;&#101;&#114;&#116;&#40;&#39;&#88;&#83;&#83;&#39;&#41;>",
-    "<IMG SRC=&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058&#0000097&#0000108&#0000101&#0000114&#0000116&#0000040&#0000039&#0000088&#0000083&#0000083&#0000039&#0000041>",
-    "<IMG SRC=&#x6A&#x61&#x76&#x61&#x73&#x63&#x72&#x69&#x70&#x74&#x3A&#x61&#x6C&#x65&#x72&#x74&#x28&#x27&#x58&#x53&#x53&#x27&#x29>",
-    "<IMG SRC=\"jav\tascript:alert('XSS');\">",
-    "<IMG SRC=\"jav&#x09;ascript:alert('XSS');\">",
-    "<IMG SRC=\"jav&#x0A;ascript:alert('XSS');\">",
-    "<IMG SRC=\"jav&#x0D;ascript:alert('XSS');\">",
-    "<IMG SRC=\" &#14;  javascript:alert('XSS');\">",
-    '<a href="javascript:alert(1)">click</a>',
-    '<a href="JAVASCRIPT:alert(1)">click</a>',
-    '<a href=" javascript:alert(1)">click</a>',
-    '<a href="java\u0000script:alert(1)">click</a>',
-    '<a href="&#106;avascript:alert(1)">click</a>',
-    '<a href="&#x6A;avascript&#x3A;alert(1)">click</a>',
-    '<a href="javascript&colon;alert(1)">click</a>',
-    '<a href="java&Tab;script:alert(1)">click</a>',
-    '<a href="%6A%61%76%61%73%63%72%69%70%74%3Aalert(1)">click</a>',
-    "<a href=\"vbscript:msgbox('XSS')\">click</a>",
-    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">click</a>',
-    '<a href="data:text/html,<script>alert(1)</script>">click</a>',
-    '<a href="livescript:alert(1)">click</a>',
-    '<a href="jar:http://example.com/x.jar!/">x</a>',
-    '<a onmouseover="alert(document.cookie)">xxs link</a>',
-    '<a href="/ok" onclick="alert(1)">x</a>',
-    "<svg onload=alert(1)>",
-    "<svg/onload=alert('XSS')>",
-    "<svg><script>alert(1)</script></svg>",
-    '<svg><a xlink:href="javascript:alert(1)"><text x="20" y="20">XSS</text></a></svg>',
-    "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
-    '<math href="javascript:alert(1)">CLICK</math>',
-    "<iframe src=\"javascript:alert('XSS');\"></iframe>",
-    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
-    '<IFRAME SRC=# onmouseover="alert(document.cookie)"></IFRAME>',
-    "<FRAMESET><FRAME SRC=\"javascript:alert('XSS');\"></FRAMESET>",
-    '<object data="javascript:alert(1)"></object>',
-    '<OBJECT TYPE="text/x-scriptlet" DATA="http://xss.rocks/scriptlet.html"></OBJECT>',
-    '<EMBED SRC="data:image/svg+xml;base64,PHN2ZyB4bWxuczpzdmc9Imh0dH A6Ly93d3cudzMub3JnLzIwMDAvc3ZnIiB4bWxucz0iaHR0cDovL3d3dy53My5vcmcv" type="image/svg+xml"></EMBED>',
-    '<embed src="javascript:alert(1)">',
-    '<form action="javascript:alert(1)"><input type=submit></form>',
-    "<form><button formaction=javascript:alert(1)>x</button></form>",
-    "<input onfocus=alert(1) autofocus>",
-    "<BODY ONLOAD=alert('XSS')>",
-    "<BODY BACKGROUND=\"javascript:alert('XSS')\">",
-    "<BGSOUND SRC=\"javascript:alert('XSS');\">",
-    '<LINK REL="stylesheet" HREF="javascript:alert(\'XSS\');">',
-    "<STYLE>@import'http://xss.rocks/xss.css';</STYLE>",
-    "<STYLE>li {list-style-image: url(\"javascript:alert('XSS')\");}</STYLE><UL><LI>XSS</br>",
-    "<IMG STYLE=\"xss:expr/*XSS*/ession(alert('XSS'))\">",
-    "<p style=\"background-image: url(javascript:alert('XSS'))\">x</p>",
-    "<DIV STYLE=\"width: expression(alert('XSS'));\">x</DIV>",
-    '<META HTTP-EQUIV="refresh" CONTENT="0;url=javascript:alert(\'XSS\');">',
-    '<META HTTP-EQUIV="refresh" CONTENT="0;url=data:text/html base64,PHNjcmlwdD5hbGVydCgnWFNTJyk8L3NjcmlwdD4K">',
-    "<TABLE BACKGROUND=\"javascript:alert('XSS')\"><TD BACKGROUND=\"javascript:alert('XSS')\">x</TD></TABLE>",
-    "<td onmouseover=alert(1)>x</td>",
-    "<BASE HREF=\"javascript:alert('XSS');//\">",
-    '<XSS STYLE="behavior: url(xss.htc);">',
-    "<!--[if gte IE 4]><SCRIPT>alert('XSS');</SCRIPT><![endif]-->",
-    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
-    '<xmp><p title="</xmp><svg/onload=alert(1)>">',
-    "<template><script>alert(1)</script></template>",
-    "<details open ontoggle=alert(1)>",
-    '<video><source onerror="alert(1)"></video>',
-    "<audio src=x onerror=alert(1)>",
-    "<marquee onstart=alert(1)>x</marquee>",
-    "<isindex type=image src=1 onerror=alert(1)>",
-    '<img src="/media/ok.jpg" onerror="alert(1)">',
-    '<img src="/media/../admin/" onerror=alert(1)>',
-    '<img src="//evil.example.com/media/x.png">',
-    '<img src="data:image/svg+xml;base64,PHN2Zz4=">',
-    '<a href="/media/x.pdf" style="behavior:url(x)" onfocus="x">ok</a>',
-    "<p>hello<script>alert(1)</script></p><p onclick=alert(2)>world</p>",
-    "<<img src=x onerror=alert(1)//<",
-    '<a href="javas<!-- -->cript:alert(1)">x</a>',
-    '"><script>alert(1)</script>',
-    "'><img src=x onerror=alert(1)>",
-    "<div><p><em><strong><script>alert(1)</script></strong></em></p></div>",
-    "<table><tr><td><img src=x onerror=alert(1)></td></tr></table>",
-    '<ul><li><a href="javascript:void(0)" onclick="alert(1)">x</a></li></ul>',
-    '<p><a href="&#x26;#x6A;avascript:alert(1)">double encoded</a></p>',
-    '<a href="\\x6Aavascript:alert(1)">x</a>',
-    '<a href="java\\u0073cript:alert(1)">x</a>',
-    '<a href="javascript:/*--></title></style></textarea></script></xmp><svg/onload=\'+/"/+/onmouseover=1/+/[*/[]/+alert(1)//\'>">x</a>',
-    '<a href="mailto:a@b.cn?body=<script>">mail</a>',
-    "<h1 onclick=alert(1)>t</h1><h5 style=x>u</h5>",
-    "<o:p onclick=alert(1)>word</o:p><v:shape onclick=alert(1)>x</v:shape>",
-    '<div style="mso-element:para-border-div;background:url(javascript:alert(1))">x</div>',
-]
+from tests.security.payloads import XSS_PAYLOADS  # the corpus the browser test uses too (SEC-7)
 
 FORBIDDEN_TAGS = ("<script", "<iframe", "<object", "<embed", "<svg", "<math", "<style", "<frame", "<base", "<meta",
                   "<link", "<form", "<input", "<body", "<template", "<noscript")  # fmt: skip
@@ -151,8 +44,8 @@ def assert_no_script(output: str) -> None:
             assert value.startswith("/media/") and ".." not in value, value
 
 
-def test_there_are_at_least_sixty_payloads():  # SEC-7
-    assert len(XSS_PAYLOADS) >= 60
+def test_there_are_at_least_a_hundred_payloads():  # SEC-7
+    assert len(XSS_PAYLOADS) >= 100
 
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
@@ -264,6 +157,15 @@ def test_plain_text_has_no_html_or_control_characters():  # SEC-7
     assert clean_text("第一行\r\n第二行\t 结束") == "第一行 第二行 结束"
     assert clean_text("第一段\n\n\n\n第二段 ", multiline=True) == "第一段\n\n第二段"
     assert clean_text(None) == ""
+
+
+def test_plain_text_has_no_markup_written_as_entities():  # SEC-7
+    # Decoded, these would be tags in the stored text: an RSS reader shows titles as HTML.
+    assert clean_text("标题&#60;svg onload=alert(1)&#62;") == "标题"
+    assert clean_text("&lt;script&gt;alert(1)&lt;/script&gt;通知") == "通知"
+    assert clean_text("&lt;img src=x onerror=alert(1)&gt;") == ""
+    assert clean_text("&amp;lt;b&amp;gt;加粗") == "&lt;b&gt;加粗"  # twice encoded: shown as written once
+    assert clean_text("A &lt; B，C&gt;D，&lt;《条例》&gt;") == "A < B，C>D，<《条例》>"
 
 
 def test_html_to_text_reads_paragraphs():
