@@ -15,6 +15,19 @@ def services_required() -> bool:
     return os.environ.get("REQUIRE_SERVICES") == "1"
 
 
+def redis_reachable(url: str) -> tuple[bool, str]:
+    """Whether the Redis at `url` answers a ping, and why not."""
+    if not url:
+        return False, "REDIS_URL is not set"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return False, f"cannot reach {url}: {error}"
+    return True, ""
+
+
 def require_service(name: str, available: bool, reason: str) -> None:
     """Skip the test when `name` is not available, or fail it when REQUIRE_SERVICES=1 (CI)."""
     if available:

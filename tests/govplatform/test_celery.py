@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.conf import settings
 
-from tests.conftest import require_service
+from tests.conftest import redis_reachable, require_service
 from tests.subprocesses import clean_env, run
 
 TEST_QUEUE = "govplatform.tests.ping"
@@ -26,21 +26,9 @@ def test_ping_runs_eagerly_by_default(tmp_path):
     assert result.stdout.strip() == "pong:eager"
 
 
-def _redis_reachable(url: str) -> tuple[bool, str]:
-    if not url:
-        return False, "REDIS_URL is not set"
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        return False, f"cannot reach {url}: {error}"
-    return True, ""
-
-
 @pytest.mark.services
 def test_ping_round_trip_through_redis():
-    available, reason = _redis_reachable(settings.REDIS_URL)
+    available, reason = redis_reachable(settings.REDIS_URL)
     require_service("Redis", available, reason)
     from celery.contrib.testing.worker import start_worker
 

@@ -31,7 +31,7 @@ from publishing import tamper
 from publishing.output_models import PageDependency, PublishedFile
 from publishing.publish_tasks import publish_changes_task
 from publishing.publisher import publish_changes, publish_site
-from tests.conftest import require_service
+from tests.conftest import redis_reachable, require_service
 from tests.rendering.conftest import DOMAIN, Builder
 from tests.shared_database import SharedDatabase
 from tests.subprocesses import BASE_DIR, clean_env
@@ -293,23 +293,10 @@ def test_leftovers_of_a_killed_incremental_publish_are_swept_and_the_retry_compl
 # --- a Celery worker killed while it publishes: the task is delivered again ---------------------
 
 
-def redis_available() -> tuple[bool, str]:
-    url = settings.REDIS_URL
-    if not url:
-        return False, "REDIS_URL is not set"
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        return False, f"cannot reach {url}: {error}"
-    return True, ""
-
-
 @pytest.fixture
 def broker():
     """The real Redis broker, with a queue and unacknowledged-message keys of this test only."""
-    available, reason = redis_available()
+    available, reason = redis_reachable(settings.REDIS_URL)
     require_service("Redis", available, reason)
     import redis
 
