@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from govplatform import actions, audit, audit_export, twofactor
-from govplatform.admin_scoping import ScopedAdmin
+from govplatform.admin_scoping import ReadOnlyAdminMixin, ScopedAdmin
 from govplatform.admin_site import backoffice
 from govplatform.models import AuditEntry, Membership, Role, User
 from govplatform.permissions import is_platform_admin, site_ids_for
@@ -211,7 +211,7 @@ class MembershipAdmin(ScopedAdmin):
 
 
 @admin.register(AuditEntry, site=backoffice)
-class AuditEntryAdmin(ScopedAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """The audit log: read-only for everyone; searchable, filterable, exportable (SEC-2).
 
     Site administrators see their sites' entries; platform administrators see all and export
@@ -233,15 +233,6 @@ class AuditEntryAdmin(ScopedAdmin):
         return is_platform_admin(request.user) or bool(site_ids_for(request.user, Role.SITE_ADMIN))
 
     has_view_permission = lambda self, request, obj=None: self.has_module_permission(request)  # noqa: E731
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_export_permission(self, request) -> bool:
         return is_platform_admin(request.user)

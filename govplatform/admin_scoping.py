@@ -11,6 +11,20 @@ from django.http import Http404
 from govplatform.permissions import has_role, is_platform_admin
 
 
+class ReadOnlyAdminMixin:
+    """Records only actions write (audit entries, lifecycle records, search logs): listed and
+    shown, never added, changed or deleted in the back office. Put it before the admin class."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdmin(admin.ModelAdmin):
     # Roles (besides platform administration) that may change an object of a site.
     manage_roles: tuple[str, ...] = ()

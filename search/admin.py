@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from govplatform.admin_scoping import ReadOnlyAdminMixin
 from govplatform.admin_site import backoffice
 from govplatform.permissions import is_platform_admin
 from search import actions
@@ -74,15 +75,8 @@ class SynonymAdmin(PlatformAdminOnly):
         self._run(request, actions.delete_synonym, obj)
 
 
-class ReadOnly(PlatformAdminOnly):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnly(ReadOnlyAdminMixin, PlatformAdminOnly):
+    pass
 
 
 @admin.register(PopularQuery, site=backoffice)

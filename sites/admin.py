@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from columns.checks import missing_required_kinds_for
 from columns.models import Column
-from govplatform.admin_scoping import ScopedAdmin
+from govplatform.admin_scoping import ReadOnlyAdminMixin, ScopedAdmin
 from govplatform.admin_site import backoffice
 from govplatform.models import Role, User
 from govplatform.permissions import is_platform_admin, site_ids_for
@@ -250,17 +250,8 @@ class SiteAdmin(ScopedAdmin):
 # --- lifecycle records (SITE-5 to SITE-10) -------------------------------------------------------
 
 
-class ReadOnlyScopedAdmin(ScopedAdmin):
+class ReadOnlyScopedAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """Records written only by the lifecycle actions: listed and shown, never edited here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SiteApplication, site=backoffice)
