@@ -42,6 +42,9 @@ class ParsedQuery:
     text: str  # normalised, as searched
     groups: list[list[tuple[str, ...]]] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
+    # Phrases of several words, looked for in the text; a phrase that is one whole word (落实政策)
+    # needs no look: the index only holds that word where its characters stand together.
+    phrases_to_check: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # Chinese words the vocabulary does not know
     dropped: list[str] = field(default_factory=list)  # single characters left out beside longer words
@@ -139,6 +142,8 @@ class Parser:
             parsed.notes.append(Note("phrase_short", value=phrase))
             return
         parsed.phrases.append(phrase)
+        if not (tokens == [phrase] and is_cjk(phrase)):
+            parsed.phrases_to_check.append(phrase)
         parsed.groups.append([tuple(dict.fromkeys(tokens))])
 
     def _free(self, parsed: ParsedQuery, text: str) -> None:

@@ -75,6 +75,11 @@ class Backend:
 
         return nullcontext()
 
+    def matches_estimate(self, match_sql: str, params: list) -> tuple[float, float] | None:
+        """(documents matching `match_sql` on the alias `d`, documents in the index) as the
+        database's planner estimates them, or None where it cannot tell."""
+        return None
+
     def analyze(self) -> None:
         """Refresh the planner's statistics after a bulk load."""
 

@@ -3,6 +3,7 @@ words) in search_document.vector, a GIN index on it, and pg_trgm on titles for s
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 
 from django.db import transaction
@@ -62,6 +63,17 @@ class PostgresBackend(Backend):
             cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
             yield
             cursor.execute("SET LOCAL enable_seqscan = on; SET LOCAL enable_indexscan = on")
+
+    def matches_estimate(self, match_sql: str, params: list) -> tuple[float, float] | None:
+        # The planner knows each lexeme's share of documents (most common elements of the
+        # tsvector column, kept by ANALYZE); planning alone costs about 0.2 ms.
+        with self.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {self.table} d WHERE {match_sql}", params)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [self.table])
+            total = cursor.fetchone()[0]
+        return float(plan[0]["Plan"]["Plan Rows"]), max(float(total), 1.0)
 
     def analyze(self) -> None:
         with self.cursor() as cursor:

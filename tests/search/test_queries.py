@@ -81,6 +81,19 @@ def test_quoted_phrases_must_occur_as_written(corpus):  # SRCH-2
     assert engine.search(corpus.portal, "网点 服务 社保卡").total == 1
 
 
+def test_a_phrase_that_is_one_word_is_found_through_the_index_alone(corpus):  # SRCH-2
+    # The index holds 居民身份证 only where its five characters stand together: no text check, and
+    # every page with it is found, not only the newest PHRASE_SCAN of those with its words.
+    parser = engine.Searcher(corpus.portal, "site", engine.Filters()).parser
+    whole = parser.parse('"居民身份证"')
+    assert whole.phrases == ["居民身份证"] and whole.phrases_to_check == []
+    assert titles(engine.search(corpus.portal, '"居民身份证"')) == ["居民身份证办理指南"]
+    several = parser.parse('"住房公积金"')  # 住房 + 公积金: their order is checked in the text
+    assert several.phrases_to_check == ["住房公积金"]
+    assert titles(engine.search(corpus.portal, '"住房公积金"')) == ["关于调整住房公积金缴存基数的通知"]
+    assert engine.search(corpus.portal, '"公积金住房"').total == 0
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [("", "empty"), ("   ", "empty"), ("！！！", "nothing"), ("@#$%^&*()", "nothing"), ("的了吗", "nothing")],

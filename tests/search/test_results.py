@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 
 from search import engine, logs
 from search.engine import Filters
@@ -242,3 +243,41 @@ def test_counting_is_bounded_and_says_so(corpus, client, monkeypatch):  # SRCH-3
     assert len(outcome.hits) == 4  # every match is still listed, newest first within the window
     html = client.get("/search/", {"q": "社保", "scope": "all"}, HTTP_HOST=HOST).content.decode()
     assert "找到超过 2 条相关结果" in html
+
+
+def test_both_ways_to_the_newest_matches_give_the_same_pages(corpus, monkeypatch):  # SRCH-3
+    """Walking the date index and fetching every match through the full-text index are two plans
+    for the same answer; walk_dates only picks the cheaper one."""
+    monkeypatch.setattr(engine, "COUNT_LIMIT", 2)  # capped: the newest matches are ranked
+    monkeypatch.setattr(engine, "PHRASE_SCAN", 1)  # the newest page with the phrase's words only
+    answers = {}
+    for walk in (True, False):
+        monkeypatch.setattr(engine.Searcher, "walk_dates", lambda self, parsed, wanted, walk=walk: walk)
+        answers[walk] = [
+            titles(engine.search(corpus.portal, "社保", scope="all")),
+            titles(engine.search(corpus.portal, '"社保卡服务网点"')),
+            titles(engine.search(corpus.portal, "社保 会议", scope="all")),
+        ]
+    assert answers[True] == answers[False]
+    assert len(answers[True][0]) == 4 and answers[True][1] == ["我市社保卡服务网点全面开通"]
+
+
+def test_walk_or_index_is_chosen_by_estimated_matches(corpus, monkeypatch):  # SRCH-3
+    searcher = engine.Searcher(corpus.portal, "site", Filters())
+    parsed = searcher.parser.parse("社保")
+    for matches, walk in ((2_500, False), (99_000, True)):  # of 100,000 documents, for the newest 200
+        monkeypatch.setattr(searcher.engine, "matches_estimate", lambda sql, params, m=matches: (m, 100_000))
+        searcher._estimates.clear()
+        assert searcher.walk_dates(parsed, 200) is walk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL planner's statistics")
+def test_postgres_estimates_matches_from_its_statistics(corpus):  # SRCH-3
+    from search.backends import backend
+
+    engine_backend = backend()
+    engine_backend.analyze()
+    common, _ = engine_backend.matches_estimate(*engine_backend.match([[("社保",)]]))
+    rare, documents = engine_backend.matches_estimate(*engine_backend.match([[("居民身份证",)]]))
+    assert documents == SearchDocument.objects.count()
+    assert common > rare > 0
