@@ -99,22 +99,29 @@ class Searcher:
         scope_sql, scope_params = self.scope_sql(by_date)
         return f"{match_sql} AND {scope_sql}", params + scope_params
 
-    def walk_dates(self, parsed: ParsedQuery, wanted: int) -> bool:
-        """Whether the newest `wanted` matches are best found by walking the (site, date) index
-        and testing each document's words, rather than by fetching every match through the
-        full-text index and sorting them. A walk reads about wanted × documents / matches rows,
-        the full-text lookup every match, and a walked row costs about 2.5 fetched ones
-        (benchmarks/search_bench.py at 100,000 articles: the newest 200 of 2,500 matches take
-        34 ms walking and 4 ms fetched; of 99,000 matches, 2 ms walking)."""
+    def walk_dates(self, parsed: ParsedQuery, wanted: int, filtered: bool = False) -> bool:
+        """Whether the newest `wanted` matches are best found by walking a date index and testing
+        each document's words, rather than by fetching every match through the full-text index
+        and sorting them. A walk reads about wanted × documents / matches rows (fewer matches
+        when a column type or site is chosen: `filtered`; a chosen year is a range of the date
+        index, see _filter_sql), the full-text lookup every match, and a walked row costs about
+        2.5 fetched ones (benchmarks/search_bench.py at 100,000 articles: the newest 200 of 2,500
+        matches take 34 ms walking and 4 ms fetched; of 99,000 matches, 2 ms walking)."""
         match_sql, params = self.engine.match(parsed.groups)
-        key = (match_sql, tuple(params))
-        if key not in self._estimates:
-            self._estimates[key] = self.engine.matches_estimate(match_sql, params)
-        estimate = self._estimates[key]
-        if estimate is None:  # a backend whose planner cannot tell: its own choice
+        matches, documents = self._estimate(match_sql, params)
+        if matches is None:  # a backend whose planner cannot tell: its own choice
             return True
-        matches, documents = estimate
-        return matches * matches > WALK_ROW_COST * wanted * documents
+        kept = matches
+        filter_sql, filter_params = self._filter_sql(with_year=False)
+        if filtered and filter_sql:
+            kept, _ = self._estimate(match_sql + filter_sql, params + filter_params)
+        return matches * kept > WALK_ROW_COST * wanted * documents
+
+    def _estimate(self, where: str, params: list) -> tuple[float | None, float]:
+        key = (where, tuple(params))
+        if key not in self._estimates:
+            self._estimates[key] = self.engine.matches_estimate(where, params) or (None, 0.0)
+        return self._estimates[key]
 
     def _phrase_matches(self, parsed: ParsedQuery) -> list[int]:
         """Documents with the quoted phrases as written: checked in the text of the newest
@@ -147,7 +154,7 @@ class Searcher:
     def _lookup(self, walk: bool):
         return nullcontext() if walk else self.engine.index_lookup()
 
-    def _filter_sql(self) -> tuple[str, list]:
+    def _filter_sql(self, with_year: bool = True) -> tuple[str, list]:
         parts, params = [], []
         if self.filters.site_id:
             parts.append("d.site_id = %s")
@@ -155,9 +162,15 @@ class Searcher:
         if self.filters.column_type:
             parts.append("d.column_type = %s")
             params.append(self.filters.column_type)
-        if self.filters.year:
-            parts.append("d.year = %s")
-            params.append(self.filters.year)
+        if self.filters.year and with_year:
+            # The year's dates too, so that a walk of the date index starts at the year's end
+            # instead of reading every newer document (year is the local year of published_at).
+            zone = timezone.get_default_timezone()
+            start = dt.datetime(self.filters.year, 1, 1, tzinfo=zone)
+            end = dt.datetime(self.filters.year + 1, 1, 1, tzinfo=zone)
+            adapt = connection.ops.adapt_datetimefield_value
+            parts.append("d.year = %s AND d.published_at >= %s AND d.published_at < %s")
+            params += [self.filters.year, adapt(start), adapt(end)]
         return "".join(f" AND {p}" for p in parts), params
 
     def _score_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
@@ -211,7 +224,7 @@ class Searcher:
         newest RERANK_WINDOW are (found as walk_dates decides), and later pages go by date."""
         parsed = run.parsed
         wanted = max(RERANK_WINDOW, offset + limit)
-        walk = run.capped and (bool(parsed.phrases_to_check) or self.walk_dates(parsed, wanted))
+        walk = run.capped and (bool(parsed.phrases_to_check) or self.walk_dates(parsed, wanted, filtered=True))
         where, params = self._base_where(parsed, by_date=walk)
         filter_sql, filter_params = self._filter_sql()
         where, params = where + filter_sql, params + filter_params

@@ -252,7 +252,7 @@ def test_both_ways_to_the_newest_matches_give_the_same_pages(corpus, monkeypatch
     monkeypatch.setattr(engine, "PHRASE_SCAN", 1)  # the newest page with the phrase's words only
     answers = {}
     for walk in (True, False):
-        monkeypatch.setattr(engine.Searcher, "walk_dates", lambda self, parsed, wanted, walk=walk: walk)
+        monkeypatch.setattr(engine.Searcher, "walk_dates", lambda self, parsed, wanted, filtered=False, walk=walk: walk)
         answers[walk] = [
             titles(engine.search(corpus.portal, "社保", scope="all")),
             titles(engine.search(corpus.portal, '"社保卡服务网点"')),
@@ -281,3 +281,23 @@ def test_postgres_estimates_matches_from_its_statistics(corpus):  # SRCH-3
     rare, documents = engine_backend.matches_estimate(*engine_backend.match([[("居民身份证",)]]))
     assert documents == SearchDocument.objects.count()
     assert common > rare > 0
+
+
+def test_a_chosen_year_is_the_local_year_whichever_way_matches_are_found(build, monkeypatch):  # SRCH-3
+    """Half past midnight on New Year's Day in Beijing is still the old year in UTC: the year
+    facet and the date range that lets a walk start at the year's end must agree."""
+    from tests.search.conftest import Corpus
+
+    corpus = Corpus(build)
+    new_year = dt.datetime(2023, 12, 31, 16, 30, tzinfo=dt.UTC)  # 2024-01-01 00:30 in Beijing
+    build.article(corpus.news, "元旦社保服务不打烊", data={"body": "<p>元旦假期社保窗口照常办理。</p>"}, when=new_year)
+    corpus.index()
+    monkeypatch.setattr(engine, "COUNT_LIMIT", 2)  # capped: the newest matches are walked or fetched
+    for walk in (True, False):
+        monkeypatch.setattr(engine.Searcher, "walk_dates", lambda self, parsed, wanted, filtered=False, w=walk: w)
+        in_2024 = engine.search(corpus.portal, "社保", filters=Filters(year=2024))
+        assert titles(in_2024) == ["我市社保卡服务网点全面开通", "元旦社保服务不打烊"]
+        assert titles(engine.search(corpus.portal, "社保", filters=Filters(year=2023))) == []
+        assert titles(engine.search(corpus.portal, "社保", filters=Filters(year=2019))) == [
+            "社保待遇调整工作部署会召开"
+        ]
