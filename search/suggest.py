@@ -64,7 +64,7 @@ def _titles(site, text: str, scope: str) -> list[str]:
         return []
     engine = backend()
     match_sql, params = engine.prefix_match(tokens[:-1], tokens[-1])
-    scope_sql, scope_params = Searcher(site, scope, Filters()).scope_sql()
+    scope_sql, scope_params = Searcher(site, scope, Filters()).scope_sql(by_date=True)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT d.title FROM {engine.table} d WHERE {match_sql} AND {scope_sql}"
