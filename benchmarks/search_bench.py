@@ -8,7 +8,8 @@ not copied), loads the workload's site (benchmarks/workload.py), indexes every a
 queries (40 plain, 25 pinyin, 20 typo, 15 phrase) through the whole search path (parse,
 correction, facets, ranked page, snippets; no logging) and prints query latency p50/p95, per
 kind too, in the site's own search and in the platform-wide search of the portal (the workload's
-site is a portal). Targets: p95 ≤ 50 ms at 100,000 articles on PostgreSQL; indexing ≥ 200 articles/s.
+site is a portal), and suggestions for the first 1–3 characters of each query.
+Targets: p95 ≤ 50 ms at 100,000 articles on PostgreSQL; indexing ≥ 200 articles/s.
 The database is created when missing (PostgreSQL); SQLite works too, for comparison only.
 """
 
@@ -131,6 +132,29 @@ def run_queries(site, runs: int, scope: str) -> dict[str, list[float]]:
     return timings
 
 
+def time_suggestions(site, runs: int) -> tuple[float, float]:
+    """Suggestions as a citizen types: the first 1, 2 and 3 characters of each fixed query."""
+    from search import suggest
+
+    prefixes = []
+    for _kind, text in queries():
+        text = text.strip('"')
+        prefixes += [text[:1], text[:2], text[:3]]
+    prefixes = list(dict.fromkeys(p for p in prefixes if p.strip()))
+    for prefix in prefixes:  # warm-up
+        suggest.suggestions(site, prefix)
+    timings = []
+    for _ in range(runs):
+        for prefix in prefixes:
+            started = time.perf_counter()
+            suggest.suggestions(site, prefix)
+            timings.append((time.perf_counter() - started) * 1000)
+    p50, p95 = percentile(timings, 0.5), percentile(timings, 0.95)
+    print(f"  suggestions: {len(prefixes)} prefixes × {runs} runs: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+          f"max {max(timings):.1f} ms; load average {load()}")  # fmt: skip
+    return p50, p95
+
+
 def bench(size: int, runs: int, reload: bool, index: bool = True) -> dict:
     from django.db import connection
 
@@ -176,7 +200,8 @@ def bench(size: int, runs: int, reload: bool, index: bool = True) -> dict:
         for kind, values in timings.items():
             print(f"    {kind:7s} p50 {percentile(values, 0.5):6.1f} ms  p95 {percentile(values, 0.95):6.1f} ms  "
                   f"max {max(values):6.1f} ms")  # fmt: skip
-    return {"size": size, "rate": rate, "site": figures["site"], "all": figures["all"]}
+    figures["suggest"] = time_suggestions(site, runs)
+    return {"size": size, "rate": rate, **figures}
 
 
 def main() -> None:
@@ -194,13 +219,11 @@ def main() -> None:
         return
     results = [bench(size, args.runs, args.reload, index=not args.no_index) for size in args.articles]
     print()
-    print("                     site search       platform-wide")
-    print("articles   index/s   p50 ms   p95 ms   p50 ms   p95 ms")
+    print("                     site search       platform-wide     suggestions")
+    print("articles   index/s   p50 ms   p95 ms   p50 ms   p95 ms   p50 ms   p95 ms")
     for r in results:
-        (site_p50, site_p95), (all_p50, all_p95) = r["site"], r["all"]
-        print(
-            f"{r['size']:>8}  {r['rate']:>8.0f}  {site_p50:>7.1f}  {site_p95:>7.1f}  {all_p50:>7.1f}  {all_p95:>7.1f}"
-        )
+        figures = [f"{value:>7.1f}" for scope in ("site", "all", "suggest") for value in r[scope]]
+        print(f"{r['size']:>8}  {r['rate']:>8.0f}  " + "  ".join(figures))
 
 
 if __name__ == "__main__":
