@@ -22,7 +22,7 @@ from columns.models import Column
 from govplatform.models import User
 from publishing.models import Placement, PlacementStatus
 from resources.models import Resource, ResourceKind, ResourceStatus, Revision
-from sites.models import Domain, Site, SiteKind
+from sites.models import Domain, Site, SiteKind, SiteStatus
 
 REPO = Path(__file__).resolve().parents[1]
 GENERATOR_CANDIDATES = [
@@ -59,6 +59,7 @@ def make_site(name: str, domain: str, id_code: str) -> Site:
         delete_site(old.site)
     site = Site.objects.create(
         kind=SiteKind.PORTAL,
+        status=SiteStatus.ONLINE,  # only sites that may be public are published
         name=name,
         unit_name=name,
         organiser=f"{name}办公室",

@@ -17,6 +17,11 @@ items, loaded in bulk; `publish_changes` renders only the pages that depend on c
 and columns (see publishing/affected.py for the rules), from the few items those pages show
 (publishing/partial.py), so that its cost does not grow with the size of the site's columns.
 Both are idempotent: running them again writes nothing.
+
+Only sites whose status allows public pages are published (sites.models.PUBLISHED_STATUSES):
+`publish_site` raises SiteNotPublic for the others and `publish_changes` skips them, saying so in
+the log. A site that becomes publishable is published in full by the lifecycle action that made it
+so (approval, returning online).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from publishing.models import Placement, PlacementStatus
 from publishing.partial import TooMuch, load_for, load_partial, referenced_resources
 from publishing.render import TEMPLATE_BY_COLUMN_TYPE, Renderer
 from publishing.sitedata import ENTRY_RESOURCE, NotLoaded, SiteData, load_site
+from sites.models import PUBLISHED_STATUSES, Site
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +59,24 @@ PARTIAL_FALLBACK = True
 
 class PublishError(Exception):
     pass
+
+
+class SiteNotPublic(PublishError):
+    """The site's status allows no public pages (sites.models.PUBLISHED_STATUSES): nothing is written."""
+
+    def __init__(self, site_id: int, name: str, status: str):
+        self.site_id, self.name, self.status = site_id, name, status
+        allowed = ", ".join(s.value for s in PUBLISHED_STATUSES)  # values: logs are not translated
+        super().__init__(
+            f"{name} (site {site_id}) is not published: its status is {status}; "
+            f"only sites that are {allowed} are published"
+        )
+
+
+def not_public(site_ids) -> dict[int, SiteNotPublic]:
+    """The sites among `site_ids` whose status allows no public pages, each with its reason (1 query)."""
+    rows = Site.objects.filter(pk__in=site_ids).exclude(status__in=PUBLISHED_STATUSES)
+    return {pk: SiteNotPublic(pk, name, status) for pk, name, status in rows.values_list("pk", "name", "status")}
 
 
 class BrokenLinks(PublishError):
@@ -425,7 +449,13 @@ def _render_chunk(index: int) -> list[Outcome]:
 
 
 def publish_site(site_id: int, *, processes: int = 1, verify: bool = False, strict: bool = True) -> Report:
-    """Render and write every page of a site; raise BrokenLinks (after publishing the rest) if refused."""
+    """Render and write every page of a site; raise BrokenLinks (after publishing the rest) if refused.
+
+    Raises SiteNotPublic, before loading anything else, when the site's status allows no public pages.
+    """
+    refusal = not_public([site_id]).get(site_id)
+    if refusal is not None:
+        raise refusal
     report = SitePublisher(site_id).full(processes=processes, verify=verify)
     log.info("%s", report)
     if report.refused and strict:
@@ -450,10 +480,18 @@ def sites_for(resource_ids=(), column_ids=()) -> set[int]:
 
 
 def publish_changes(resource_ids=(), column_ids=(), site_ids=(), *, strict: bool = True) -> list[Report]:
-    """Publish what changed: full sites for `site_ids`, dependent pages for resources and columns."""
+    """Publish what changed: full sites for `site_ids`, dependent pages for resources and columns.
+
+    Sites whose status allows no public pages are skipped, with a line in the log.
+    """
     resource_ids, column_ids, site_ids = set(resource_ids), set(column_ids), set(site_ids)
     reports, refused = [], []
-    for site_id in sorted(site_ids | sites_for(resource_ids, column_ids)):
+    candidates = site_ids | sites_for(resource_ids, column_ids)
+    skipped = not_public(candidates)
+    for site_id in sorted(candidates):
+        if site_id in skipped:
+            log.info("skipped: %s", skipped[site_id])
+            continue
         try:  # changes start from the outline of the site's items (publishing/partial.py)
             publisher = SitePublisher(site_id, None if site_id in site_ids else load_partial(site_id))
         except PublishError as error:

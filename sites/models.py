@@ -25,6 +25,14 @@ class SiteStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+# The statuses whose sites the static publisher writes (publishing.publisher). An approved site is
+# built before it goes online, so that its security check examines the real pages (SITE-5); a
+# migrating site still shows its content with the migration notice (SITE-7). An applying site is
+# not approved yet; every page of an offline site is answered by the public process with its
+# notice (sites/public.py), from the files already published; a closed site's addresses redirect.
+PUBLISHED_STATUSES = (SiteStatus.APPROVED, SiteStatus.ONLINE, SiteStatus.MIGRATING)
+
+
 class SiteQuerySet(models.QuerySet):
     def for_user(self, user):
         """The sites a back-office user may see: all for platform admins, else those with a role."""

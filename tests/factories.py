@@ -11,7 +11,7 @@ from factory.django import DjangoModelFactory
 
 from columns.models import Column
 from govplatform.models import Membership, Role, User
-from sites.models import Domain, Site, SiteKind
+from sites.models import Domain, Site, SiteKind, SiteStatus
 from sites.validators import portal_body
 
 
@@ -29,7 +29,7 @@ class UserFactory(DjangoModelFactory):
 
 
 class SiteFactory(DjangoModelFactory):
-    """A portal (政府门户网站) with a primary domain www.site<pk>.gov.cn."""
+    """A portal (政府门户网站) with a primary domain www.site<pk>.gov.cn, online (its pages are published)."""
 
     class Meta:
         model = Site
@@ -37,6 +37,7 @@ class SiteFactory(DjangoModelFactory):
 
     kind = SiteKind.PORTAL
     parent = None
+    status = SiteStatus.ONLINE
     name = factory.Sequence(lambda n: f"测试{n}市人民政府")
     unit_name = factory.LazyAttribute(lambda o: o.name)
     organiser = factory.LazyAttribute(lambda o: f"{o.name}办公室")

@@ -101,7 +101,10 @@ def apply_again(site: Site, *, reason: str, acting_user) -> SiteApplication:
 
 
 def on_approved(application: SiteApplication, acting_user) -> None:
+    """The site is approved: from now on it is published (sites.models.PUBLISHED_STATUSES), once in
+    full here with what was written while it was applying, for its security check before going online."""
     set_status(application.site, SiteStatus.APPROVED, acting_user=acting_user, application=application)
+    request_publish(site_ids=[application.site.pk])
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from columns.models import Column
 from govplatform.models import User
 from publishing.models import Placement, PlacementStatus
 from resources.models import Resource, ResourceKind, ResourceStatus, Revision
-from sites.models import Domain, Site, SiteKind
+from sites.models import Domain, Site, SiteKind, SiteStatus
 
 DOMAIN = "www.example.gov.cn"
 BASE = timezone.make_aware(dt.datetime(2024, 6, 1, 9, 30), dt.timezone(dt.timedelta(hours=8)))
@@ -29,6 +29,7 @@ class Builder:
     def make_site(self, name, domain, **fields):
         values = dict(
             kind=SiteKind.PORTAL,
+            status=SiteStatus.ONLINE,  # only sites that may be public are published
             name=name,
             unit_name=name,
             organiser=f"{name}办公室",

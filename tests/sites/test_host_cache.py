@@ -111,7 +111,7 @@ def test_a_removed_alias_is_unknown_at_once(platform_admin):  # SITE-3, PUB-8
 
 
 def test_a_new_primary_domain_is_served_at_once(platform_admin):  # SITE-3, PUB-8
-    site = SiteFactory()
+    site = SiteFactory(status=SiteStatus.APPROVED)  # not open yet: the change is not filed, no redirect
     old, new = site.primary_domain, "www.baoding.gov.cn"
     publish_file(old, "旧域名")
     publish_file(new, "新域名")

@@ -2,21 +2,24 @@
 
 Without --full only files whose content differs from the manifest are written; --full also
 compares every file on disk with what it should be and restores the ones that differ (SEC-5).
+
+Only sites whose status allows public pages are published (sites.models.PUBLISHED_STATUSES):
+--all lists the others as skipped, and --site fails for one of them.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from publishing.publisher import BrokenLinks, PublishError, publish_site
+from publishing.publisher import BrokenLinks, PublishError, SiteNotPublic, publish_site
 from sites.models import Domain, Site
 
 
 class Command(BaseCommand):
-    help = "Render and write the static pages of one site or of every site."
+    help = "Render and write the static pages of one site or of every site that may be public."
 
     def add_arguments(self, parser):
         target = parser.add_mutually_exclusive_group(required=True)
         target.add_argument("--site", metavar="DOMAIN", help="a domain of the site to publish")
-        target.add_argument("--all", action="store_true", help="every site that has a primary domain")
+        target.add_argument("--all", action="store_true", help="every site that has a primary domain and may be public")
         parser.add_argument("--full", action="store_true", help="check every file on disk, not only the manifest")
         parser.add_argument("--processes", type=int, default=1, help="render in this many processes")
 
@@ -28,10 +31,16 @@ class Command(BaseCommand):
             site_ids = [domain.site_id]
         else:
             site_ids = list(Site.objects.filter(domains__is_primary=True).values_list("pk", flat=True))
-        failed = 0
+        failed = skipped = 0
         for site_id in site_ids:
             try:
                 report = publish_site(site_id, processes=max(1, processes), verify=full)
+            except SiteNotPublic as error:
+                if site:  # asked for by name: what was asked was not done
+                    raise CommandError(str(error)) from error
+                skipped += 1
+                self.stdout.write(f"skipped: {error}")
+                continue
             except BrokenLinks as error:
                 failed += 1
                 self.stderr.write(str(error))
@@ -41,5 +50,7 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
                 continue
             self.stdout.write(str(report))
+        if skipped:
+            self.stdout.write(f"{skipped} site(s) skipped: their status allows no public pages")
         if failed:
             raise CommandError(f"{failed} site(s) were not published completely")
