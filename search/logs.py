@@ -13,11 +13,12 @@ use, and the tables stay bounded.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -36,21 +37,37 @@ def mask(query: str) -> tuple[str, bool]:
     return masked, masked != query
 
 
+@contextmanager
+def _statistics_transaction():
+    """One transaction for a search's or a click's records, committed without waiting for the
+    disk on PostgreSQL. These are statistics: a database crash may lose the last fraction of a
+    second of them, which is acceptable; making every citizen's search wait for a flush is not
+    (about 8 ms of a 30 ms search page on this machine). Inside a caller's transaction nothing is
+    relaxed: that transaction's durability is not ours to lower."""
+    relax = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if relax:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
 def record_search(outcome) -> int | None:
     query, masked = mask(outcome.query)
     corrected = mask(outcome.corrected_from)[0] if outcome.corrected_from else ""
     if not query:
         return None
-    entry = SearchLog.objects.create(
-        site=outcome.site,
-        scope=outcome.scope,
-        query=query[:100],
-        corrected=corrected[:200],
-        results=outcome.total,
-        page=outcome.page,
-    )
-    if outcome.total and outcome.page == 1 and not masked and not outcome.filters.active:
-        _count_popular(outcome.site.pk, query[:100])
+    with _statistics_transaction():
+        entry = SearchLog.objects.create(
+            site=outcome.site,
+            scope=outcome.scope,
+            query=query[:100],
+            corrected=corrected[:200],
+            results=outcome.total,
+            page=outcome.page,
+        )
+        if outcome.total and outcome.page == 1 and not masked and not outcome.filters.active:
+            _count_popular(outcome.site.pk, query[:100])
     return entry.pk
 
 
@@ -78,7 +95,7 @@ def record_click(token: str) -> bool:
     if not SearchLog.objects.filter(pk=log_id).exists():
         return False
     try:
-        with transaction.atomic():
+        with _statistics_transaction():
             SearchClick.objects.create(log_id=log_id, resource_id=resource_id, site_id=site_id, position=position)
             SearchDocument.objects.filter(resource_id=resource_id, site_id=site_id).update(clicks=F("clicks") + 1)
     except IntegrityError:

@@ -156,6 +156,30 @@ def test_search_logs_hold_no_personal_data(corpus):  # SRCH-3
     assert not PopularQuery.objects.filter(query__contains="*").exists()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_search_logs_are_committed_without_waiting_for_the_disk(corpus):  # SRCH-3
+    """Logs are statistics: their own transaction does not wait for a flush; a caller's does."""
+    from django.db import transaction
+
+    statements = []
+
+    def spy(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        engine.search(corpus.portal, "社保")
+    assert any("synchronous_commit TO OFF" in sql for sql in statements)
+    assert SearchLog.objects.filter(query="社保").count() == 1
+    assert PopularQuery.objects.get(site=corpus.portal, query="社保").count == 1
+    statements.clear()
+    with connection.execute_wrapper(spy), transaction.atomic():
+        engine.search(corpus.portal, "社保")
+    assert not any("synchronous_commit" in sql for sql in statements)
+    assert PopularQuery.objects.get(site=corpus.portal, query="社保").count == 2
+
+
 def test_old_search_logs_are_purged(corpus, settings):  # SRCH-3
     from datetime import timedelta
 
