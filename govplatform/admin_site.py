@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from govplatform import login_views
+from govplatform import lockout_views, login_views
 from govplatform.permissions import site_ids_for
 
 
@@ -35,6 +35,17 @@ class BackOfficeSite(admin.AdminSite):
                 "security/",
                 self.admin_view(lambda request: login_views.security_page(request, self)),
                 name="security",
+            ),
+            # Platform administrators only (403 for everyone else): govplatform/lockout_views.py.
+            path(
+                "security/lockouts/",
+                self.admin_view(lambda request: lockout_views.lockout_list(request, self)),
+                name="lockouts",
+            ),
+            path(
+                "security/lockouts/lift/",
+                self.admin_view(lambda request: lockout_views.lift(request, self)),
+                name="lockout_lift",
             ),
         ]
         return steps + super().get_urls()

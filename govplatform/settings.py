@@ -150,7 +150,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "govplatform.audit.request_ip"
 AXES_LOCKOUT_CALLABLE = "govplatform.login_views.locked_out"
-AXES_ENABLE_ADMIN = False  # the back office is its own AdminSite; see `manage.py axes_reset_username`
+AXES_ENABLE_ADMIN = False  # the back office has its own page: 用户 → 登录锁定 (govplatform/lockout_views.py)
+# Each failure kept too: the lockout page shows when a series of failures began (govplatform/lockouts.py).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 # The name an authenticator app shows beside the account.
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "政府网站集约化平台")
@@ -184,6 +186,8 @@ CELERY_BEAT_SCHEDULE = {
     "search-log-purge": {"task": "search.purge_logs", "schedule": crontab(hour=3, minute=37)},
     # SEC-2: audit entries past AUDIT_RETENTION_DAYS are purged once a day.
     "audit-purge": {"task": "govplatform.purge_audit_log", "schedule": crontab(hour=3, minute=17)},
+    # SEC-1: django-axes' failure log (each failed login; the audit log keeps them too) for 30 days.
+    "login-failure-purge": {"task": "govplatform.purge_login_failures", "schedule": crontab(hour=3, minute=27)},
     # SEC-5: every published site is compared with its manifest every hour.
     "tamper-check": {"task": "govplatform.verify_published", "schedule": crontab(minute=7)},
 }

@@ -34,3 +34,11 @@ def verify_published() -> dict:
 
     results = tamper.check_all(repair=settings.TAMPER_AUTO_REPAIR, alarm=True)
     return {result.domain: result.summary() for result in results if not result.clean}
+
+
+@shared_task(name="govplatform.purge_login_failures")
+def purge_login_failures() -> int:
+    """Daily: delete django-axes' failure-log entries past their retention (SEC-1)."""
+    from govplatform import lockouts
+
+    return lockouts.purge_failure_log()

@@ -68,6 +68,8 @@ PAGES = {
     "admin:login_verify": "the second step of logging in: the user's own second factor",
     "admin:login_enrol": "setting up the user's own authenticator app while logging in",
     "admin:security": "the user's own two-factor settings",
+    "admin:lockouts": "login lockouts (accounts and addresses, no site data): platform administrators only",
+    "admin:lockout_lift": "lifting a login lockout, named by account or address: platform administrators only",
     "admin:password_change": "the user's own password",
     "admin:password_change_done": "the user's own password",
     "admin:autocomplete": "related-object search: walked for every relation of every registered model",
