@@ -44,6 +44,7 @@ COUNT_LIMIT = 1_000  # matches counted for the total and the facets; more show a
 MAX_SCORE_TERMS = 6
 SCORED_TEXT_CHARS = 600
 PHRASE_SCAN = 200  # newest documents with a phrase's words that are checked for the phrase itself
+COUNT_WALK_SHARE = 0.6  # share of all documents matching above which counting walks the date index
 WALK_ROW_COST = 2.5  # a row read walking the date index, in rows fetched through the full-text index
 HIDDEN_SITE_STATUSES = (SiteStatus.OFFLINE, SiteStatus.CLOSED)
 
@@ -196,20 +197,31 @@ class Searcher:
     # --- running ----------------------------------------------------------------------------------
 
     def count(self, parsed: ParsedQuery) -> _Run:
-        """Total and facet combinations of a parsed query (one grouped query)."""
+        """Total and facet combinations of a parsed query (one grouped query). When most documents
+        match, the first COUNT_LIMIT + 1 of them (newest first) are found by walking the date index:
+        the full-text index would build a bitmap of every match first (12 ms for 99,000 matches
+        of 100,000, against 4 ms for walking 1,001 rows)."""
         run = _Run(parsed)
-        where, params = self._base_where(parsed)
+        walk = not parsed.phrases_to_check and self._mostly_matching(parsed)
+        where, params = self._base_where(parsed, by_date=walk)
+        order = " ORDER BY d.published_at DESC, d.resource_id DESC" if walk else ""
         table = self.engine.table
-        with self.engine.index_lookup(), connection.cursor() as cursor:
+        with self._lookup(walk), connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT m.site_id, m.column_type, m.year, COUNT(*) FROM (SELECT d.site_id, d.column_type, d.year"
-                f" FROM {table} d WHERE {where} LIMIT {COUNT_LIMIT + 1}) m GROUP BY m.site_id, m.column_type, m.year",
+                f" FROM {table} d WHERE {where}{order} LIMIT {COUNT_LIMIT + 1}) m"
+                " GROUP BY m.site_id, m.column_type, m.year",
                 params,
             )
             run.combos = cursor.fetchall()
         run.capped = sum(n for *_, n in run.combos) > COUNT_LIMIT
         run.total = sum(n for site_id, ctype, year, n in run.combos if self._passes(site_id, ctype, year))
         return run
+
+    def _mostly_matching(self, parsed: ParsedQuery) -> bool:
+        match_sql, params = self.engine.match(parsed.groups)
+        matches, documents = self._estimate(match_sql, params)
+        return matches is not None and matches >= COUNT_WALK_SHARE * documents
 
     def _passes(self, site_id, column_type, year, skip: str = "") -> bool:
         f = self.filters

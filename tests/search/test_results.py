@@ -271,19 +271,31 @@ def test_counting_is_bounded_and_says_so(corpus, client, monkeypatch):  # SRCH-3
 
 def test_both_ways_to_the_newest_matches_give_the_same_pages(corpus, monkeypatch):  # SRCH-3
     """Walking the date index and fetching every match through the full-text index are two plans
-    for the same answer; walk_dates only picks the cheaper one."""
-    monkeypatch.setattr(engine, "COUNT_LIMIT", 2)  # capped: the newest matches are ranked
+    for the same answer; walk_dates and _mostly_matching only pick the cheaper one."""
     monkeypatch.setattr(engine, "PHRASE_SCAN", 1)  # the newest page with the phrase's words only
-    answers = {}
-    for walk in (True, False):
-        monkeypatch.setattr(engine.Searcher, "walk_dates", lambda self, parsed, wanted, filtered=False, walk=walk: walk)
-        answers[walk] = [
+
+    limit = engine.COUNT_LIMIT
+
+    def answers():
+        monkeypatch.setattr(engine, "COUNT_LIMIT", limit)
+        uncapped = engine.search(corpus.portal, "社保", scope="all")
+        monkeypatch.setattr(engine, "COUNT_LIMIT", 2)  # capped: the newest matches are ranked
+        capped = [
             titles(engine.search(corpus.portal, "社保", scope="all")),
             titles(engine.search(corpus.portal, '"社保卡服务网点"')),
             titles(engine.search(corpus.portal, "社保 会议", scope="all")),
         ]
-    assert answers[True] == answers[False]
-    assert len(answers[True][0]) == 4 and answers[True][1] == ["我市社保卡服务网点全面开通"]
+        return uncapped.total, {k: [(v.value, v.count) for v in vs] for k, vs in uncapped.facets.items()}, capped
+
+    found = {}
+    for walk in (True, False):
+        monkeypatch.setattr(engine.Searcher, "walk_dates", lambda self, parsed, wanted, filtered=False, w=walk: w)
+        monkeypatch.setattr(engine.Searcher, "_mostly_matching", lambda self, parsed, w=walk: w)
+        found[walk] = answers()
+    assert found[True] == found[False]
+    total, facets, capped = found[True]
+    assert total == 4 and sum(n for _, n in facets["site"]) == 4
+    assert len(capped[0]) == 4 and capped[1] == ["我市社保卡服务网点全面开通"]
 
 
 def test_walk_or_index_is_chosen_by_estimated_matches(corpus, monkeypatch):  # SRCH-3
