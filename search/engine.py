@@ -14,7 +14,11 @@ the GIN/FTS index); with more, the newest RERANK_WINDOW of them (see Searcher.wa
 
 Pages after that window follow the date. Facets (site, column type, year) count the documents
 of the search without the facet filters of their own dimension. Counting is bounded: past
-COUNT_LIMIT matches the page says "more than", and the facets count those first matches.
+COUNT_LIMIT matches the page says "more than", and the facets count those first matches (the
+newest ones when most documents match, see Searcher.count).
+
+Each step finds its documents by whichever way the database's own estimate of the matches says
+is cheaper: walking a date index and testing each row, or the full-text index (walk_dates).
 """
 
 from __future__ import annotations
