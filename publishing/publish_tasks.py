@@ -2,7 +2,9 @@
 
 Actions call `request_publish(...)` inside their transaction; the task is queued when the
 transaction commits (nothing is published for a change that rolled back). With the embedded
-default (no REDIS_URL) Celery runs it eagerly, in-process, right after the commit.
+default (no REDIS_URL) Celery runs it eagerly, in-process, right after the commit. All the
+requests made inside one outermost transaction (a bulk operation calling many actions) are
+merged into one task, queued once at commit, with the union of their ids (PublishBatch).
 
 A worker may die in the middle of a publish (SIGKILL, out of memory, a restart). The task is
 acknowledged only when it has finished (`acks_late`), and a pool process that dies while running
@@ -21,6 +23,7 @@ The workflow's signals (publishing.signals, sent after commit) are connected her
 """
 
 import logging
+import weakref
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
@@ -58,18 +61,83 @@ def publish_changes_task(resource_ids=(), column_ids=(), site_ids=()) -> list[st
     return [str(report) for report in reports]
 
 
+class PublishBatch:
+    """The publish requests of one outermost transaction, queued as one task when it commits.
+
+    Every request registers `send` with on_commit (one more entry in Django's list, nothing
+    more); the first to run queues the union of the ids and the others find it sent. Registering
+    per request, rather than once, keeps each request's callback inside its own savepoint: when
+    a savepoint rolls back, Django drops the callbacks registered in it, and a batch whose every
+    callback was dropped is not reused (`pending`). It also lets tests that capture the callbacks
+    of a block (django_capture_on_commit_callbacks) run the publish of what the block requested.
+
+    The ids of a request whose savepoint rolled back stay in the union while other requests of
+    the transaction still have callbacks: the task may publish a little more than changed. That
+    is safe, since a publish renders the current state of the database and writes only what
+    differs; ids that no longer exist are skipped (publishing.publisher.refusals).
+    """
+
+    def __init__(self):
+        self.resource_ids: set[int] = set()
+        self.column_ids: set[int] = set()
+        self.site_ids: set[int] = set()
+        self.sent = False
+        self.hooks: list | None = None  # the connection's list of on_commit callbacks we appended to
+
+    def add(self, connection, resource_ids, column_ids, site_ids) -> None:
+        """Join the ids to the batch and register `send` for the commit (in autocommit: run it now)."""
+        self.resource_ids.update(resource_ids)
+        self.column_ids.update(column_ids)
+        self.site_ids.update(site_ids)
+        # robust: the change is committed already; a failing publish is logged, never the action's error
+        transaction.on_commit(self.send, robust=True)
+        self.hooks = connection.run_on_commit
+
+    def pending(self, connection) -> bool:
+        """Not sent, and one of its callbacks still waits for the commit (none after a rollback).
+
+        Django replaces its list of callbacks on every rollback (of a savepoint or of the
+        transaction) and only appends to it otherwise, so while it is the list we appended to,
+        our callbacks are in it; only after a rollback is it searched (a bulk operation of n
+        requests costs n checks, not n² comparisons).
+        """
+        if self.sent:
+            return False
+        hooks = connection.run_on_commit
+        if hooks is self.hooks:
+            return True
+        self.hooks = hooks
+        return any(func == self.send for _sids, func, _robust in hooks)
+
+    def send(self) -> None:
+        if self.sent:
+            return
+        self.sent = True  # first: a request made while the task runs (eagerly) starts a new batch
+        publish_changes_task.delay(
+            resource_ids=sorted(self.resource_ids), column_ids=sorted(self.column_ids), site_ids=sorted(self.site_ids)
+        )
+
+
+# The batch being filled on each database connection (connections are per thread).
+_batches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def request_publish(resource_ids=(), column_ids=(), site_ids=()) -> None:
-    """Queue a publish of what depends on these resources, columns and sites, after commit."""
-    resource_ids = sorted({int(i) for i in resource_ids})
-    column_ids = sorted({int(i) for i in column_ids})
-    site_ids = sorted({int(i) for i in site_ids})
+    """Queue a publish of what depends on these resources, columns and sites, after commit.
+
+    Inside a transaction the request joins the transaction's PublishBatch; in autocommit (no
+    transaction) the batch is sent at once, as Django runs on_commit callbacks at once there.
+    """
+    resource_ids = {int(i) for i in resource_ids}
+    column_ids = {int(i) for i in column_ids}
+    site_ids = {int(i) for i in site_ids}
     if not (resource_ids or column_ids or site_ids):
         return
-    # robust: the change is committed already; a failing publish is logged, never the action's error
-    transaction.on_commit(
-        lambda: publish_changes_task.delay(resource_ids=resource_ids, column_ids=column_ids, site_ids=site_ids),
-        robust=True,
-    )
+    connection = transaction.get_connection()
+    batch = _batches.get(connection)
+    if batch is None or not batch.pending(connection):
+        batch = _batches[connection] = PublishBatch()
+    batch.add(connection, resource_ids, column_ids, site_ids)
 
 
 def _on_resource(sender, resource_id, **kwargs):

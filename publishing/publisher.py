@@ -73,10 +73,20 @@ class SiteNotPublic(PublishError):
         )
 
 
-def not_public(site_ids) -> dict[int, SiteNotPublic]:
-    """The sites among `site_ids` whose status allows no public pages, each with its reason (1 query)."""
-    rows = Site.objects.filter(pk__in=site_ids).exclude(status__in=PUBLISHED_STATUSES)
-    return {pk: SiteNotPublic(pk, name, status) for pk, name, status in rows.values_list("pk", "name", "status")}
+def refusals(site_ids) -> dict[int, PublishError]:
+    """Why some of these sites are not published: a status without public pages, or gone (1 query).
+
+    A site can be gone when a request for it was merged with others (publishing.publish_tasks)
+    and the savepoint that created it rolled back.
+    """
+    site_ids = set(site_ids)
+    found = list(Site.objects.filter(pk__in=site_ids).values_list("pk", "name", "status"))
+    out: dict[int, PublishError] = {
+        pk: SiteNotPublic(pk, name, status) for pk, name, status in found if status not in PUBLISHED_STATUSES
+    }
+    gone = site_ids - {pk for pk, _name, _status in found}
+    out.update({pk: PublishError(f"site {pk} does not exist") for pk in gone})
+    return out
 
 
 class BrokenLinks(PublishError):
@@ -453,7 +463,7 @@ def publish_site(site_id: int, *, processes: int = 1, verify: bool = False, stri
 
     Raises SiteNotPublic, before loading anything else, when the site's status allows no public pages.
     """
-    refusal = not_public([site_id]).get(site_id)
+    refusal = refusals([site_id]).get(site_id)
     if refusal is not None:
         raise refusal
     report = SitePublisher(site_id).full(processes=processes, verify=verify)
@@ -487,7 +497,7 @@ def publish_changes(resource_ids=(), column_ids=(), site_ids=(), *, strict: bool
     resource_ids, column_ids, site_ids = set(resource_ids), set(column_ids), set(site_ids)
     reports, refused = [], []
     candidates = site_ids | sites_for(resource_ids, column_ids)
-    skipped = not_public(candidates)
+    skipped = refusals(candidates)
     for site_id in sorted(candidates):
         if site_id in skipped:
             log.info("skipped: %s", skipped[site_id])

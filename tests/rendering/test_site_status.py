@@ -114,3 +114,13 @@ def test_the_command_fails_for_a_named_site_that_may_not_be_public(portal):  # P
     with pytest.raises(CommandError, match="is not published: its status is applying"):
         call_command("publish", "--site", DOMAIN, stdout=StringIO())
     assert home(portal.root) is None
+
+
+def test_a_site_that_no_longer_exists_is_skipped(portal, caplog):  # PUB-8: merged requests may name one
+    gone = portal.site.pk + 1000
+
+    with caplog.at_level(logging.INFO, logger="publishing.publisher"):
+        reports = publish_changes(site_ids=[portal.site.pk, gone])
+
+    assert [r.domain for r in reports] == [DOMAIN]
+    assert f"skipped: site {gone} does not exist" in caplog.text
