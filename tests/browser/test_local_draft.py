@@ -67,7 +67,7 @@ def test_text_typed_before_a_save_that_met_a_database_outage_is_restored(editing
     page.goto(url)  # the editor comes back to the page
 
     assert page.get_by_text(NOTICE).is_visible()
-    assert page.get_by_text("Unsaved text restored").is_visible()
+    assert page.get_by_text("这是您在本浏览器中输入、尚未保存的内容").is_visible()  # in the page's language
     assert page.input_value("#id_title") == TYPED_TITLE
     assert page.input_value("#id_author") == "周敏"
     assert TYPED_BODY in editor_text(page) and "原来的正文" in editor_text(page)
@@ -89,7 +89,7 @@ def test_restored_text_can_be_discarded(editing):  # TPL-11
     page.goto(url)  # left without saving, opened again
     assert page.get_by_text(NOTICE).is_visible()
     assert TYPED_BODY in editor_text(page)
-    page.get_by_role("button", name="放弃这些内容 / Discard it").click()
+    page.get_by_role("button", name="放弃这些内容").click()
 
     assert not page.get_by_text(NOTICE).is_visible()
     assert page.input_value("#id_title") == resource.title

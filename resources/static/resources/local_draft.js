@@ -4,7 +4,7 @@
  * data-local-draft="<user>:<resource or new kind and site>". What the editor types is kept in
  * localStorage under that key, a moment after each change and when the page is left. When the
  * page is opened again and the kept text differs from the server's, it is put back into the form
- * with a notice ("已恢复未保存的内容 / Unsaved text restored") and a button that discards it. So a
+ * with a notice ("已恢复未保存的内容。", in the page's language) and a button that discards it. So a
  * save that fails (the database away: a 503 page; an edit conflict; a lost connection) never
  * loses the text. A successful save (its message carries the class "local-draft-saved") drops
  * the copy; copies older than two weeks are dropped too.
