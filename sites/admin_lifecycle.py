@@ -5,6 +5,7 @@ Each page calls one action of sites/lifecycle/ (the steps are in sites/admin_ste
 is shown on the form with the input kept.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -15,11 +16,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from govplatform.models import AuditEntry, Role
 from govplatform.permissions import is_platform_admin, site_ids_for
 from sites import admin_forms as forms
-from sites.admin_steps import DECISIONS, STEPS, Step, may, migration_in_progress
+from sites.admin_steps import DECISIONS, PLATFORM, STEPS, Step, may
 from sites.lifecycle import migration, opening
 from sites.models import (
     ApplicationKind,
@@ -50,14 +52,35 @@ def _show_refusal(request, form, error) -> None:
 
 
 def _run_form(request, form, run) -> bool:
+    """Run the action of a confirmed, valid form; False (the form then shows why) otherwise."""
     if request.method != "POST" or request.POST.get("confirm") != "yes" or not form.is_valid():
         return False
     try:
-        run(form.cleaned_data)
+        run(form)
     except (ValidationError, PermissionDenied) as error:
         _show_refusal(request, form, error)
         return False
     return True
+
+
+def _step_page(model_admin, request, site, step: Step, target, form, done, next_url, *, subject=None, **context):
+    """What every lifecycle page does once it knows its step: run it on `target` when confirmed,
+    then say `done` and go to `next_url`; else show the page of confirmation with the form, and
+    above it why the action would refuse now (asked only then: the action may have changed the site)."""
+    if _run_form(request, form, lambda form: step.run(target, form, request.user)):
+        messages.success(request, done)
+        return HttpResponseRedirect(next_url)
+    context = model_admin.lifecycle_context(
+        request,
+        site,
+        title=f"{step.label} · {site if subject is None else subject}",
+        crumb=step.label,
+        form=form,
+        step=step,
+        refusals=step.refusals(site),
+        **context,
+    )
+    return TemplateResponse(request, "admin/sites/site/lifecycle_step.html", context)
 
 
 def step_view(model_admin, request, object_id, step_name):
@@ -67,72 +90,43 @@ def step_view(model_admin, request, object_id, step_name):
         raise Http404("no such step")
     if not may(request.user, site, step.who):
         raise PermissionDenied
-    kwargs = {"site": site}
-    if step_name == "migrate_content":
-        kwargs["application"] = migration_in_progress(site)
-        if kwargs["application"] is None:
-            raise Http404("no migration in progress")
-    form = step.form(request.POST or None, request.FILES or None, **kwargs)
-
-    def run(data):
-        if step_name == "migrate_content":
-            return step.run(site, data, request.user, form)
-        return step.run(site, data, request.user)
-
-    if _run_form(request, form, run):
-        messages.success(request, step.done)
-        return HttpResponseRedirect(_change_url(site))
-    context = model_admin.lifecycle_context(
-        request,
-        site,
-        title=f"{step.label} · {site}",
-        crumb=step.label,
-        form=form,
-        step=step,
-        refusals=opening.online_refusals(site) if step_name == "go_online" else [],
-    )
-    return TemplateResponse(request, "admin/sites/site/lifecycle_step.html", context)
+    form = step.form(request.POST or None, request.FILES or None, site=site, **step.form_arguments(site))
+    return _step_page(model_admin, request, site, step, site, form, step.done, _change_url(site))
 
 
 def decision_view(model_admin, request, object_id, application_id, decision):
     site = model_admin.get_object(request, object_id)
     application = get_object_or_404(SiteApplication, pk=application_id, site=site)
-    if decision not in DECISIONS:
+    step = DECISIONS.get(decision)
+    if step is None:
         raise Http404("no such decision")
-    label, form_class, action, who = DECISIONS[decision]
-    if not may(request.user, site, who):
+    if not may(request.user, site, step.who):
         raise PermissionDenied
-    form = form_class(request.POST or None, site=site, application=application)
-    if _run_form(request, form, lambda data: action(application, data, request.user)):
-        messages.success(request, _("%(label)s: done.") % {"label": label})
-        return HttpResponseRedirect(request.GET.get("next") == "work" and _work_url() or _change_url(site))
-    context = model_admin.lifecycle_context(
-        request,
-        site,
-        title=f"{label} · {site}",
-        crumb=label,
-        form=form,
-        step=Step(label, form_class, action, lambda s: True, irreversible=decision != "approve"),
-        application=application,
-    )
-    return TemplateResponse(request, "admin/sites/site/lifecycle_step.html", context)
+    form = step.form(request.POST or None, site=site, application=application)
+    done = _("%(label)s: done.") % {"label": step.label}
+    next_url = _work_url() if request.GET.get("next") == "work" else _change_url(site)
+    return _step_page(model_admin, request, site, step, application, form, done, next_url, application=application)
+
+
+# Confirming that a registration (ID code, ICP or PSB filing …) of a closed site was cancelled.
+_CANCELLATION = Step(
+    gettext_lazy("The registration is cancelled"),
+    forms.ConfirmForm,
+    lambda item, form, user: migration.confirm_cancellation(item, acting_user=user),
+    who=PLATFORM,
+    irreversible=True,
+)
 
 
 def cancellation_view(model_admin, request, object_id, item_id):
     site = model_admin.get_object(request, object_id)
     item = get_object_or_404(RegistrationCancellation, pk=item_id, site=site)
-    if not is_platform_admin(request.user):
+    if not may(request.user, site, _CANCELLATION.who):
         raise PermissionDenied
-    form = forms.ConfirmForm(request.POST or None, site=site)
-    if _run_form(request, form, lambda data: migration.confirm_cancellation(item, acting_user=request.user)):
-        messages.success(request, _("The cancellation of %(item)s is recorded.") % {"item": item})
-        return HttpResponseRedirect(_work_url())
-    label = _("The registration is cancelled")
-    context = model_admin.lifecycle_context(
-        request, site, title=f"{label} · {item}", crumb=label, form=form,
-        step=Step(label, forms.ConfirmForm, None, lambda s: True, explanation=str(item), irreversible=True),
-    )  # fmt: skip
-    return TemplateResponse(request, "admin/sites/site/lifecycle_step.html", context)
+    form = _CANCELLATION.form(request.POST or None, site=site)
+    step = dataclasses.replace(_CANCELLATION, explanation=str(item))
+    done = _("The cancellation of %(item)s is recorded.") % {"item": item}
+    return _step_page(model_admin, request, site, step, item, form, done, _work_url(), subject=item)
 
 
 # --- the timeline and the list of work ---------------------------------------------------------
@@ -268,7 +262,6 @@ def apply_view(model_admin, request):
             _("Apply for a site"),
             forms.SiteApplicationForm,
             None,
-            lambda s: True,
             explanation=_("The platform administrator approves or refuses the application (SITE-5)."),
         ),  # fmt: skip
         "crumb": _("Apply for a site"),

@@ -1,14 +1,17 @@
 """The lifecycle steps of a site's page in the back office: what each button asks and runs (SITE-5 to SITE-9).
 
-A step has its label, its form (sites/admin_forms.py), the action it runs, when it is offered,
-who sees it (platform administrators only, or the site's administrators too) and whether it
-cannot be undone (its page then asks for confirmation as such, TPL-11).
+Every step is one `Step` in a table; one view (sites/admin_lifecycle.py) serves them all. A step
+has its label, its form (sites/admin_forms.py), the action it runs, when it is offered, who sees
+it (platform administrators only, or the site's administrators too) and whether it cannot be
+undone (its page then asks for confirmation as such, TPL-11). The decisions on an application
+(approve, refuse, cancel) are steps of the same kind, run on the application.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,8 +24,43 @@ from sites.models import ApplicationKind, ApplicationStatus, Site, SiteStatus
 PLATFORM, MANAGER = "platform", "manager"  # who sees a step: platform administrators, or the site's too
 
 
+@dataclass(frozen=True)
+class Step:
+    label: str
+    form: type
+    # run(target, form, acting_user): calls the action with the validated form; the target is the
+    # site, or the application for a decision.
+    run: Callable
+    available: Callable = lambda site: True  # available(site): whether the site's page offers the step now
+    who: str = MANAGER
+    explanation: str = ""
+    irreversible: bool = False
+    done: str = field(default=gettext_lazy("Done."))  # the message after the action ran
+    # form_arguments(site): what the form needs besides the site (raises Http404 when it is missing).
+    form_arguments: Callable = lambda site: {}
+    # refusals(site): why the action would refuse now, listed above the form before anyone confirms.
+    refusals: Callable = lambda site: []
+
+
+def calls(action, *fields) -> Callable:
+    """The `run` of a step whose action takes the target, these form fields as keyword arguments, and the user."""
+
+    def run(target, form, user):
+        return action(target, **{name: form.cleaned_data[name] for name in fields}, acting_user=user)
+
+    return run
+
+
+# --- the applications a step looks for -----------------------------------------------------------
+
+
 def _pending(site, kind):
     return site.applications.filter(kind=kind, status=ApplicationStatus.PENDING).exists()
+
+
+def _pending_or_approved(site, kind):
+    statuses = (ApplicationStatus.PENDING, ApplicationStatus.APPROVED)
+    return site.applications.filter(kind=kind, status__in=statuses).exists()
 
 
 def _approved(site, kind, *statuses):
@@ -30,77 +68,83 @@ def _approved(site, kind, *statuses):
     return site.applications.filter(kind=kind, status__in=statuses).order_by("-decided_at", "-id").first()
 
 
-@dataclass
-class Step:
-    label: str
-    form: type
-    run: Callable
-    available: Callable
-    who: str = MANAGER
-    explanation: str = ""
-    irreversible: bool = False
-    done: str = field(default=gettext_lazy("Done."))
-
-
-def _take_offline(site, data, user):
-    application = _approved(site, ApplicationKind.OFFLINE, ApplicationStatus.APPROVED, ApplicationStatus.FILED)
-    if application is None:
-        raise ValidationError(_("There is no approved or filed offline application."))
-    return offline.take_offline(application, acting_user=user)
-
-
-def _return_online(site, data, user):
-    application = _approved(site, ApplicationKind.RETURN)
-    if application is None:
-        raise ValidationError(_("There is no approved application to return online."))
-    return offline.return_online(application, acting_user=user)
+def _offline_to_carry_out(site):
+    return _approved(site, ApplicationKind.OFFLINE, ApplicationStatus.APPROVED, ApplicationStatus.FILED)
 
 
 def migration_in_progress(site):
     return _approved(site, ApplicationKind.MIGRATION)
 
 
-def _migrate_content(site, data, user, form):
+def _migrating(site) -> bool:
+    return site.status == SiteStatus.MIGRATING and migration_in_progress(site) is not None
+
+
+# --- what the steps that need more than one action call run --------------------------------------
+
+
+def _take_offline(site, form, user):
+    application = _offline_to_carry_out(site)
+    if application is None:
+        raise ValidationError(_("There is no approved or filed offline application."))
+    return offline.take_offline(application, acting_user=user)
+
+
+def _return_online(site, form, user):
+    application = _approved(site, ApplicationKind.RETURN)
+    if application is None:
+        raise ValidationError(_("There is no approved application to return online."))
+    return offline.return_online(application, acting_user=user)
+
+
+def _migration_form_arguments(site) -> dict:
+    application = migration_in_progress(site)
+    if application is None:
+        raise Http404("no migration in progress")
+    return {"application": application}
+
+
+def _migrate_content(site, form, user):
     return migration.migrate_content(
-        migration_in_progress(site),
-        default_column=data["default_column"],
+        form.application,  # the migration in progress, found when the form was made
+        default_column=form.cleaned_data["default_column"],
         column_map=form.column_map(),
         acting_user=user,
     )
 
 
+# --- the steps, in the order of their buttons -----------------------------------------------------
+
 STEPS = {
     "apply_again": Step(
         gettext_lazy("Apply for opening"),
         forms.ReasonForm,
-        lambda site, data, user: opening.apply_again(site, reason=data["reason"], acting_user=user),
-        lambda site: site.status == SiteStatus.APPLYING and not _pending(site, ApplicationKind.OPENING),
+        calls(opening.apply_again, "reason"),
+        available=lambda site: site.status == SiteStatus.APPLYING and not _pending(site, ApplicationKind.OPENING),
         explanation=gettext_lazy("A new opening application for this site, to the platform administrator."),
         done=gettext_lazy("The application was sent to the platform administrator."),
     ),
     "id_code": Step(
         gettext_lazy("Record the site ID code"),
         forms.IdCodeForm,
-        lambda site, data, user: opening.record_id_code(site, data["id_code"], acting_user=user),
-        lambda site: site.status in (SiteStatus.APPLYING, SiteStatus.APPROVED),
+        calls(opening.record_id_code, "id_code"),
+        available=lambda site: site.status in (SiteStatus.APPLYING, SiteStatus.APPROVED),
         who=PLATFORM,
         done=gettext_lazy("The site ID code was recorded."),
     ),
     "security_check": Step(
         gettext_lazy("Record a security check"),
         forms.SecurityCheckForm,
-        lambda site, data, user: opening.record_security_check(
-            site, passed=data["passed"], report=data["report"], note=data["note"], acting_user=user
-        ),
-        lambda site: site.status in (SiteStatus.APPLYING, SiteStatus.APPROVED),
+        calls(opening.record_security_check, "passed", "report", "note"),
+        available=lambda site: site.status in (SiteStatus.APPLYING, SiteStatus.APPROVED),
         who=PLATFORM,
         done=gettext_lazy("The security check was recorded."),
     ),
     "go_online": Step(
         gettext_lazy("Go online"),
         forms.ConfirmForm,
-        lambda site, data, user: opening.go_online(site, acting_user=user),
-        lambda site: site.status == SiteStatus.APPROVED,
+        calls(opening.go_online),
+        available=lambda site: site.status == SiteStatus.APPROVED,
         who=PLATFORM,
         explanation=gettext_lazy(
             "The site is published for citizens, and an opening announcement (开通公告) is published on its "
@@ -108,19 +152,13 @@ STEPS = {
         ),
         irreversible=True,
         done=gettext_lazy("The site is online; the opening announcement is published."),
+        refusals=opening.online_refusals,
     ),
     "offline": Step(
         gettext_lazy("Apply for temporary offline"),
         forms.OfflineForm,
-        lambda site, data, user: offline.apply_for_offline(
-            site,
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            reason=data["reason"],
-            force_majeure=data["force_majeure"],
-            acting_user=user,
-        ),  # fmt: skip
-        lambda site: site.status == SiteStatus.ONLINE,
+        calls(offline.apply_for_offline, "starts_at", "ends_at", "reason", "force_majeure"),
+        available=lambda site: site.status == SiteStatus.ONLINE,
         explanation=gettext_lazy(
             "At most once a calendar year and at most 30 days (G §3(二)2); force majeure is filed and not counted."
         ),
@@ -130,10 +168,7 @@ STEPS = {
         gettext_lazy("Take offline now"),
         forms.ConfirmForm,
         _take_offline,
-        lambda site: (
-            site.status == SiteStatus.ONLINE
-            and _approved(site, ApplicationKind.OFFLINE, ApplicationStatus.APPROVED, ApplicationStatus.FILED)
-        ),
+        available=lambda site: site.status == SiteStatus.ONLINE and _offline_to_carry_out(site),
         explanation=gettext_lazy(
             "Every page of the site shows the offline notice with its period, and the portal announces it."
         ),
@@ -143,14 +178,9 @@ STEPS = {
     "return": Step(
         gettext_lazy("Apply to return online"),
         forms.ReturnForm,
-        lambda site, data, user: offline.apply_for_return(
-            site, planned_at=data["planned_at"], reason=data["reason"], acting_user=user
-        ),
-        lambda site: (
-            offline.current_offline(site) is not None
-            and not site.applications.filter(
-                kind=ApplicationKind.RETURN, status__in=(ApplicationStatus.PENDING, ApplicationStatus.APPROVED)
-            ).exists()
+        calls(offline.apply_for_return, "planned_at", "reason"),
+        available=lambda site: (
+            offline.current_offline(site) is not None and not _pending_or_approved(site, ApplicationKind.RETURN)
         ),
         explanation=gettext_lazy("The application is made at least 7 days before the site returns (T art.8(三))."),
         done=gettext_lazy("The application to return online was recorded."),
@@ -159,21 +189,17 @@ STEPS = {
         gettext_lazy("Return online"),
         forms.ConfirmForm,
         _return_online,
-        lambda site: site.status == SiteStatus.OFFLINE and _approved(site, ApplicationKind.RETURN),
+        available=lambda site: site.status == SiteStatus.OFFLINE and _approved(site, ApplicationKind.RETURN),
         irreversible=True,
         done=gettext_lazy("The site is online again."),
     ),
     "migrate": Step(
         gettext_lazy("Apply for migration"),
         forms.MigrationForm,
-        lambda site, data, user: migration.apply_for_migration(
-            site, target_site=data["target_site"], reason=data["reason"], acting_user=user
-        ),
-        lambda site: (
+        calls(migration.apply_for_migration, "target_site", "reason"),
+        available=lambda site: (
             site.status in (SiteStatus.ONLINE, SiteStatus.OFFLINE)
-            and not site.applications.filter(
-                kind=ApplicationKind.MIGRATION, status__in=(ApplicationStatus.PENDING, ApplicationStatus.APPROVED)
-            ).exists()
+            and not _pending_or_approved(site, ApplicationKind.MIGRATION)
         ),
         explanation=gettext_lazy(
             "The content moves into another site and this site is taken offline for good (G §3(二)1). "
@@ -185,7 +211,7 @@ STEPS = {
         gettext_lazy("Move the content"),
         forms.ContentMoveForm,
         _migrate_content,
-        lambda site: site.status == SiteStatus.MIGRATING and migration_in_progress(site) is not None,
+        available=_migrating,
         who=PLATFORM,
         explanation=gettext_lazy(
             "What the site shows moves into columns of the target site; each old page address then leads "
@@ -193,12 +219,13 @@ STEPS = {
         ),
         irreversible=True,
         done=gettext_lazy("The content was moved."),
+        form_arguments=_migration_form_arguments,
     ),
     "complete_migration": Step(
         gettext_lazy("Complete the migration"),
         forms.ConfirmForm,
-        lambda site, data, user: migration.complete_migration(migration_in_progress(site), acting_user=user),
-        lambda site: site.status == SiteStatus.MIGRATING and migration_in_progress(site) is not None,
+        lambda site, form, user: migration.complete_migration(migration_in_progress(site), acting_user=user),
+        available=_migrating,
         who=PLATFORM,
         explanation=gettext_lazy(
             "The site is closed, its remaining addresses lead to the target site, and the portal announces "
@@ -210,8 +237,8 @@ STEPS = {
     "archive": Step(
         gettext_lazy("Archive the site"),
         forms.ConfirmForm,
-        lambda site, data, user: archiving.archive_site(site, acting_user=user),
-        lambda site: site.archived_at is None and site.status != SiteStatus.APPLYING,
+        calls(archiving.archive_site),
+        available=lambda site: site.archived_at is None and site.status != SiteStatus.APPLYING,
         who=PLATFORM,
         explanation=gettext_lazy("Every page stays where it is and shows “已归档” with the archive time (SITE-9)."),
         irreversible=True,
@@ -220,31 +247,27 @@ STEPS = {
     "unarchive": Step(
         gettext_lazy("End the archiving"),
         forms.ConfirmForm,
-        lambda site, data, user: archiving.unarchive_site(site, acting_user=user),
-        lambda site: site.archived_at is not None,
+        calls(archiving.unarchive_site),
+        available=lambda site: site.archived_at is not None,
         who=PLATFORM,
         done=gettext_lazy("The site is no longer archived."),
     ),
 }
 
+# Decisions on one application of the site; their message is "<label>: done." (decision_view).
 DECISIONS = {
-    "approve": (
-        gettext_lazy("Approve the application"),
-        forms.NoteForm,
-        lambda application, data, user: decisions.approve(application, note=data["note"], acting_user=user),
-        PLATFORM,
+    "approve": Step(
+        gettext_lazy("Approve the application"), forms.NoteForm, calls(decisions.approve, "note"), who=PLATFORM
     ),
-    "refuse": (
+    "refuse": Step(
         gettext_lazy("Refuse the application"),
         forms.RefusalForm,
-        lambda application, data, user: decisions.refuse(application, reason=data["reason"], acting_user=user),
-        PLATFORM,
+        calls(decisions.refuse, "reason"),
+        who=PLATFORM,
+        irreversible=True,
     ),
-    "cancel": (
-        gettext_lazy("Cancel the application"),
-        forms.ConfirmForm,
-        lambda application, data, user: decisions.cancel(application, acting_user=user),
-        MANAGER,
+    "cancel": Step(
+        gettext_lazy("Cancel the application"), forms.ConfirmForm, calls(decisions.cancel), irreversible=True
     ),
 }
 
