@@ -96,8 +96,7 @@ class ColumnAdmin(ScopedAdmin, DraggableMPTTAdmin):
                 action(column, acting_user=request.user)
                 done += 1
             except (PermissionDenied, ValidationError) as error:
-                text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-                self.message_user(request, text, level=messages.ERROR)
+                self.message_refusal(request, error)
         if done:
             self.message_user(request, verb % {"count": done})
         return None
@@ -130,8 +129,7 @@ class ColumnAdmin(ScopedAdmin, DraggableMPTTAdmin):
             try:
                 actions.delete_column(column, acting_user=request.user)
             except (PermissionDenied, ValidationError) as error:
-                text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-                self.message_user(request, text, level=messages.ERROR)
+                self.message_refusal(request, error)
 
     def get_actions(self, request):
         actions_ = super().get_actions(request)
@@ -156,10 +154,10 @@ class ColumnAdmin(ScopedAdmin, DraggableMPTTAdmin):
         try:
             actions.move_column(column, target, request.POST.get("position", ""), acting_user=request.user)
         except PermissionDenied as error:
-            self.message_user(request, str(error), level=messages.ERROR)
+            self.message_refusal(request, error)
             return http.HttpResponse("FAIL, no permission.", status=403)
         except ValidationError as error:
-            self.message_user(request, "; ".join(error.messages), level=messages.ERROR)
+            self.message_refusal(request, error)
             return http.HttpResponse("FAIL, invalid move.", status=400)
         self.message_user(request, _("%(column)s has been moved.") % {"column": column})
         return http.HttpResponse("OK, moved.")

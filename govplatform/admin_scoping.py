@@ -2,13 +2,20 @@
 
 Every ModelAdmin of the platform derives from ScopedAdmin. Objects outside the user's scope
 answer 404 (never a redirect that would confirm they exist), and saves and deletes go through
-the app's actions, never straight to the database.
+the app's actions, never straight to the database; when an action refuses, the page says why.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from govplatform.permissions import has_role, is_platform_admin
+
+
+def refusal_text(error) -> str:
+    """Why an action refused, for a message: a ValidationError's messages joined (its str() would
+    show a Python list), or the text of a PermissionDenied."""
+    return "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 class ReadOnlyAdminMixin:
@@ -52,6 +59,10 @@ class ScopedAdmin(admin.ModelAdmin):
 
             return bool(site_ids_for(user, *self.manage_roles))
         return has_role(user, self.site_of(obj), *self.manage_roles)
+
+    def message_refusal(self, request, error) -> None:
+        """Show a refusal (ValidationError or PermissionDenied) of an action as an error message."""
+        self.message_user(request, refusal_text(error), level=messages.ERROR)
 
     def has_module_permission(self, request):
         return self.admin_site.has_permission(request)

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from django.utils.html import format_html_join
@@ -243,8 +243,7 @@ class SiteAdmin(ScopedAdmin):
                 actions.set_primary_domain(make_primary, acting_user=request.user)
                 formset.changed_objects.append((make_primary, ["is_primary"]))
         except (PermissionDenied, ValidationError) as error:
-            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            self.message_user(request, text, level=messages.ERROR)
+            self.message_refusal(request, error)
 
 
 # --- lifecycle records (SITE-5 to SITE-10) -------------------------------------------------------
@@ -351,8 +350,7 @@ class SubUnitAdmin(ScopedAdmin):
                 if (user_id, role) not in members:
                     subunits.add_member(sub_unit, user, role, acting_user=request.user)
         except (PermissionDenied, ValidationError) as error:
-            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            self.message_user(request, text, level=messages.ERROR)
+            self.message_refusal(request, error)
 
     def delete_model(self, request, obj):
         subunits.delete_sub_unit(obj, acting_user=request.user)
@@ -362,4 +360,4 @@ class SubUnitAdmin(ScopedAdmin):
             try:
                 subunits.delete_sub_unit(sub_unit, acting_user=request.user)
             except PermissionDenied as error:
-                self.message_user(request, str(error), level=messages.ERROR)
+                self.message_refusal(request, error)
