@@ -23,8 +23,10 @@ so it works the same on a whole site and on a partial load (publishing/partial.p
 from django.db.models import Q
 
 from publishing import dependencies
+from publishing.bulk_sql import Epoch
 from publishing.models import Placement
 from publishing.render import Renderer
+from publishing.site_loading import order_key
 from publishing.sitedata import (
     ENTRY_HAS_PAGE,
     ENTRY_PAGES_BEFORE,
@@ -34,8 +36,6 @@ from publishing.sitedata import (
     PAGE_SIZE,
     RELATED_WINDOW,
     SITEMAP_CHUNK,
-    Epoch,
-    order_key,
 )
 from resources.models import PolicyInterpretation
 

@@ -1,6 +1,6 @@
 """Loading only what an incremental publish renders (PUB-8).
 
-A full rebuild reads every shown item of a site (`load_site`, publishing/sitedata.py). An
+A full rebuild reads every shown item of a site (`load_site`, publishing/site_loading.py). An
 approval changes a handful of pages, and those read few items: the article and its neighbours
 in publishing order, the newest items of its column (index.html, rss.xml), the newest of each
 column (the home page, the channel pages). So an incremental publish starts from
@@ -31,8 +31,17 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
+from publishing.bulk_sql import Epoch, shaped_sql
 from publishing.contents import Content, resource_ids_in
 from publishing.render import HOME_BLOCK, SECTION_BLOCK, TEMPLATE_BY_COLUMN_TYPE
+from publishing.site_loading import (
+    item_rows,
+    load_domains,
+    load_frame,
+    make_items,
+    resolve_repost_origins,
+    shown_placements,
+)
 from publishing.sitedata import (
     ENTRY_HAS_PAGE,
     ENTRY_KEY,
@@ -44,17 +53,9 @@ from publishing.sitedata import (
     PAGE_SIZE,
     SITEMAP_CHUNK,
     ColumnInfo,
-    Epoch,
     Item,
     NotLoaded,
     SiteData,
-    _resolve_repost_origins,
-    item_rows,
-    load_domains,
-    load_frame,
-    make_items,
-    shaped_sql,
-    shown_placements,
 )
 from sites.models import Domain
 
@@ -198,7 +199,7 @@ def _shown_query(site_id: int, column_ids=None):
 
 
 def _key_sql(column: str) -> str:
-    """The order key (a float, as sitedata.Epoch gives it) of a `lv` column of _shown_sql."""
+    """The order key (a float, as bulk_sql.Epoch gives it) of a `lv` column of _shown_sql."""
     if connection.vendor == "postgresql":
         return f"CAST(EXTRACT(EPOCH FROM {column}) AS double precision)"
     return column
@@ -370,7 +371,7 @@ class OutlineLoader:
             sites = {i.resource_site_id for i in reposts} - self.primaries.keys()
             if sites:
                 self.primaries.update(primary_domains(sites))
-            _resolve_repost_origins(data, self.primaries, reposts)
+            resolve_repost_origins(data, self.primaries, reposts)
 
     def resources(self, resource_ids: Iterable[int]) -> None:
         """Every placement of these resources on the site (url_of and title_of read them all)."""

@@ -45,7 +45,8 @@ from publishing.folder import SiteFolder, site_lock
 from publishing.models import Placement, PlacementStatus
 from publishing.partial import TooMuch, load_for, load_partial, referenced_resources
 from publishing.render import TEMPLATE_BY_COLUMN_TYPE, Renderer
-from publishing.sitedata import ENTRY_RESOURCE, NotLoaded, SiteData, load_site
+from publishing.site_loading import load_site
+from publishing.sitedata import ENTRY_RESOURCE, NotLoaded, SiteData
 from sites.models import PUBLISHED_STATUSES, Site
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 One document per online resource and site that shows it: the resource's own site and every site
 that reposts it (an ACTIVE placement of an online resource, publishing/queries.py). Its address is
 the page the static publisher writes: `/<column path><resource id>.html` in the resource's home
-column when it is shown there, else in its first column on that site (publishing/sitedata.py),
+column when it is shown there, else in its first column on that site (publishing/site_loading.py),
 or the link itself for link resources. Its text: title, summary, every text field of the
 published revision (body, duties, résumé …), the metadata, and the extracted text of its own file
 and of the attachments it lists (resources/textextract.py).

@@ -239,11 +239,11 @@ def test_repost_shows_original_source(build):  # RES-3
 
 
 def test_archived_banner(build, monkeypatch):  # SITE-9
-    from publishing import sitedata
+    from publishing import site_loading
 
     col = build.column("xw", "新闻", channel=True)
     build.article(col, "旧闻")
-    real = sitedata.load_site
+    real = site_loading.load_site
 
     def archived(site_id):
         data = real(site_id)

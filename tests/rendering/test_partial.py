@@ -11,7 +11,8 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from publishing import affected, partial, render, sitedata
+from publishing import affected, partial, render, site_loading, sitedata
+from publishing.bulk_sql import shaped_sql
 from publishing.models import PageDependency, Placement
 from publishing.publisher import publish_changes, publish_site
 from resources.models import PolicyInterpretation, ResourceKind
@@ -229,8 +230,8 @@ def test_topic_column_changes(build):  # COL-7, PUB-8
 
 def test_shaped_sql_is_the_orm_sql(db):  # PUB-8
     for ids in ([7], [3, 1, 2], list(range(40))):
-        compiled = sitedata._item_query(5, ids).query.sql_with_params()
-        assert sitedata.shaped_sql("item_rows", sitedata._item_query, site_id=5, placement_ids=ids) == (
+        compiled = site_loading._item_query(5, ids).query.sql_with_params()
+        assert shaped_sql("item_rows", site_loading._item_query, site_id=5, placement_ids=ids) == (
             compiled[0],
             list(compiled[1]),
         )
