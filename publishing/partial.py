@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from publishing.bulk_sql import Epoch, shaped_sql
 from publishing.contents import Content, resource_ids_in
+from publishing.models import Placement, PlacementStatus
 from publishing.render import HOME_BLOCK, SECTION_BLOCK, TEMPLATE_BY_COLUMN_TYPE
 from publishing.site_loading import (
     item_rows,
@@ -317,9 +318,24 @@ class OutlineLoader:
         self._fetch(terms, column_ids=missing.keys())
 
     def outline_of_resources(self, resource_ids: set[int]) -> None:
+        """Every shown placement's entry of these resources (articles that pages link or name).
+
+        Numbered only in the columns that place them (one indexed look-up first), not over the
+        whole site: the numbering of a column depends on its own placements alone.
+        """
         wanted = sorted(rid for rid in resource_ids if rid not in self.complete)
-        if wanted:
-            self._fetch([(f"r.resource_id IN ({', '.join(['%s'] * len(wanted))})", wanted)], resources=wanted)
+        if not wanted:
+            return
+        placing = Placement.objects.filter(
+            site_id=self.data.site.id, resource_id__in=wanted, status=PlacementStatus.ACTIVE
+        )
+        column_ids = sorted(set(placing.values_list("column_id", flat=True)) & self.data.columns.keys())
+        if not column_ids:  # shown nowhere on this site
+            self.complete.update(wanted)
+            self.by_resource.update({rid: [] for rid in wanted})
+            return
+        terms = [(f"r.resource_id IN ({', '.join(['%s'] * len(wanted))})", wanted)]
+        self._fetch(terms, column_ids=column_ids, resources=wanted)
 
     def position_of(self, placement_id: int) -> tuple[ColumnInfo, int]:
         try:

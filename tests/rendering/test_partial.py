@@ -235,3 +235,25 @@ def test_shaped_sql_is_the_orm_sql(db):  # PUB-8
             compiled[0],
             list(compiled[1]),
         )
+
+
+def test_linked_articles_are_numbered_in_their_own_columns_only(build):  # PUB-8
+    news = build.column("xw", "新闻", channel=True)
+    notices = build.column("tz", "通知", channel=True)
+    build.many(news, 30, prefix="新闻")
+    notice = build.many(notices, 5, prefix="通知")[2]
+    full = sitedata_positions(build.site.pk, notice.pk)
+    data = partial.load_partial(build.site.pk)
+    data.loader.prepare(set(), set())
+
+    with CaptureQueriesContext(connection) as queries:
+        data.loader.outline_of_resources({notice.pk})
+
+    numbered = [q["sql"] for q in queries if "ROW_NUMBER" in q["sql"]]
+    assert len(numbered) == 1 and '"publishing_placement"."column_id" IN' in numbered[0]
+    assert [(col.id, position) for col, position in map(data.position_of, data.placements_of(notice.pk))] == full
+
+
+def sitedata_positions(site_id, resource_id):
+    data = site_loading.load_site(site_id)
+    return [(col.id, position) for col, position in map(data.position_of, data.placements_of(resource_id))]
