@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from columns.models import Column
+from govplatform.admin_scoping import refusal_text
 from govplatform.permissions import is_platform_admin
 from publishing import diff as revision_diff
 from publishing import placements, queries, workflow
@@ -30,15 +31,11 @@ def _change_url(resource) -> str:
     return reverse("admin:resources_resource_change", args=[resource.pk])
 
 
-def _error_text(error) -> str:
-    return "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-
-
 def _run(request, action, *args, **kwargs) -> bool:
     try:
         action(*args, acting_user=request.user, **kwargs)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, refusal_text(error))
         return False
     return True
 
@@ -172,7 +169,7 @@ def revision_view(model_admin, request, object_id, revision_id):
         try:
             new = actions.restore_revision(resource, revision, base_revision_id=base, acting_user=request.user)
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, refusal_text(error))
             return HttpResponseRedirect(request.path)
         messages.success(
             request,
@@ -228,7 +225,7 @@ def place_view(model_admin, request, object_id):
     try:
         placement = placements.place(resource, column, acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, refusal_text(error))
     else:
         if placement.status == PlacementStatus.PENDING:
             text = _("“%(title)s” was offered to %(site)s; a reviewer of that site decides on the repost.")

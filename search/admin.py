@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from govplatform.admin_scoping import ReadOnlyAdminMixin
+from govplatform.admin_scoping import ReadOnlyAdminMixin, refusal_text
 from govplatform.admin_site import backoffice
 from govplatform.permissions import is_platform_admin
 from search import actions
@@ -30,8 +30,7 @@ class PlatformAdminOnly(admin.ModelAdmin):
         try:
             return action(*args, acting_user=request.user, **kwargs)
         except (PermissionDenied, ValidationError) as error:
-            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            self.message_user(request, text, level=messages.ERROR)
+            self.message_user(request, refusal_text(error), level=messages.ERROR)
             return None
 
     def delete_queryset(self, request, queryset):
