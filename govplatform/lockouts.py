@@ -28,9 +28,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govplatform import audit
+from govplatform.models import AuthenticatorDevice
 from govplatform.permissions import require_platform_admin
 
 ACCOUNT = "account"
@@ -184,7 +184,7 @@ def lift_lockout(kind: str, key: str, *, acting_user) -> int:
 def _reset_code_throttles(user) -> int:
     """End django-otp's slow-down after wrong codes on the user's devices; returns how many."""
     reset = 0
-    for model in (TOTPDevice, StaticDevice):
+    for model in (AuthenticatorDevice, StaticDevice):
         throttled = model.objects.filter(user=user, throttling_failure_count__gt=0)
         reset += throttled.update(throttling_failure_count=0, throttling_failure_timestamp=None)
     return reset

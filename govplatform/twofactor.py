@@ -1,7 +1,7 @@
 """The second factor of a back-office login (SEC-1): an authenticator app (TOTP) and backup codes.
 
-Devices are django-otp's: a TOTPDevice for the app, a StaticDevice holding single-use backup
-codes. Every change to a user's devices goes through the actions below and is audited (SEC-2).
+Devices are django-otp devices: an AuthenticatorDevice for the app (django-otp's TOTP device with
+its secret encrypted at rest, govplatform.models), a StaticDevice holding single-use backup codes. Every change to a user's devices goes through the actions below and is audited (SEC-2).
 Both kinds throttle repeated wrong codes themselves (django-otp's ThrottlingMixin).
 """
 
@@ -13,9 +13,9 @@ import segno
 from django.db import transaction
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govplatform import audit
+from govplatform.models import AuthenticatorDevice
 
 BACKUP_CODE_COUNT = 10
 APP_DEVICE_NAME = "authenticator"
@@ -28,7 +28,7 @@ def normalise(token: str) -> str:
 
 
 def has_app(user) -> bool:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    return AuthenticatorDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
 def backup_codes_left(user) -> int:
@@ -51,20 +51,20 @@ def verify(user, token: str):
     return None
 
 
-def start_enrolment(user) -> TOTPDevice:
+def start_enrolment(user) -> AuthenticatorDevice:
     """The unconfirmed app device the user is setting up (one, reused until confirmed)."""
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+    device = AuthenticatorDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
+    return device or AuthenticatorDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
 
 
 @transaction.atomic
-def confirm_enrolment(user, device: TOTPDevice, token: str) -> list[str] | None:
+def confirm_enrolment(user, device: AuthenticatorDevice, token: str) -> list[str] | None:
     """Confirm the app with a code it shows; it replaces any earlier app. Returns new backup codes,
     or None when the code is wrong (nothing changes then)."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+    device = AuthenticatorDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
     if not device.verify_token(normalise(token)):
         return None
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    AuthenticatorDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit.record("user.second_factor_enrolled", actor=user, obj=user)
@@ -85,17 +85,17 @@ def issue_backup_codes(user, *, acting_user, count: int = BACKUP_CODE_COUNT) -> 
 @transaction.atomic
 def reset_second_factor(user, *, acting_user) -> None:
     """Remove every device (a lost phone): the next login enrols again. For platform admins."""
-    for model in (TOTPDevice, StaticDevice):
+    for model in (AuthenticatorDevice, StaticDevice):
         model.objects.filter(user=user).delete()
     audit.record("user.second_factor_reset", actor=acting_user, obj=user)
 
 
-def qr_code_svg(device: TOTPDevice) -> str:
+def qr_code_svg(device: AuthenticatorDevice) -> str:
     """The device's otpauth:// address as an inline SVG QR code (no script, no external image)."""
     return segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
 
 
-def grouped_secret(device: TOTPDevice) -> str:
+def grouped_secret(device: AuthenticatorDevice) -> str:
     """The base32 secret in groups of four, for typing into an app by hand."""
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))

@@ -13,11 +13,10 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govplatform import lockouts
 from govplatform.actions import generate_password
-from govplatform.models import AuditEntry, Role
+from govplatform.models import AuditEntry, AuthenticatorDevice, Role
 from tests.helpers import admin_url, log_in
 from tests.security.test_login import code_of, enrolled, is_in_back_office, password_step
 
@@ -167,12 +166,13 @@ def test_lifting_an_account_locked_by_wrong_codes_accepts_the_next_code(admin_cl
     for n in range(settings.AXES_FAILURE_LIMIT):
         last = client.post(admin_url("login_verify"), {"token": f"{n:06d}"}, REMOTE_ADDR=HOME)
     assert last.status_code == 429
-    assert TOTPDevice.objects.get(user=editor).throttling_failure_count > 0  # django-otp slows the app down too
+    # django-otp slows the app down too
+    assert AuthenticatorDevice.objects.get(user=editor).throttling_failure_count > 0
 
     admin_client.post(LIFT, {"account": editor.username})
 
     assert AuditEntry.objects.get(action="auth.lockout_lift").details["code_throttles_reset"] >= 1
-    assert TOTPDevice.objects.get(user=editor).throttling_failure_count == 0
+    assert AuthenticatorDevice.objects.get(user=editor).throttling_failure_count == 0
     assert logs_in(editor)  # at once: no wait for django-otp's slow-down
 
 

@@ -10,11 +10,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govplatform import login_views, session_expiry, twofactor
 from govplatform.actions import generate_password
-from govplatform.models import AuditEntry
+from govplatform.models import AuditEntry, AuthenticatorDevice
 from tests.factories import UserFactory
 from tests.helpers import admin_url, log_in
 
@@ -33,14 +32,14 @@ def staff(db, platform_admin):
     return platform_admin
 
 
-def code_of(device: TOTPDevice, offset: int = 0) -> str:
+def code_of(device: AuthenticatorDevice, offset: int = 0) -> str:
     """The code the authenticator app shows now (or `offset` steps later)."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() + offset * device.step
     return f"{totp.token():0{device.digits}d}"
 
 
-def enrolled(user) -> TOTPDevice:
+def enrolled(user) -> AuthenticatorDevice:
     device = twofactor.start_enrolment(user)
     assert twofactor.confirm_enrolment(user, device, code_of(device)) is not None
     device.refresh_from_db()
@@ -87,7 +86,7 @@ def test_first_login_enrols_an_authenticator_app(backoffice_client, staff):  # S
     page = backoffice_client.get(admin_url("login_enrol"))
     html = page.content.decode()
     assert page.status_code == 200 and "<svg" in html and "otpauth" not in html  # the QR code, not a link
-    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=staff, confirmed=False)
     assert twofactor.grouped_secret(device) in html
 
     wrong = backoffice_client.post(
@@ -154,7 +153,7 @@ def test_someone_with_only_the_password_cannot_enrol_their_own_app(backoffice_cl
     response = backoffice_client.get(admin_url("login_enrol"))
 
     assert response.status_code == 302 and response["Location"] == admin_url("login_verify")
-    assert not TOTPDevice.objects.filter(user=staff, confirmed=False).exists()
+    assert not AuthenticatorDevice.objects.filter(user=staff, confirmed=False).exists()
 
 
 def test_the_password_step_expires(backoffice_client, staff, monkeypatch):  # SEC-1
@@ -272,10 +271,10 @@ def test_a_platform_admin_resets_a_lost_phone(backoffice_client, staff, site, ma
     log_in(backoffice_client, staff)
 
     confirm = backoffice_client.get(admin_url("govplatform_user_reset_second_factor", editor.pk))
-    assert confirm.status_code == 200 and TOTPDevice.objects.filter(user=editor).exists()
+    assert confirm.status_code == 200 and AuthenticatorDevice.objects.filter(user=editor).exists()
     backoffice_client.post(admin_url("govplatform_user_reset_second_factor", editor.pk))
 
-    assert not TOTPDevice.objects.filter(user=editor).exists()
+    assert not AuthenticatorDevice.objects.filter(user=editor).exists()
     assert not StaticDevice.objects.filter(user=editor).exists()
     assert AuditEntry.objects.get(action="user.second_factor_reset").actor == staff
 
@@ -287,7 +286,7 @@ def test_only_platform_admins_reset_second_factors(backoffice_client, site, make
 
     response = backoffice_client.post(admin_url("govplatform_user_reset_second_factor", editor.pk))
 
-    assert response.status_code in (403, 404) and TOTPDevice.objects.filter(user=editor).exists()
+    assert response.status_code in (403, 404) and AuthenticatorDevice.objects.filter(user=editor).exists()
 
 
 # --- password rules ------------------------------------------------------------------------------
