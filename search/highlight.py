@@ -6,6 +6,8 @@ import re
 
 from markupsafe import Markup, escape
 
+from search.text import fold_case
+
 SNIPPET_CHARS = 120
 LEAD_CHARS = 30
 
@@ -36,8 +38,9 @@ def snippet(content: str, summary: str, terms: list[str], length: int = SNIPPET_
     """A passage around the first occurrence of the most specific term (phrases first)."""
     text = " ".join((content or "").split())
     start = None
+    folded = fold_case(text)  # the same length as `text`: a position in one is one in the other
     for term in terms:
-        found = text.lower().find(term.lower())
+        found = folded.find(fold_case(term))
         if found >= 0:
             start = found
             break

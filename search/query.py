@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from search.text import STOP_WORDS, is_cjk, normalise, segmenter, split_list
+from search.text import STOP_WORDS, fold_case, is_cjk, normalise, segmenter, split_list
 from search.vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 100
@@ -86,7 +86,7 @@ def synonym_entries() -> list[tuple[str, str]]:
         for plain, official in Synonym.objects.values_list("plain", "official"):
             for word in split_list(plain):
                 if normalise(official):
-                    entries.append((word.lower(), normalise(official)))
+                    entries.append((fold_case(word), normalise(official)))
         entries.sort(key=lambda e: (-len(e[0]), e[0]))
         _synonyms.update(version=version, entries=entries)
         return entries
@@ -147,7 +147,7 @@ class Parser:
         parsed.groups.append([tuple(dict.fromkeys(tokens))])
 
     def _free(self, parsed: ParsedQuery, text: str) -> None:
-        lowered = text.lower()
+        lowered = fold_case(text)  # positions in it are positions in `text`
         pieces: list[tuple[str, str]] = []  # (kind, text): plain text or a synonym's plain words
         position = 0
         entries = synonym_entries()

@@ -11,7 +11,7 @@ from django.db import connection
 from search.backends import backend
 from search.engine import Filters, Searcher
 from search.models import PopularQuery, SearchScope
-from search.text import is_cjk, normalise, segmenter
+from search.text import fold_case, is_cjk, normalise, segmenter
 from search.vocabulary import vocabulary
 
 MAX_SUGGESTIONS = 8
@@ -41,7 +41,7 @@ def suggestions(site, raw: str, *, scope: str = SearchScope.SITE) -> list[dict]:
     ):
         add(query, "popular")
     vocab = vocabulary()
-    lowered = text.lower()
+    lowered = fold_case(text)
     if _LATIN_RE.fullmatch(lowered):
         letters = lowered.replace(" ", "")
         terms, _how = vocab.from_pinyin(letters)

@@ -54,6 +54,17 @@ def normalise(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+def fold_case(text: str) -> str:
+    """`text` in lower case with every character where it was. `str.lower()` may lengthen a text
+    ("İ" becomes "i" and a combining dot), and positions found in the lower-cased text then
+    point elsewhere in the original (or past its end): a character whose lower case is longer
+    keeps only its first character (İ → i), which is also what search wants of it."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower()[0] for ch in text)
+
+
 def has_cjk(text: str) -> bool:
     return bool(_CJK_RE.search(text or ""))
 
@@ -70,7 +81,7 @@ def split_list(value: str) -> list[str]:
 @functools.lru_cache(maxsize=200_000)
 def runs(word: str) -> tuple[str, ...]:
     """The token runs inside one segmenter word (`GDP5.2%` → gdp, 5, 2)."""
-    return tuple(run[:MAX_TOKEN_CHARS] for run in _RUN_RE.findall(word.lower()))
+    return tuple(run[:MAX_TOKEN_CHARS] for run in _RUN_RE.findall(fold_case(word)))
 
 
 class Segmenter:
