@@ -6,11 +6,14 @@ too, so that the refusal can say what the file really is. The original name's ex
 only to choose among formats that share one container (.doc vs .wps in an OLE file, .txt vs .csv).
 """
 
+import codecs
 import re
 import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+from resources import ziplimits
 
 HEAD_BYTES = 8192
 
@@ -69,6 +72,14 @@ TYPES = {
         _t("video_other", _("a video that is not MP4"), "application/octet-stream", "bin", False),
         _t("image_other", _("an image of an unsupported type"), "application/octet-stream", "bin", False),
         _t("binary", _("unknown binary data"), "application/octet-stream", "bin", False),
+        _t("zip_crowded", _("a ZIP container with too many files inside"), "application/zip", "zip", False),
+        _t(
+            "zip_bomb",
+            _("a compressed file that would unpack to far more data than documents do (a ZIP bomb)"),
+            "application/zip",
+            "zip",
+            False,
+        ),
         _t("empty", _("an empty file"), "application/octet-stream", "bin", False),
     )
 }
@@ -90,14 +101,30 @@ EXECUTABLE_MAGICS = (
     b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",
     b"\xca\xfe\xba\xbe", b"\x00asm", b"dex\n",
 )  # fmt: skip
-MARKUP_RE = re.compile(
-    rb"<\?php|<\?=|<%[\s=@]|<script|<html|<!doctype\s+html|<body|<head[\s>]|<iframe|<object|<embed|<svg|<meta[\s>]"
-    rb"|<form[\s>]|<frameset|javascript:|vbscript:",
-    re.IGNORECASE,
+# Patterns of markup, looked for in decoded text (str) and in raw bytes alike.
+MARKUP = (
+    r"<\?php|<\?=|<%[\s=@]|<script|<html|<!doctype\s+html|<body|<head[\s>]|<iframe|<object|<embed|<svg|<meta[\s>]"
+    r"|<form[\s>]|<frameset|javascript:|vbscript:"
 )
-PHP_RE = re.compile(rb"<\?php|<\?=", re.IGNORECASE)
-SVG_RE = re.compile(rb"<svg[\s>]", re.IGNORECASE)
-HTML_RE = re.compile(rb"<!doctype\s+html|<html|<head[\s>]|<body|<script|<iframe", re.IGNORECASE)
+PHP = r"<\?php|<\?="
+SVG = r"<svg[\s>]"
+HTML = r"<!doctype\s+html|<html|<head[\s>]|<body|<script|<iframe"
+CLASSES = (("php", PHP), ("svg", SVG), ("html", HTML), ("script", MARKUP))
+PATTERNS = {
+    kind: [re.compile(pattern, re.IGNORECASE), re.compile(pattern.encode(), re.IGNORECASE)]
+    for kind, pattern in CLASSES
+}
+HTML_RE = PATTERNS["html"][1]
+# Browsers that guess a type read the first 1,445 bytes or so; a PDF needs none of its first kilobytes for HTML.
+SNIFFED_BYTES = 2048
+# Byte order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def extension_of(name: str) -> str:
@@ -111,60 +138,71 @@ def _read_head(fileobj, size=HEAD_BYTES) -> bytes:
     return head
 
 
-def _decode_text(sample: bytes) -> str | None:
-    """The sample as text (UTF-8, UTF-16 with BOM, or GB18030), or None when it is binary."""
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return sample.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    if b"\x00" in sample:
+def _decoded(sample: bytes, encoding: str) -> str | None:
+    try:
+        return sample.decode(encoding)
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut at the end of the sample is still text.
+        if error.start >= len(sample) - 4:
+            return sample[: error.start].decode(encoding, errors="ignore")
         return None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = sample.decode(encoding)
-        except UnicodeDecodeError as error:
-            # A multi-byte character cut at the end of the sample is still text.
-            if error.start >= len(sample) - 4:
-                text = sample[: error.start].decode(encoding, errors="strict")
-            else:
-                continue
+
+
+def _decode_text(sample: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of the sample: any Unicode encoding with a byte order mark (as browsers
+    read them), else UTF-8 or GB18030; None when it is binary."""
+    marked = next((encoding for bom, encoding in BOMS if sample.startswith(bom)), None)
+    if marked is None and b"\x00" in sample:
+        return None
+    for encoding in [marked] if marked else ["utf-8", "gb18030"]:
+        text = _decoded(sample, encoding)
+        if text is None:
+            continue
         controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
         if controls <= max(2, len(text) // 200):
-            return text
+            return text, encoding
     return None
 
 
-def _classify_markup(data: bytes) -> str | None:
-    if PHP_RE.search(data):
-        return "php"
-    if SVG_RE.search(data):
-        return "svg"
-    if HTML_RE.search(data):
-        return "html"
-    if MARKUP_RE.search(data):
-        return "script"
-    return None
+def text_encoding(fileobj) -> str | None:
+    """The encoding the file's text is read in (see _decode_text), or None when it is binary."""
+    found = _decode_text(_read_head(fileobj))
+    return found[1] if found else None
+
+
+def _classify_markup(data: bytes | str) -> str | None:
+    """php, svg, html or script when the bytes or text hold markup of that kind."""
+    which = 0 if isinstance(data, str) else 1
+    return next((kind for kind, patterns in PATTERNS.items() if patterns[which].search(data)), None)
 
 
 def scan_text_file(fileobj, chunk_size=1 << 20) -> str | None:
-    """The kind of markup or script found anywhere in a text file, or None when it is plain text."""
+    """The kind of markup or script found anywhere in a text file, or None when it is plain text.
+
+    The raw bytes are searched (markup in any ASCII-compatible encoding) and so is the text
+    decoded as a browser would decode it (UTF-16 and UTF-32 hide markup from a byte search).
+    """
+    encoding = text_encoding(fileobj) or "utf-8"
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     fileobj.seek(0)
-    tail = b""
-    while chunk := fileobj.read(chunk_size):
-        found = _classify_markup(tail + chunk)
-        if found:
-            fileobj.seek(0)
-            return found
-        tail = chunk[-64:]
+    tail, text_tail, found = b"", "", None
+    while not found and (chunk := fileobj.read(chunk_size)):
+        text = decoder.decode(chunk)
+        found = _classify_markup(tail + chunk) or _classify_markup(text_tail + text)
+        tail, text_tail = chunk[-64:], text[-64:]
     fileobj.seek(0)
-    return None
+    return found
 
 
 def _sniff_zip(fileobj, ext: str) -> FileType:
+    # The member count first: building the list of a million members is itself the attack.
+    if ziplimits.too_many_members(fileobj):
+        return TYPES["zip_crowded"]
     fileobj.seek(0)
     try:
         with zipfile.ZipFile(fileobj) as archive:
+            if ziplimits.unpacks_too_far(archive):
+                return TYPES["zip_bomb"]
             names = set(archive.namelist())
             mimetype = b""
             if "mimetype" in names:
@@ -237,7 +275,8 @@ def sniff(fileobj, original_name: str = "") -> FileType:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return TYPES["webp"]
     if head.startswith(b"%PDF-"):
-        return TYPES["pdf"]
+        # A PDF whose first bytes hold a web page is a polyglot: a browser guessing the type runs it.
+        return TYPES["html"] if HTML_RE.search(head[:SNIFFED_BYTES]) else TYPES["pdf"]
     if head.startswith(OLE_MAGIC):
         return _sniff_ole(fileobj, ext)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -253,12 +292,13 @@ def sniff(fileobj, original_name: str = "") -> FileType:
     is_bmp = head.startswith(b"BM") and head[6:10] == b"\x00\x00\x00\x00"
     if is_bmp or head.startswith((b"II*\x00", b"MM\x00*", b"\x00\x00\x01\x00")):
         return TYPES["image_other"]
-    text = _decode_text(head)
-    if text is None:
+    decoded = _decode_text(head)
+    if decoded is None:
         return TYPES["binary"]
-    if head.startswith(b"#!"):
+    text = decoded[0]
+    if text.startswith("#!"):
         return TYPES["script"]
-    markup = _classify_markup(head)
+    markup = _classify_markup(head) or _classify_markup(text)
     if markup:
         return TYPES[markup]
     stripped = text.lstrip("\ufeff \r\n\t").lower()

@@ -2,11 +2,15 @@
 
 Text is taken where it can be read without a full office suite: TXT and CSV, PDF (pypdf), and the
 XML inside DOCX/XLSX/PPTX, OpenDocument and OFD containers. Reading is capped everywhere (bytes per
-ZIP member, pages, characters), so a ZIP bomb or a huge PDF cannot exhaust the server. The XML is
+ZIP member and per container, read in chunks: resources/ziplimits.py; pages; characters), so a ZIP
+bomb or a huge PDF cannot exhaust the server. Text files are decoded as the upload check decoded
+them (UTF-16 and UTF-32 with a byte order mark too), so the confidentiality check reads what
+citizens would read. The XML is
 read with regular expressions, not an XML parser, so no entity or DTD is ever expanded. Extraction
 never refuses a file: what cannot be read gives less text.
 """
 
+import codecs
 import html
 import logging
 import re
@@ -14,9 +18,11 @@ import zipfile
 
 from django.conf import settings
 
+from resources.sniff import text_encoding
+from resources.ziplimits import CappedReader
+
 logger = logging.getLogger(__name__)
 
-MAX_MEMBER_BYTES = 32 << 20  # uncompressed bytes read from one member of a ZIP container
 MAX_PDF_PAGES = 300
 
 
@@ -29,11 +35,6 @@ def _cap(text: str) -> str:
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     text = re.sub(r"\n\s*\n+", "\n", text)
     return text.strip()[: max_text_chars()]
-
-
-def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
-    with archive.open(name) as member:
-        return member.read(MAX_MEMBER_BYTES)
 
 
 def _xml_text(data: bytes, text_tag: str, break_tags: tuple[str, ...]) -> str:
@@ -57,19 +58,19 @@ def _natural(name: str):
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
-def _ooxml(archive: zipfile.ZipFile, key: str) -> str:
+def _ooxml(archive: CappedReader, key: str) -> str:
     names = archive.namelist()
     chunks = []
     if key in ("docx", "wps"):
         parts = ["word/document.xml"] + sorted(n for n in names if re.match(r"word/(header|footer)\d*\.xml$", n))
         for name in parts:
             if name in names:
-                chunks.append(_xml_text(_read_member(archive, name), "w:t", ("w:p", "w:tr")))
+                chunks.append(_xml_text(archive.read(name), "w:t", ("w:p", "w:tr")))
     elif key in ("xlsx", "et"):
         if "xl/sharedStrings.xml" in names:
-            chunks.append(_xml_text(_read_member(archive, "xl/sharedStrings.xml"), "t", ("si",)))
+            chunks.append(_xml_text(archive.read("xl/sharedStrings.xml"), "t", ("si",)))
         for name in sorted((n for n in names if re.match(r"xl/worksheets/sheet\d+\.xml$", n)), key=_natural):
-            xml = _read_member(archive, name).decode("utf-8", errors="replace")
+            xml = archive.read(name).decode("utf-8", errors="replace")
             for attributes, body in re.findall(r"<c\b([^>]*)>(.*?)</c>", xml, flags=re.S):
                 if 't="s"' in attributes:
                     continue  # an index into the shared strings, read above
@@ -78,19 +79,19 @@ def _ooxml(archive: zipfile.ZipFile, key: str) -> str:
             chunks.append("\n")
     elif key in ("pptx", "dps"):
         for name in sorted((n for n in names if re.match(r"ppt/slides/slide\d+\.xml$", n)), key=_natural):
-            chunks.append(_xml_text(_read_member(archive, name), "a:t", ("a:p",)))
+            chunks.append(_xml_text(archive.read(name), "a:t", ("a:p",)))
     return "\n".join(chunk for chunk in chunks if chunk)
 
 
-def _odf(archive: zipfile.ZipFile) -> str:
+def _odf(archive: CappedReader) -> str:
     if "content.xml" not in archive.namelist():
         return ""
-    return _strip_xml(_read_member(archive, "content.xml"), ("text:p", "text:h", "table:table-row"))
+    return _strip_xml(archive.read("content.xml"), ("text:p", "text:h", "table:table-row"))
 
 
-def _ofd(archive: zipfile.ZipFile) -> str:
+def _ofd(archive: CappedReader) -> str:
     pages = sorted((n for n in archive.namelist() if re.search(r"Pages/Page_\d+/Content\.xml$", n)), key=_natural)
-    return "\n".join(_xml_text(_read_member(archive, name), "ofd:TextCode", ("ofd:TextObject",)) for name in pages)
+    return "\n".join(_xml_text(archive.read(name), "ofd:TextCode", ("ofd:TextObject",)) for name in pages)
 
 
 def _pdf(fileobj) -> str:
@@ -114,13 +115,10 @@ def _pdf(fileobj) -> str:
 
 
 def _plain(fileobj) -> str:
+    encoding = text_encoding(fileobj) or "utf-8"
+    fileobj.seek(0)
     data = fileobj.read(max_text_chars() * 4)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
+    return codecs.getincrementaldecoder(encoding)(errors="replace").decode(data)
 
 
 def extract_text(file_type_key: str, fileobj) -> str:
@@ -132,7 +130,8 @@ def extract_text(file_type_key: str, fileobj) -> str:
         elif file_type_key == "pdf":
             text = _pdf(fileobj)
         elif file_type_key in ("docx", "xlsx", "pptx", "wps", "et", "dps", "odt", "ods", "odp", "ofd"):
-            with zipfile.ZipFile(fileobj) as archive:
+            with zipfile.ZipFile(fileobj) as opened:
+                archive = CappedReader(opened)
                 if file_type_key in ("odt", "ods", "odp"):
                     text = _odf(archive)
                 elif file_type_key == "ofd":

@@ -254,3 +254,37 @@ def make_interpretation(site, user, policies, *, title="《保定市森林防火
         data=article_data(policies=[p.pk for p in policies]),
         acting_user=user,
     )
+
+
+def zip_bomb_bytes(members: int = 40, member_mb: int = 32, *, office: bool = True) -> bytes:
+    """A small ZIP (a DOCX when `office`) whose `members` XML parts each unpack to `member_mb` MB of
+    zeros: 40 × 32 MB fit in 1.3 MB. Written by hand, so that the zeros are compressed only once."""
+    import struct
+    import zlib
+
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = b"\0" * (1 << 20)
+    packed = b"".join(compressor.compress(block) for _ in range(member_mb)) + compressor.flush()
+    crc = 0
+    for _ in range(member_mb):
+        crc = zlib.crc32(block, crc)
+    size = member_mb << 20
+    entries = []  # (name, crc, compressed, size, data)
+    if office:
+        for name, text in (("[Content_Types].xml", CONTENT_TYPES), ("word/document.xml", "<w:document/>")):
+            raw = text.encode()
+            squeezer = zlib.compressobj(9, zlib.DEFLATED, -15)
+            entries.append((name, zlib.crc32(raw), squeezer.compress(raw) + squeezer.flush(), len(raw)))
+    entries += [(f"word/header{n}.xml", crc, packed, size) for n in range(members)]
+    out, directory = io.BytesIO(), io.BytesIO()
+    for name, checksum, data, length in entries:
+        offset, encoded = out.tell(), name.encode()
+        out.write(struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0, 8, 0, 0, checksum, len(data), length,
+                              len(encoded), 0) + encoded + data)  # fmt: skip
+        directory.write(struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, checksum, len(data), length,
+                                    len(encoded), 0, 0, 0, 0, 0, offset) + encoded)  # fmt: skip
+    start = out.tell()
+    out.write(directory.getvalue())
+    out.write(struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory.getvalue()),
+                          start, 0))  # fmt: skip
+    return out.getvalue()
