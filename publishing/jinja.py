@@ -6,12 +6,13 @@ of the texts: dates as YYYY-MM-DD HH:MM in China time (PUB-7).
 """
 
 import datetime as dt
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, StrictUndefined
 
-from publishing.links import external_notice_url, is_government_host
+from govplatform import weburl
+from publishing.links import link_target
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -57,10 +58,14 @@ def urlpath(value: str) -> str:
 def href(value: str) -> str:
     """The address of a listed item: a path of the site, percent-encoded; a web address elsewhere
     (a resource of the kind "link") as it is, or through the external-link notice when it leaves
-    government sites (LINK-3)."""
-    if value.startswith(("http://", "https://", "//")):
-        return value if is_government_host(urlsplit(value).hostname or "") else external_notice_url(value)
-    return urlpath(value)
+    government sites (LINK-3), read as browsers read it (`https://evil.example\\.gov.cn/` is no
+    government address)."""
+    if value.startswith("/") and value[1:2] not in ("/", "\\"):  # a path of the site (most items)
+        return urlpath(value)
+    address = weburl.parse(value)
+    if address is not None and address.relative:
+        return urlpath(weburl.prepare(value))
+    return link_target(value)
 
 
 def environment(**options) -> Environment:

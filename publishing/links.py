@@ -10,13 +10,13 @@
 
 import html
 import re
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 from django.conf import settings
 
+from govplatform import weburl
+
 EXTERNAL_NOTICE = "/-/external.html"
-# Government domains: .gov.cn and the Chinese .政务 (punycode xn--zfr164b).
-GOVERNMENT_SUFFIXES = (".gov.cn", ".政务", ".xn--zfr164b")
 
 A_HREF_RE = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")', re.IGNORECASE)
 IMG_SRC_RE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")', re.IGNORECASE)
@@ -35,34 +35,37 @@ def plain_excerpt(value, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def is_government_host(host: str) -> bool:
-    host = (host or "").lower().rstrip(".")
-    return host == "gov.cn" or any(host.endswith(suffix) for suffix in GOVERNMENT_SUFFIXES)
-
-
 def external_notice_url(url: str) -> str:
     return f"{EXTERNAL_NOTICE}?url={quote(url, safe='')}"
 
 
-def _rewrite_href(href: str, own_domains: set[str]) -> str:
-    parts = urlsplit(href)
-    scheme = parts.scheme.lower()
-    if scheme in ("http", "https") or href.startswith("//"):
-        host = (parts.hostname or "").lower()
-        if host in own_domains:
-            path = parts.path or "/"
-            return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
-        if not is_government_host(host):
-            return external_notice_url(href if scheme else "https:" + href)
-    return href
+def link_target(href: str, own_domains=frozenset()) -> str:
+    """The address to publish for a link, read as browsers read it (govplatform/weburl.py):
+    a path for this site's own pages, the parsed address for government sites, the external-link
+    notice for everything else on the web (LINK-3). References within the page's host stay as
+    written; mail and phone links stay; any other scheme meets the notice, which refuses it."""
+    address = weburl.parse(href)
+    if address is None:  # no browser can follow it; the notice says the address is not valid
+        return external_notice_url(href)
+    if address.relative:
+        return weburl.prepare(href)
+    if address.scheme in ("mailto", "tel"):
+        return address.href
+    if not address.is_web:
+        return external_notice_url(address.href)
+    if address.host in own_domains:
+        return address.local
+    if address.is_government:
+        return address.href
+    return external_notice_url(address.href)
 
 
 def rewrite_body(body: str, own_domains, media: dict[str, str]) -> str:
     own = {d.lower() for d in own_domains}
 
     def on_link(match):
-        href = html.unescape(match[2]).strip()
-        return match[1] + escape(_rewrite_href(href, own)) + match[3]
+        href = html.unescape(match[2])
+        return match[1] + escape(link_target(href, own)) + match[3]
 
     body = A_HREF_RE.sub(on_link, body)
     if media:

@@ -34,6 +34,7 @@ from django.template import engines
 from markupsafe import Markup, escape
 
 from publishing.contents import Content, FileRef
+from publishing.jinja import href
 from publishing.render_content import ContentPages
 from publishing.sitedata import PAGE_SIZE, SITEMAP_CHUNK, ColumnInfo, Item, SiteData
 
@@ -357,7 +358,10 @@ class Renderer(ContentPages):
         base = self.site.base_url
 
         def item_url(item):
-            return item.url if item.url.startswith("http") else base + quote(item.url, safe="/#?=&-._~%")
+            # RSS readers open <link> directly: a linked address takes the same way as on the
+            # pages (through the external-link notice when it leaves government sites, LINK-3)
+            target = href(item.url)
+            return target if not target.startswith("/") else base + target
 
         return self.template("rss.xml").render(
             {

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from govplatform import weburl
 from resources.fields import IsoDateField, KeywordsField, PlainTextField, ResourceRefField, ResourceRefsField
 from resources.models import Resource, ResourceKind, Validity
 from resources.sanitize import html_to_text
@@ -30,6 +31,7 @@ from resources.widgets import RichTextField
 SHARED_FIELDS = ("title", "source", "author", "keywords")
 PHONE_RE = re.compile(r"^[0-9+()（）\-－\s、,，/转]{3,60}$")
 YEAR_BRACKETS = re.compile(r"[\[［(（【〔]\s*((?:19|20)\d{2})\s*[\]］)）】〕]")
+WEB_SCHEME_RE = re.compile(r"(?i)https?:")
 INDEX_NUMBER_RE = re.compile(r"^(?P<org>[0-9A-Z]{8}-?[0-9A-Z]|[0-9A-Z]{18})/(?P<year>\d{4})-(?P<serial>\d{5})$")
 
 
@@ -166,10 +168,22 @@ class VideoForm(AttachmentForm):
     kind = ResourceKind.VIDEO
 
 
+class WebAddressField(PlainTextField):
+    """An http(s) address, stored the way browsers read it (govplatform/weburl.py), so that the
+    address that is checked and published is the one citizens are sent to (LINK-3):
+    `https://evil.example\\@www.shifan.gov.cn/` is stored as https://evil.example/@www.shifan.gov.cn/."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        address = weburl.parse(text) if WEB_SCHEME_RE.match(weburl.prepare(text)) else None
+        # anything else is left as typed, for the validator to refuse with its message
+        return weburl.without_credentials(address) if address is not None and address.is_web else text
+
+
 class LinkForm(KindForm):
     kind = ResourceKind.LINK
 
-    url = PlainTextField(
+    url = WebAddressField(
         label=_("address (URL)"),
         max_length=2000,
         validators=[

@@ -22,6 +22,8 @@ from html.parser import HTMLParser
 import nh3
 from django.conf import settings
 
+from govplatform import weburl
+
 # What the body of an article may contain after cleaning.
 OUTPUT_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "u", "s", "sub", "sup", "ul", "ol", "li",
@@ -82,15 +84,23 @@ def _filter_attribute(tag: str, name: str, value: str) -> str | None:
     return value
 
 
-SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 BAD_URL_CHARS = re.compile(r"[\x00-\x20\x7f\\<>\"'`\ufffd]")
 
 
 def _clean_href(value: str) -> str | None:
-    """Absolute links are left to nh3's scheme check; relative ones must be plain paths."""
+    """Absolute links (and //host) are kept as browsers read them (govplatform/weburl.py), so that
+    what is published is what was checked: `https://evil.example\\.gov.cn/` becomes
+    https://evil.example/.gov.cn/, credentials go (LINK-3). Relative ones must be plain paths."""
+    address = weburl.parse(value)
+    if address is None:
+        return None
+    if not address.relative:
+        if address.scheme not in URL_SCHEMES:
+            return None
+        return weburl.without_credentials(address) if address.is_web else address.href
     value = value.strip()
-    if not value or SCHEME_RE.match(value):
-        return value or None
+    if not value:
+        return None
     first_segment = re.split(r"[/?#]", value, maxsplit=1)[0]
     if ":" in first_segment or "%" in first_segment or BAD_URL_CHARS.search(value):
         return None

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from govplatform import weburl
+from publishing.links import link_target
 from search.models import SearchScope
 from search.query import Note
 from sites.models import Site
@@ -39,8 +41,13 @@ class Hit:
 
     @property
     def href(self) -> str:
-        """The address for an href: Chinese path segments percent-encoded, the scheme kept."""
-        return quote(self.url, safe="/#?=&-._~%:@!$'()*+,;")
+        """The address for an href: a path of this site with Chinese segments percent-encoded; a
+        page of a government site as browsers read it; anything else (a resource of the kind
+        "link") through the external-link notice (LINK-3)."""
+        address = weburl.parse(self.url)
+        if address is not None and address.relative:
+            return quote(weburl.prepare(self.url), safe="/#?=&-._~%:@!$'()*+,;")
+        return link_target(self.url)
 
 
 @dataclass

@@ -222,3 +222,30 @@ def payloads(js: str = DEFAULT_JS, canary: str = DEFAULT_CANARY, media: str = DE
 
 
 XSS_PAYLOADS = payloads()
+
+# Links that a browser follows to a non-government host (evil.example) although a parser that
+# does not read addresses the way browsers do (the WHATWG URL Standard; Python's urlsplit) sees a
+# government host, or no host at all (LINK-3: opening a non-government link shows a notice first).
+# Browsers read \ as / in http(s) addresses, drop tabs and line breaks anywhere, strip leading
+# control characters and spaces, and read "https:host" and "//host" as addresses of that host.
+LINK_BYPASSES = [
+    "https://evil.example\\.gov.cn/n",
+    "https://evil.example\\@www.shifan.gov.cn/",
+    "https://evil.example\\\\www.shifan.gov.cn/",
+    "https://www.shifan.gov.cn@evil.example/",
+    "https://www.shifan.gov.cn:x@evil.example/",
+    "HTTPS://EVIL.EXAMPLE\\.GOV.CN/n",
+    "https:evil.example\\.gov.cn",
+    "https:\\\\evil.example/.gov.cn",
+    "//evil.example\\.gov.cn/n",
+    "\\\\evil.example/n",
+    "/\\evil.example/n",
+    "\\/evil.example/n",
+    " \t//evil.example/n",
+    "\x01https://evil.example\\.gov.cn/n",
+    "ht\ttps://evil.example\\.gov.cn/n",
+    "https://evil.ex\nample\\.gov.cn/n",
+    "https://evil.example:443\\.gov.cn/",
+    "https://evil\uff0eexample\\.gov.cn/",
+    "https://evil%2Eexample\\.gov.cn/",
+]
