@@ -1,8 +1,10 @@
 """The lifecycle of the demo sites (SITE-5 to SITE-9, COL-7), built by `manage.py load_demo`.
 
-- Opening: a new demo site is created approved, gets its columns, a passed security check (with
-  a small report) and goes online through sites.lifecycle.opening, so its portal carries the
-  opening announcement (开通公告) and its history begins with the application's outcome.
+- Opening: a new demo site is applied for (by its portal's administrator; the city portal, which
+  has none above it, by the loader itself) and approved by the platform administrator, so that
+  the one who decides is not the one who applied (SITE-11). Once it has its columns, content and
+  a passed security check (with a small report) it goes online through sites.lifecycle.opening,
+  so its portal carries the opening announcement (开通公告).
 - The city portal has a topic of a past campaign with a few articles, archived: its pages say
   “已归档”, and the topic area (topics.html) keeps it.
 - The water authority filed a change of its person in charge (变更备案) and has an approved
@@ -42,6 +44,7 @@ TOPIC = {
 }
 MAINTENANCE = "机房供电线路改造，网站暂停服务"
 EDUCATION_OFFLINE = "网站改版上线前的数据迁移"
+OPENING_REASON = "按照政府网站集约化建设要求，在平台上开设本单位网站"
 REPORT = b"%PDF-1.4\n% demo security check report: no high or medium risk found\n"
 
 
@@ -53,8 +56,18 @@ def _platform_admin() -> User:
     return _user(demo_data.PLATFORM_ADMIN["username"])
 
 
+def apply_and_approve(site: Site, *, primary_domain: str, parent_key: str | None) -> Site:
+    """Register a new demo site through its opening application and the platform administrator's approval."""
+    applicant = _account(parent_key, "admin") if parent_key else None  # None: the loader itself
+    application = opening.apply_for_site(site, primary_domain=primary_domain, reason=OPENING_REASON,
+                                         acting_user=applicant)  # fmt: skip
+    decisions.approve(application, note="同意开设", acting_user=_platform_admin())
+    site.refresh_from_db()
+    return site
+
+
 def open_site(site: Site) -> bool:
-    """A demo site created approved: its security check passed, then online with its announcement."""
+    """An approved demo site with its content: its security check passed, then online with its announcement."""
     if site.status != SiteStatus.APPROVED:
         return False
     admin = _platform_admin()

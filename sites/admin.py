@@ -149,9 +149,12 @@ class SiteAdmin(ScopedAdmin):
         site = self.get_object(request, object_id)
         extra = {
             "lifecycle_steps": admin_steps.available_steps(request, site),
-            "open_applications": site.applications.filter(
-                status__in=("pending", "approved", "filed", "in_effect")
-            ).order_by("-applied_at"),
+            "open_applications": admin_lifecycle.with_decision_refusals(
+                site.applications.filter(status__in=("pending", "approved", "filed", "in_effect"))
+                .select_related("applied_by")
+                .order_by("-applied_at"),
+                request.user,
+            ),
             "may_decide": is_platform_admin(request.user),
             **(extra_context or {}),
         }

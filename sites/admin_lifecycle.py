@@ -2,7 +2,8 @@
 (TPL-11), the site's timeline, and the platform administrator's list of pending work (SITE-5 to SITE-9).
 
 Each page calls one action of sites/lifecycle/ (the steps are in sites/admin_steps.py); a refusal
-is shown on the form with the input kept.
+is shown on the form with the input kept. When the action would refuse anyway, the page lists
+why, each with a link to where it is put right when there is one, and offers no button.
 """
 
 import dataclasses
@@ -15,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +24,7 @@ from govplatform.models import AuditEntry, Role
 from govplatform.permissions import is_platform_admin, site_ids_for
 from sites import admin_forms as forms
 from sites.admin_steps import DECISIONS, PLATFORM, STEPS, Step, may
-from sites.lifecycle import migration, opening
+from sites.lifecycle import migration, opening, rules
 from sites.models import (
     ApplicationKind,
     ApplicationStatus,
@@ -63,10 +65,39 @@ def _run_form(request, form, run) -> bool:
     return True
 
 
+def _fix_url(site, gap: rules.Gap) -> str:
+    """Where a gap of SITE-11 is put right, or "" when no page of the back office does it."""
+    if gap.place == rules.FIX_SITE_FIELD:
+        return f"{_change_url(site)}#id_{gap.target}"
+    if gap.place == rules.FIX_STEP:
+        return reverse("admin:sites_site_lifecycle", args=[site.pk, gap.target])
+    if gap.place == rules.FIX_NEW_COLUMN:
+        return reverse("admin:columns_column_add") + "?" + urlencode({"site": site.pk, "column_type": gap.target})
+    if gap.place == rules.FIX_COLUMN_CONTENT:
+        return reverse("admin:resources_resource_changelist") + "?" + urlencode({"site": site.pk, "column": gap.target})
+    if gap.place == rules.FIX_APPLY:
+        if (
+            opening.may_apply_again(site)
+            and not site.applications.filter(kind=ApplicationKind.OPENING, status=ApplicationStatus.PENDING).exists()
+        ):
+            return reverse("admin:sites_site_lifecycle", args=[site.pk, "apply_again"])
+        return f"{_change_url(site)}#lifecycle-applications"  # the application waiting for its decision
+    return ""
+
+
+def _blockers(site, refusals) -> list[dict]:
+    """The refusals of a step as the page lists them: the sentence, and where it is put right."""
+    return [
+        {"text": item.text, "url": _fix_url(site, item)} if isinstance(item, rules.Gap) else {"text": item, "url": ""}
+        for item in refusals
+    ]
+
+
 def _step_page(model_admin, request, site, step: Step, target, form, done, next_url, *, subject=None, **context):
     """What every lifecycle page does once it knows its step: run it on `target` when confirmed,
-    then say `done` and go to `next_url`; else show the page of confirmation with the form, and
-    above it why the action would refuse now (asked only then: the action may have changed the site)."""
+    then say `done` and go to `next_url`; else show the page of confirmation with the form, or,
+    when the action would refuse now, only why (asked after running: the action may have changed
+    the site), so that nobody is offered a button that cannot work nor reads a refusal twice."""
     if _run_form(request, form, lambda form: step.run(target, form, request.user)):
         messages.success(request, done)
         return HttpResponseRedirect(next_url)
@@ -77,7 +108,7 @@ def _step_page(model_admin, request, site, step: Step, target, form, done, next_
         crumb=step.label,
         form=form,
         step=step,
-        refusals=step.refusals(site),
+        blockers=_blockers(site, step.refusals(target, request.user)),
         **context,
     )
     return TemplateResponse(request, "admin/sites/site/lifecycle_step.html", context)
@@ -207,6 +238,14 @@ def _work_url() -> str:
     return reverse("admin:sites_site_lifecycle_work")
 
 
+def with_decision_refusals(applications, user) -> list:
+    """The applications, each with `decision_refusal`: why this user may not decide it (their own), or None."""
+    applications = list(applications)
+    for application in applications:
+        application.decision_refusal = rules.decision_refusal(application, user)
+    return applications
+
+
 def work_view(model_admin, request):
     """The platform administrator's list: applications to decide, work in progress with its dates."""
     if not is_platform_admin(request.user):
@@ -225,7 +264,9 @@ def work_view(model_admin, request):
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
         "title": _("Site lifecycle: pending work"),
-        "pending": applications.filter(status=ApplicationStatus.PENDING).order_by("applied_at"),
+        "pending": with_decision_refusals(
+            applications.filter(status=ApplicationStatus.PENDING).order_by("applied_at"), request.user
+        ),
         "in_progress": rows,
         "cancellations": RegistrationCancellation.objects.filter(done_at__isnull=True).select_related("site"),
         "now": now,
@@ -262,7 +303,7 @@ def apply_view(model_admin, request):
             _("Apply for a site"),
             forms.SiteApplicationForm,
             None,
-            explanation=_("The platform administrator approves or refuses the application (SITE-5)."),
+            explanation=_("A platform administrator other than the applicant approves or refuses the application."),
         ),  # fmt: skip
         "crumb": _("Apply for a site"),
         "new_site": True,

@@ -2,9 +2,10 @@
 
 Every step is one `Step` in a table; one view (sites/admin_lifecycle.py) serves them all. A step
 has its label, its form (sites/admin_forms.py), the action it runs, when it is offered, who sees
-it (platform administrators only, or the site's administrators too) and whether it cannot be
-undone (its page then asks for confirmation as such, TPL-11). The decisions on an application
-(approve, refuse, cancel) are steps of the same kind, run on the application.
+it (platform administrators only, or the site's administrators too), whether it cannot be
+undone or how it is undone (its page of confirmation says so, TPL-11, and says nothing untrue),
+and why its action would refuse now: then the page lists why and offers no button. The decisions
+on an application (approve, refuse, cancel) are steps of the same kind, run on the application.
 """
 
 from collections.abc import Callable
@@ -35,11 +36,13 @@ class Step:
     who: str = MANAGER
     explanation: str = ""
     irreversible: bool = False
+    undo: str = ""  # how the step is undone, said on its page of confirmation (a step that can be undone)
     done: str = field(default=gettext_lazy("Done."))  # the message after the action ran
     # form_arguments(site): what the form needs besides the site (raises Http404 when it is missing).
     form_arguments: Callable = lambda site: {}
-    # refusals(site): why the action would refuse now, listed above the form before anyone confirms.
-    refusals: Callable = lambda site: []
+    # refusals(target, user): why the action would refuse now (sentences, or rules.Gap with where
+    # each is put right); the page then lists them instead of the form and its button.
+    refusals: Callable = lambda target, user: []
 
 
 def calls(action, *fields) -> Callable:
@@ -78,6 +81,21 @@ def migration_in_progress(site):
 
 def _migrating(site) -> bool:
     return site.status == SiteStatus.MIGRATING and migration_in_progress(site) is not None
+
+
+def _take_offline_refusals(site, user) -> list[str]:
+    application = _offline_to_carry_out(site)
+    return offline.take_offline_refusals(application) if application is not None else []
+
+
+def _return_online_refusals(site, user) -> list[str]:
+    application = _approved(site, ApplicationKind.RETURN)
+    return offline.return_online_refusals(application) if application is not None else []
+
+
+def _complete_migration_refusals(site, user) -> list[str]:
+    application = migration_in_progress(site)
+    return migration.completion_refusals(application) if application is not None else []
 
 
 # --- what the steps that need more than one action call run --------------------------------------
@@ -120,8 +138,10 @@ STEPS = {
         gettext_lazy("Apply for opening"),
         forms.ReasonForm,
         calls(opening.apply_again, "reason"),
-        available=lambda site: site.status == SiteStatus.APPLYING and not _pending(site, ApplicationKind.OPENING),
-        explanation=gettext_lazy("A new opening application for this site, to the platform administrator."),
+        available=lambda site: opening.may_apply_again(site) and not _pending(site, ApplicationKind.OPENING),
+        explanation=gettext_lazy(
+            "A new opening application for this site, decided by a platform administrator other than the applicant."
+        ),
         done=gettext_lazy("The application was sent to the platform administrator."),
     ),
     "id_code": Step(
@@ -147,12 +167,11 @@ STEPS = {
         available=lambda site: site.status == SiteStatus.APPROVED,
         who=PLATFORM,
         explanation=gettext_lazy(
-            "The site is published for citizens, and an opening announcement (开通公告) is published on its "
-            "portal (SITE-5)."
+            "The site is published for citizens, and an opening announcement (开通公告) is published on its portal."
         ),
         irreversible=True,
         done=gettext_lazy("The site is online; the opening announcement is published."),
-        refusals=opening.online_refusals,
+        refusals=lambda site, user: opening.opening_gaps(site),
     ),
     "offline": Step(
         gettext_lazy("Apply for temporary offline"),
@@ -172,8 +191,9 @@ STEPS = {
         explanation=gettext_lazy(
             "Every page of the site shows the offline notice with its period, and the portal announces it."
         ),
-        irreversible=True,
+        undo=gettext_lazy("The site comes back online only through an approved application to return online."),
         done=gettext_lazy("The site is temporarily offline."),
+        refusals=_take_offline_refusals,
     ),
     "return": Step(
         gettext_lazy("Apply to return online"),
@@ -190,8 +210,9 @@ STEPS = {
         forms.ConfirmForm,
         _return_online,
         available=lambda site: site.status == SiteStatus.OFFLINE and _approved(site, ApplicationKind.RETURN),
-        irreversible=True,
+        undo=gettext_lazy("Going offline again needs a new offline application."),
         done=gettext_lazy("The site is online again."),
+        refusals=_return_online_refusals,
     ),
     "migrate": Step(
         gettext_lazy("Apply for migration"),
@@ -233,6 +254,7 @@ STEPS = {
         ),
         irreversible=True,
         done=gettext_lazy("The migration is complete; the site is closed."),
+        refusals=_complete_migration_refusals,
     ),
     "archive": Step(
         gettext_lazy("Archive the site"),
@@ -240,8 +262,9 @@ STEPS = {
         calls(archiving.archive_site),
         available=lambda site: site.archived_at is None and site.status != SiteStatus.APPLYING,
         who=PLATFORM,
-        explanation=gettext_lazy("Every page stays where it is and shows “已归档” with the archive time (SITE-9)."),
-        irreversible=True,
+        explanation=gettext_lazy("Every page stays where it is and shows “已归档” with the archive time."),
+        # Archiving is undone by "End the archiving" below (sites.lifecycle.archiving.unarchive_site).
+        undo=gettext_lazy("The archiving can be ended later with “End the archiving”."),
         done=gettext_lazy("The site is archived."),
     ),
     "unarchive": Step(
@@ -250,6 +273,7 @@ STEPS = {
         calls(archiving.unarchive_site),
         available=lambda site: site.archived_at is not None,
         who=PLATFORM,
+        undo=gettext_lazy("The site can be archived again later."),
         done=gettext_lazy("The site is no longer archived."),
     ),
 }
@@ -257,7 +281,11 @@ STEPS = {
 # Decisions on one application of the site; their message is "<label>: done." (decision_view).
 DECISIONS = {
     "approve": Step(
-        gettext_lazy("Approve the application"), forms.NoteForm, calls(decisions.approve, "note"), who=PLATFORM
+        gettext_lazy("Approve the application"),
+        forms.NoteForm,
+        calls(decisions.approve, "note"),
+        who=PLATFORM,
+        refusals=decisions.decision_refusals,
     ),
     "refuse": Step(
         gettext_lazy("Refuse the application"),
@@ -265,9 +293,14 @@ DECISIONS = {
         calls(decisions.refuse, "reason"),
         who=PLATFORM,
         irreversible=True,
+        refusals=decisions.decision_refusals,
     ),
     "cancel": Step(
-        gettext_lazy("Cancel the application"), forms.ConfirmForm, calls(decisions.cancel), irreversible=True
+        gettext_lazy("Cancel the application"),
+        forms.ConfirmForm,
+        calls(decisions.cancel),
+        irreversible=True,
+        refusals=decisions.cancel_refusals,
     ),
 }
 

@@ -1,6 +1,10 @@
-"""The platform administrator's decisions on applications: approve, refuse; the applicant's cancel."""
+"""The platform administrator's decisions on applications: approve, refuse; the applicant's cancel.
 
-from django.core.exceptions import ValidationError
+Nobody decides an application they made (SITE-11, PUB-1): a platform administrator who applied
+(for an opening, an offline period, a return or a migration) leaves the decision to another.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,7 +12,7 @@ from django.utils.translation import gettext as _
 from govplatform import audit
 from govplatform.permissions import require_platform_admin
 from sites.lifecycle import migration, offline, opening
-from sites.lifecycle.rules import lock_site, require_site_manager
+from sites.lifecycle.rules import decision_refusal, lock_site, require_site_manager
 from sites.models import ApplicationKind, ApplicationStatus, SiteApplication
 
 
@@ -30,11 +34,34 @@ def _require_pending(application: SiteApplication, message: str) -> None:
         raise ValidationError(message % {"status": application.get_status_display()}, code="not_pending")
 
 
+def _require_not_applicant(application: SiteApplication, user) -> None:
+    refusal = decision_refusal(application, user)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def decision_refusals(application: SiteApplication, user) -> list[str]:
+    """Why `user` cannot approve or refuse `application` now (empty when they can), for the page."""
+    refusals = [decision_refusal(application, user)]
+    if application.status != ApplicationStatus.PENDING:
+        refusals.append(_("This application is no longer waiting for a decision (it is %(status)s).")
+                        % {"status": application.get_status_display()})  # fmt: skip
+    return [refusal for refusal in refusals if refusal]
+
+
+def cancel_refusals(application: SiteApplication, user) -> list[str]:
+    if application.cancellable:
+        return []
+    return [_("This application can no longer be cancelled (it is %(status)s).")
+            % {"status": application.get_status_display()}]  # fmt: skip
+
+
 @transaction.atomic
 def approve(application: SiteApplication, *, acting_user, note: str = "") -> SiteApplication:
     """Approve an application (platform administrators, SITE-5 to SITE-7) and start what it allows."""
     require_platform_admin(acting_user)
     locked = _lock(application)
+    _require_not_applicant(locked, acting_user)
     _require_pending(locked, _("Only an application waiting for approval can be approved; this one is %(status)s."))
     now = timezone.now()
     locked.status = ApplicationStatus.APPROVED
@@ -68,6 +95,7 @@ def refuse(application: SiteApplication, *, reason: str, acting_user) -> SiteApp
     if not reason:
         raise ValidationError({"reason": _("Say why the application is refused.")}, code="reason_required")
     locked = _lock(application)
+    _require_not_applicant(locked, acting_user)
     _require_pending(locked, _("Only an application waiting for approval can be refused; this one is %(status)s."))
     locked.status = ApplicationStatus.REFUSED
     locked.decided_by = acting_user
@@ -89,12 +117,9 @@ def cancel(application: SiteApplication, *, acting_user) -> SiteApplication:
     """The applicant withdraws an application that has not been carried out."""
     locked = _lock(application)
     require_site_manager(acting_user, locked.site)
-    if not locked.cancellable:
-        raise ValidationError(
-            _("This application can no longer be cancelled (it is %(status)s).")
-            % {"status": locked.get_status_display()},
-            code="not_cancellable",
-        )
+    refusals = cancel_refusals(locked, acting_user)
+    if refusals:
+        raise ValidationError(refusals, code="not_cancellable")
     locked.status = ApplicationStatus.CANCELLED
     locked.save(update_fields=["status"])
     audit.record("site_application.cancel", actor=acting_user, obj=locked, site=locked.site,

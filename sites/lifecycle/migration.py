@@ -267,6 +267,18 @@ def _column_redirects(site: Site, application: SiteApplication) -> list[Redirect
     return redirects
 
 
+def completion_refusals(application: SiteApplication) -> list[str]:
+    """Why the migration cannot be completed now (empty when it can), for the action and its page."""
+    site, target = application.site, application.target_site
+    remaining = _shown_placements(site).count()
+    if remaining:
+        return [
+            _("Move the content of %(site)s into %(target)s first: %(count)d items are still shown on it.")
+            % {"site": site, "target": target, "count": remaining}
+        ]
+    return []
+
+
 @transaction.atomic
 def complete_migration(application: SiteApplication, *, acting_user) -> Site:
     """Close the migrated site and announce where its content went, for 30 days (SITE-7)."""
@@ -274,13 +286,9 @@ def complete_migration(application: SiteApplication, *, acting_user) -> Site:
     lock_site(application.site)
     application = _approved_migration(application)
     site, target = application.site, application.target_site
-    remaining = _shown_placements(site).count()
-    if remaining:
-        raise ValidationError(
-            _("Move the content of %(site)s into %(target)s first: %(count)d items are still shown on it.")
-            % {"site": site, "target": target, "count": remaining},
-            code="content_left",
-        )
+    refusals = completion_refusals(application)
+    if refusals:
+        raise ValidationError(refusals, code="content_left")
     portal = site.parent if site.parent_id else target
     column = notices.require_notices_column(portal, _("migration announcement"))
     now = timezone.now()

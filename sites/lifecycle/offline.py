@@ -166,29 +166,38 @@ def apply_for_offline(
     return application
 
 
+def take_offline_refusals(application: SiteApplication) -> list[str]:
+    """Why the offline period cannot be carried out now (empty when it can), for the action and its page."""
+    site = application.site
+    if application.kind != ApplicationKind.OFFLINE or application.status not in (
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.FILED,
+    ):
+        return [
+            _("A site goes offline only with an approved (or filed) offline application; this one is %(status)s.")
+            % {"status": application.get_status_display()}
+        ]
+    refusals = []
+    if site.status != SiteStatus.ONLINE:
+        refusals.append(
+            _("Only an online site can go temporarily offline; %(site)s is %(status)s.")
+            % {"site": site, "status": site.get_status_display()}
+        )
+    if application.ends_at <= timezone.now():
+        refusals.append(_("The offline period is over already."))
+    return refusals
+
+
 @transaction.atomic
 def take_offline(application: SiteApplication, *, acting_user) -> Site:
     """Carry out an approved (or filed) offline period: the site serves its notice, the portal announces it."""
     site = lock_site(application.site)
     require_site_manager(acting_user, site)
     application = SiteApplication.objects.select_for_update().get(pk=application.pk)
-    if application.kind != ApplicationKind.OFFLINE or application.status not in (
-        ApplicationStatus.APPROVED,
-        ApplicationStatus.FILED,
-    ):
-        raise ValidationError(
-            _("A site goes offline only with an approved (or filed) offline application; this one is %(status)s.")
-            % {"status": application.get_status_display()},
-            code="not_approved",
-        )
-    if site.status != SiteStatus.ONLINE:
-        raise ValidationError(
-            _("Only an online site can go temporarily offline; %(site)s is %(status)s.")
-            % {"site": site, "status": site.get_status_display()},
-            code="not_online",
-        )
-    if application.ends_at <= timezone.now():
-        raise ValidationError(_("The offline period is over already."), code="period_past")
+    application.site = site
+    refusals = take_offline_refusals(application)
+    if refusals:
+        raise ValidationError(refusals, code="not_ready")
     portal = notices.announcing_portal(site)
     column = notices.require_notices_column(portal, _("offline announcement")) if portal else None
     set_status(site, SiteStatus.OFFLINE, acting_user=acting_user, application=application)
@@ -277,30 +286,38 @@ def apply_for_return(site: Site, *, planned_at, reason: str, acting_user) -> Sit
     return application
 
 
+def return_online_refusals(application: SiteApplication, now=None) -> list[str]:
+    """Why the site cannot return online now (empty when it can), for the action and its page."""
+    site = application.site
+    if application.kind != ApplicationKind.RETURN or application.status != ApplicationStatus.APPROVED:
+        return [
+            _("A site returns online only with an approved application; this one is %(status)s.")
+            % {"status": application.get_status_display()}
+        ]
+    refusals = []
+    if site.status != SiteStatus.OFFLINE:
+        refusals.append(
+            _("%(site)s is not offline (it is %(status)s).") % {"site": site, "status": site.get_status_display()}
+        )
+    if (now or timezone.now()) < application.starts_at:
+        refusals.append(
+            _("%(site)s may return online from %(time)s, the time of its approved application.")
+            % {"site": site, "time": local_minute(application.starts_at)}
+        )
+    return refusals
+
+
 @transaction.atomic
 def return_online(application: SiteApplication, *, acting_user, now=None) -> Site:
     """Bring the site back online at (or after) the approved time; its offline notice ends."""
     site = lock_site(application.site)
     require_site_manager(acting_user, site)
     application = SiteApplication.objects.select_for_update().get(pk=application.pk)
-    if application.kind != ApplicationKind.RETURN or application.status != ApplicationStatus.APPROVED:
-        raise ValidationError(
-            _("A site returns online only with an approved application; this one is %(status)s.")
-            % {"status": application.get_status_display()},
-            code="not_approved",
-        )
-    if site.status != SiteStatus.OFFLINE:
-        raise ValidationError(
-            _("%(site)s is not offline (it is %(status)s).") % {"site": site, "status": site.get_status_display()},
-            code="not_offline",
-        )
+    application.site = site
     now = now or timezone.now()
-    if now < application.starts_at:
-        raise ValidationError(
-            _("%(site)s may return online from %(time)s, the time of its approved application.")
-            % {"site": site, "time": local_minute(application.starts_at)},
-            code="too_early",
-        )
+    refusals = return_online_refusals(application, now)
+    if refusals:
+        raise ValidationError(refusals, code="not_ready")
     set_status(site, SiteStatus.ONLINE, acting_user=acting_user, application=application)
     application.status = ApplicationStatus.DONE
     application.completed_at = now

@@ -15,7 +15,7 @@ from govplatform import audit
 from govplatform.models import Role
 from govplatform.permissions import has_role, is_platform_admin, require_platform_admin
 from publishing.publish_tasks import request_publish
-from sites.lifecycle import notices
+from sites.lifecycle import notices, rules
 from sites.lifecycle.rules import local_day, lock_site, set_status
 from sites.models import (
     ApplicationKind,
@@ -81,11 +81,12 @@ def apply_for_site(site: Site, *, primary_domain: str, reason: str, acting_user)
 
 @transaction.atomic
 def apply_again(site: Site, *, reason: str, acting_user) -> SiteApplication:
-    """A new opening application for a site whose application was refused."""
+    """A new opening application for a site whose application was refused, or for an approved site
+    without an approval that lets it go online (one decided by its own applicant, or none: SITE-11)."""
     _require_applicant(acting_user, site.parent)
     reason = _reason(reason)
     lock_site(site)
-    if site.status != SiteStatus.APPLYING:
+    if not may_apply_again(site):
         raise ValidationError(
             _("Only a site that has not been approved yet can apply again; %(site)s is %(status)s.")
             % {"site": site, "status": site.get_status_display()},
@@ -98,6 +99,12 @@ def apply_again(site: Site, *, reason: str, acting_user) -> SiteApplication:
     )
     audit.record("site.apply", actor=acting_user, obj=site, details={"application": application.pk, "reason": reason})
     return application
+
+
+def may_apply_again(site: Site) -> bool:
+    if site.status == SiteStatus.APPROVED:
+        return rules.approved_opening(site) is None
+    return site.status == SiteStatus.APPLYING
 
 
 def on_approved(application: SiteApplication, acting_user) -> None:
@@ -152,36 +159,19 @@ def record_security_check(site: Site, *, passed: bool, report, note: str = "", a
     return check
 
 
-def latest_check(site: Site) -> SecurityCheck | None:
-    return site.security_checks.order_by("-checked_at", "-id").first()
+# What the site still lacks before it may go online (SITE-11): one rule for the action and its page.
+opening_gaps = rules.opening_gaps
+latest_check = rules.latest_check
 
 
 def online_refusals(site: Site) -> list[str]:
-    """Why the site cannot go online yet (empty when it can), for the action and the page."""
-    refusals = []
-    if site.status != SiteStatus.APPROVED:
-        refusals.append(
-            _("Only an approved site can go online; %(site)s is %(status)s.")
-            % {"site": site, "status": site.get_status_display()}
-        )
-    if not site.id_code:
-        refusals.append(
-            _("A site without a site ID code cannot go online (SITE-5): record the ID code (政府网站标识码) first.")
-        )
-    check = latest_check(site)
-    if check is None or not check.passed:
-        refusals.append(
-            _(
-                "A site cannot go online before it has passed its security check (SITE-5): "
-                "record a passed check with its report first."
-            )
-        )
-    return refusals
+    """Why the site cannot go online yet, as sentences (empty when it can)."""
+    return [gap.text for gap in opening_gaps(site)]
 
 
 @transaction.atomic
 def go_online(site: Site, *, acting_user) -> Site:
-    """Open the site to the public and announce it on its portal (SITE-5, T art.6(三))."""
+    """Open the complete site to the public and announce it on its portal (SITE-5, SITE-11, T art.6(三))."""
     require_platform_admin(acting_user)
     lock_site(site)
     refusals = online_refusals(site)
@@ -189,11 +179,7 @@ def go_online(site: Site, *, acting_user) -> Site:
         raise ValidationError(refusals, code="not_ready")
     portal = notices.announcing_portal(site)
     column = notices.require_notices_column(portal, _("opening announcement")) if portal else None
-    application = (
-        site.applications.filter(kind=ApplicationKind.OPENING, status=ApplicationStatus.APPROVED)
-        .order_by("-decided_at")
-        .first()
-    )
+    application = rules.approved_opening(site)
     set_status(site, SiteStatus.ONLINE, acting_user=acting_user, application=application)
     announcement = None
     if portal is not None:

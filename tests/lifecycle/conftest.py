@@ -21,6 +21,7 @@ from govplatform.models import AuditEntry, Role
 from publishing import workflow
 from resources import actions as resource_actions
 from resources.models import ResourceKind
+from sites import actions as site_actions
 from sites.models import SiteStatus
 from tests.factories import ColumnFactory, DepartmentSiteFactory, MembershipFactory, SiteFactory, UserFactory
 
@@ -53,6 +54,8 @@ class Platform:
     dept_staff: Staff
     dept_notices: Column
     dept_news: Column
+    # A second platform administrator: whoever applies never decides their own application (SITE-11).
+    other_admin: object = None
 
     def staff(self, site, tag):
         return Staff(
@@ -99,7 +102,32 @@ def platform(db, settings):
     )
     p.city_staff = p.staff(city, "city")
     p.dept_staff = p.staff(dept, "dept")
+    p.other_admin = UserFactory(username="other-platform-admin", is_platform_admin=True)
     return p
+
+
+# A column of every required kind (COL-3), as SITE-11 asks of a site that goes online.
+REQUIRED_COLUMNS = [
+    ("jgzn", "机构职能", "机构职能"),
+    ("ldxx", "领导信息", "负责人信息"),
+    ("zcwj", "政策文件", "政策文件"),
+    ("zcjd", "政策解读", "政策解读"),
+    ("gzdt", "工作动态", "工作动态"),
+    ("hdjl", "互动交流", "互动交流"),
+]
+
+
+def complete_for_opening(site, staff, acting_user):
+    """What SITE-11 asks besides the approval, ID code and security check: the required columns
+    with published content, and the ICP, public-security and Party/government mark registrations."""
+    for slug, name, column_type in REQUIRED_COLUMNS:
+        target = Column.objects.filter(site=site, column_type=column_type).first() or column(
+            site, slug, name, column_type
+        )
+        publish_article(site, target, f"{name}栏目的第一篇内容", staff)
+    site.icp_number, site.psb_number, site.conac_mark = "冀ICP备20260009号", "冀公网安备 13999902000009号", "DEMO-9"
+    site_actions.update_site(site, acting_user=acting_user)
+    return site
 
 
 def publish_article(site, column, title, staff, body="<p>正文。</p>"):

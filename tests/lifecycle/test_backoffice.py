@@ -11,7 +11,7 @@ from sites import actions as site_actions
 from sites.lifecycle import decisions, offline
 from sites.models import ApplicationKind, ApplicationStatus, Site, SiteApplication, SiteStatus
 from tests.helpers import admin_url, log_in
-from tests.lifecycle.conftest import report
+from tests.lifecycle.conftest import complete_for_opening, report
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_opening_from_application_to_online_in_the_back_office(platform, login, 
     })  # fmt: skip
     site = Site.objects.get(name="示范市统计局")
     assert apply.status_code == 302 and site.status == SiteStatus.APPLYING
-    decisions.approve(site.applications.get(), acting_user=platform.platform_admin)
+    decisions.approve(site.applications.get(), acting_user=platform.other_admin)  # not the applicant (SITE-11)
     step = admin_url("sites_site_lifecycle", site.pk, "go_online")
     refusals = client.get(step).content.decode()
     assert "没有网站标识码的网站不得上线" in refusals and "未通过安全检测不得上线" in refusals
@@ -113,6 +113,8 @@ def test_opening_from_application_to_online_in_the_back_office(platform, login, 
     client.post(admin_url("sites_site_lifecycle", site.pk, "id_code"), {"id_code": "1399000006", "confirm": "yes"})
     client.post(admin_url("sites_site_lifecycle", site.pk, "security_check"),
                 {"passed": "on", "report": report(), "note": "", "confirm": "yes"})  # fmt: skip
+    site.refresh_from_db()
+    complete_for_opening(site, platform.staff(site, "tjj"), platform.platform_admin)
     with committed():
         response = client.post(step, {"confirm": "yes"})
 

@@ -27,9 +27,10 @@ pytestmark = pytest.mark.django_db
 
 
 def apply(platform, target, site=None):
+    """Applied for by a platform administrator other than the one who decides (SITE-11, PUB-1)."""
     site = site or platform.dept
     return migration.apply_for_migration(site, target_site=target, reason="机构改革，职责划入市政府办公室",
-                                         acting_user=platform.platform_admin)  # fmt: skip
+                                         acting_user=platform.other_admin)  # fmt: skip
 
 
 def test_a_portal_cannot_be_closed(platform):  # SITE-7

@@ -11,7 +11,7 @@ from govplatform.permissions import SYSTEM_USERNAME, has_role, is_system_account
 from resources.models import Resource
 from sites.lifecycle import decisions, notices, opening
 from sites.models import ApplicationKind, ApplicationStatus, Site, SiteKind, SiteStatus, StatusChange
-from tests.lifecycle.conftest import audit_actions, page, report
+from tests.lifecycle.conftest import audit_actions, complete_for_opening, page, report
 
 pytestmark = pytest.mark.django_db
 
@@ -24,20 +24,23 @@ def department(platform, name="示范市应急管理局", **fields):
 
 
 def apply(platform, user=None, **fields):
+    """An opening application made by a platform administrator other than the one who decides (SITE-11)."""
     return opening.apply_for_site(
         department(platform, **fields),
         primary_domain=f"yjj.{platform.city.primary_domain.split('.')[1]}.gov.cn",
         reason="机构改革后新设应急管理局，需开设部门网站",
-        acting_user=user or platform.platform_admin,
+        acting_user=user or platform.other_admin,
     )
 
 
 def ready(platform, application):
-    """Approved, ID code recorded, security check passed."""
+    """Approved, ID code recorded, security check passed, complete (SITE-11)."""
     decisions.approve(application, acting_user=platform.platform_admin)
     opening.record_id_code(application.site, "1399000005", acting_user=platform.platform_admin)
     opening.record_security_check(application.site, passed=True, report=report(), acting_user=platform.platform_admin)
-    return application.site
+    site = application.site
+    site.refresh_from_db()
+    return complete_for_opening(site, platform.staff(site, "new"), platform.platform_admin)
 
 
 def test_an_application_registers_an_applying_site(platform):  # SITE-5
@@ -46,7 +49,7 @@ def test_an_application_registers_an_applying_site(platform):  # SITE-5
     site = application.site
     assert (site.status, site.primary_domain) == (SiteStatus.APPLYING, application.details["domain"])
     assert (application.kind, application.status) == (ApplicationKind.OPENING, ApplicationStatus.PENDING)
-    assert application.applied_by == platform.platform_admin
+    assert application.applied_by == platform.other_admin
     assert audit_actions(site) == ["site.apply"]
 
 
@@ -167,11 +170,12 @@ def test_going_online_announces_the_department_site_on_its_portal(platform, comm
     assert "关于示范市应急管理局开通上线的公告" in notices_page
     article = page(platform.city, f"tzgg/{announcement.pk}.html")
     assert "1399000005" in article and site.primary_domain in article
-    assert audit_actions(site) == [
+    assert [action for action in audit_actions(site) if action.startswith("site")] == [
         "site.apply",
         "site_application.approve",
         "site.record_id_code",
         "site.security_check",
+        "site.update",  # the ICP, public-security and mark registrations (complete_for_opening)
         "site.go_online",
     ]
     city_actions = audit_actions(platform.city)
@@ -183,7 +187,7 @@ def test_a_portal_is_announced_on_its_superior_portal(platform, committed):  # S
         Site(kind=SiteKind.PORTAL, parent=platform.city, name="示范市青山县人民政府", unit_name="示范市青山县人民政府",
              organiser="青山县人民政府办公室", contact_phone="0399-6120001", contact_email="xzf@example.gov.cn",
              contact_address="青山县府前街8号"),
-        primary_domain="www.qingshan.gov.cn", reason="新设县政府门户网站", acting_user=platform.platform_admin,
+        primary_domain="www.qingshan.gov.cn", reason="新设县政府门户网站", acting_user=platform.other_admin,
     )  # fmt: skip
     site = ready(platform, application)
 

@@ -22,8 +22,7 @@ from columns.models import Column
 from govplatform import demo_content, demo_data, demo_lifecycle, twofactor
 from govplatform.actions import create_user, generate_password, grant_role, set_user_password
 from govplatform.models import Membership, User
-from sites.actions import create_site
-from sites.models import Domain, Site, SiteStatus
+from sites.models import Domain, Site
 
 ROLE_LABELS = {"platform_admin": "平台管理员", "site_admin": "站点管理员", "editor": "编辑", "reviewer": "审核"}
 # Backup codes printed with each new demo password (each logs in once).
@@ -109,21 +108,23 @@ class DemoBuilder:
             self.ensure_columns(site, spec)
             for account in demo_data.site_accounts(spec):
                 self.ensure_account(account, account["role"], site=site)
-            demo_lifecycle.open_site(site)  # security check passed, online, announced on its portal (SITE-5)
 
     def build_content(self) -> None:
         self.content = demo_content.build(self.sites)
+        for site in self.sites.values():  # complete now (SITE-11): security check, online, announced (SITE-5)
+            demo_lifecycle.open_site(site)
         self.lifecycle = demo_lifecycle.build(self.sites)  # archived topic, applications, a filing
 
     def ensure_site(self, spec: dict, parent: Site | None) -> Site:
         domain = Domain.objects.select_related("site").filter(name=spec["domain"]).first()
         if domain is not None:
             return domain.site
-        # Approved: it gets its columns, then goes online through the lifecycle (demo_lifecycle.open_site).
-        site = Site(kind=spec["kind"], parent=parent, status=SiteStatus.APPROVED, **spec["fields"])
+        # Applied for and approved (demo_lifecycle.apply_and_approve); it gets its columns and content,
+        # then goes online through the lifecycle once it is complete (demo_lifecycle.open_site).
+        site = Site(kind=spec["kind"], parent=parent, **spec["fields"])
         site.logo = demo_logo(f"{spec['key']}.png", spec["colour"])
         self.created["sites"] += 1
-        return create_site(site, primary_domain=spec["domain"], acting_user=None)
+        return demo_lifecycle.apply_and_approve(site, primary_domain=spec["domain"], parent_key=spec["parent"])
 
     def ensure_columns(self, site: Site, spec: dict) -> None:
         words = spec["words"]
