@@ -46,6 +46,10 @@ DOWNLOAD_TYPES = {
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ".wps": "application/vnd.ms-works",
     ".et": "application/vnd.ms-excel",
+    ".dps": "application/vnd.ms-powerpoint",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
     ".zip": "application/zip",
     ".rar": "application/vnd.rar",
     ".7z": "application/x-7z-compressed",
@@ -57,14 +61,22 @@ DOWNLOAD_TYPES = {
 MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 
-def upload_headers(name: str) -> dict[str, str]:
-    """Content-Type, Content-Disposition and the hardening headers for an upload called `name`."""
+def upload_headers(name: str, *, download_name: str = "", same_origin: bool = True) -> dict[str, str]:
+    """Content-Type, Content-Disposition and the hardening headers for an upload called `name`.
+
+    The type follows the name's extension through the fixed lists above; the platform stores and
+    publishes files under the extension of the type their content was found to be (resources/
+    sniff.py). `download_name` is offered to the browser instead of `name`; the public sites
+    (govplatform/public_views.py) leave cross-origin loading of their images allowed.
+    """
     suffix = Path(name).suffix.lower()
     headers = {
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": MEDIA_CSP,
-        "Cross-Origin-Resource-Policy": "same-origin",
     }
+    if same_origin:
+        headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    name = download_name or name
     if suffix in INLINE_IMAGE_TYPES:
         headers["Content-Type"] = INLINE_IMAGE_TYPES[suffix]
         headers["Content-Disposition"] = "inline"

@@ -7,9 +7,16 @@ sites.public answers old addresses with 301 and an offline site with its notice 
 Last-Modified and answer conditional requests with 304. Only published files are served:
 no back-office URL is mounted on public hosts, and hidden files (temporary files of a publish
 in progress, dot-folders) are never served.
+
+Library files that pages show are published as <column path>files/<asset id>[-w<width>]-<name>
+(publishing/contents.py), with the extension of the type their content was found to be. They are
+served as the back office serves uploads (govplatform/media_views.py): images inline with their
+own type, everything else as a download of a fixed type, with nosniff and a sandboxing policy,
+whatever the extension says (SEC-7). nginx does the same (deploy/nginx.conf.template).
 """
 
 import mimetypes
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -17,11 +24,14 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModi
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_safe
 
+from govplatform.media_views import upload_headers
 from sites.host_cache import site_for_host  # no query on a warm cache (PUB-8)
 from sites.public import lifecycle_response
 from sites.resolve import normalise_host
 
 CACHE_CONTROL = "public, max-age=300"
+# No published path is longer (nginx's default large_client_header_buffers is 8k for the request line).
+MAX_PATH_CHARS = 2000
 # Versioned assets (/-/site.css?v=…) never change under the same version.
 IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 mimetypes.add_type("application/rss+xml", ".xml", strict=False)
@@ -32,6 +42,8 @@ CONTENT_TYPES = {
     ".xml": "application/xml; charset=utf-8",
     ".svg": "image/svg+xml",
 }
+# The name of a library file published beside a page; pages are index.html, <id>.html, page-<n>.html.
+LIBRARY_FILE_RE = re.compile(r"(?:^|/)files/(?P<prefix>[0-9]+(?:-w[0-9]+)?-)(?P<name>[^/]*)$")
 
 
 def _site(request):
@@ -42,15 +54,22 @@ def _site(request):
 
 
 def _resolve(root: Path, path: str) -> Path | None:
+    """The published file at `path`, or None. A path no file can have (a null byte, a control
+    character, a name too long for the file system) is not found, like any other (SEC-3)."""
     parts = [p for p in path.split("/") if p]
     if any(p.startswith(".") for p in parts):  # ../, temporary files, hidden folders
         return None
-    target = (root / "/".join(parts)).resolve()
-    if root != target and root not in target.parents:
+    if any(ord(ch) < 32 for ch in path) or len(path) > MAX_PATH_CHARS:
         return None
-    if target.is_dir():
-        target = target / "index.html"
-    return target if target.is_file() else None
+    try:
+        target = (root / "/".join(parts)).resolve()
+        if root != target and root not in target.parents:
+            return None
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.is_file() else None
+    except (OSError, ValueError):  # ENAMETOOLONG, a segment too long; the OS refuses the name
+        return None
 
 
 def _not_found(root: Path):
@@ -63,15 +82,20 @@ def _not_found(root: Path):
 @require_safe
 def published_file(request, path: str = ""):
     site = _site(request)
+    root = (Path(settings.PUBLISH_ROOT) / site.primary_domain).resolve()
+    if "\x00" in path:  # no file, redirect or database text can hold it (PostgreSQL refuses it)
+        return _not_found(root)
     # Redirects of old addresses and the notice of an offline site come first (SITE-6 to SITE-8).
     answer = lifecycle_response(request, site, path, normalise_host(request.get_host()))
     if answer is not None:
         return answer
-    root = (Path(settings.PUBLISH_ROOT) / site.primary_domain).resolve()
     target = _resolve(root, path)
     if target is None:
         return _not_found(root)
-    stat = target.stat()
+    try:
+        stat = target.stat()
+    except OSError:  # removed by a publish since it was found
+        return _not_found(root)
     etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
     last_modified = http_date(stat.st_mtime)
     if_none_match = request.headers.get("If-None-Match")
@@ -82,9 +106,16 @@ def published_file(request, path: str = ""):
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         if since is not None and int(stat.st_mtime) <= since:
             return _not_modified(etag, last_modified)
-    suffix = target.suffix.lower()
-    content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    response = FileResponse(target.open("rb"), content_type=content_type)
+    library_file = LIBRARY_FILE_RE.search(path)
+    if library_file:
+        headers = upload_headers(target.name, download_name=library_file["name"], same_origin=False)
+        response = FileResponse(target.open("rb"), content_type=headers.pop("Content-Type"))
+        for name, value in headers.items():
+            response[name] = value
+    else:
+        suffix = target.suffix.lower()
+        content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        response = FileResponse(target.open("rb"), content_type=content_type)
     response["ETag"] = etag
     response["Last-Modified"] = last_modified
     response["Cache-Control"] = (

@@ -49,9 +49,19 @@ class FileRef:
     title: str = ""
     variant: str = ""  # "w800" for a rendition: another file, so another address
 
+    @property
+    def extension(self) -> str:
+        """The extension of the type the file's content was found to be (SEC-7): the library stores
+        every file as <random name>.<that extension> (resources.files), whatever the uploader called it."""
+        stored = self.source.rsplit("/", 1)[-1]
+        return safe_name(stored).rpartition(".")[2] if "." in stored else "bin"
+
     def published_path(self, column_path: str) -> str:
+        # The uploader's name for people to read, with the extension of the content: a script
+        # named x.js or a PDF named x.html must not be served as what its name says (SEC-7).
         variant = f"-{self.variant}" if self.variant else ""
-        return f"{column_path}files/{self.asset_id}{variant}-{safe_name(self.name)}"
+        stem = safe_name(self.name).rpartition(".")[0] or safe_name(self.name)
+        return f"{column_path}files/{self.asset_id}{variant}-{stem}.{self.extension}"
 
 
 @dataclass(slots=True, eq=False)

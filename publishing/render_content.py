@@ -104,7 +104,7 @@ class ContentPages:
     def _file(self, ref: FileRef, item: Item, page: Page) -> ShownFile:
         path = ref.published_path(item.column.path)
         page.files.append((path, ref))
-        suffix = ref.name.rsplit(".", 1)[-1].upper() if "." in ref.name else "文件"
+        suffix = ref.extension.upper()  # the type of the content, not of the uploader's name (SEC-7)
         return ShownFile("/" + path, ref.name, ref.title, suffix, human_size(ref.size), ref.width, ref.height,
                          ref.title or item.title)  # fmt: skip
 
