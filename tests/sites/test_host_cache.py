@@ -163,8 +163,9 @@ def test_a_new_redirect_answers_at_once(platform):  # noqa: F811 (SITE-8, PUB-8)
 def test_moved_content_is_redirected_at_once(platform, committed):  # noqa: F811 (SITE-7, PUB-8)
     with committed():
         article = publish_article(platform.dept, platform.dept_news, "水务局召开防汛工作会议", platform.dept_staff)
+    # Applied for by the site's administrator: the platform administrator decides, never their own (SITE-11).
     application = migration.apply_for_migration(platform.dept, target_site=platform.city, reason="机构改革",
-                                                acting_user=platform.platform_admin)  # fmt: skip
+                                                acting_user=platform.dept_staff.admin)  # fmt: skip
     decisions.approve(application, acting_user=platform.platform_admin)
     host = platform.dept.primary_domain
     assert get(host, f"/gzdt/{article.pk}.html").status_code == 200
