@@ -179,6 +179,7 @@ def index_resources(resource_ids) -> int:
     ids = sorted({int(i) for i in resource_ids})
     written = 0
     titles: set[str] = set()
+    tokens: set[str] = set()
     engine = backend()
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
@@ -186,11 +187,13 @@ def index_resources(resource_ids) -> int:
         with transaction.atomic():
             engine.write(chunk, rows)
         written += len(rows)
-        titles.update(row.values[8] for row in rows)
+        for row in rows:
+            titles.add(row.values[8])
+            tokens.update(row.tokens.split())
     if titles:
-        from search.vocabulary import add_title_terms
+        from search.vocabulary import add_document_terms
 
-        add_title_terms(titles)  # new words are found by pinyin and typo correction at once
+        add_document_terms(titles, tokens)  # every new word is found by its pinyin at once
     return written
 
 

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 
 from search.text import STOP_WORDS, fold_case, is_cjk, normalise, segmenter, split_list
-from search.vocabulary import Vocabulary
+from search.vocabulary import MAX_PINYIN_TERMS, Vocabulary
 
 MAX_QUERY_CHARS = 100
 MAX_GROUPS = 10
 MAX_PHRASE_CHARS = 50
+NOTED_TERMS = 3  # words a pinyin note names ("shebao: 社保、设保 …"); all of them are searched
 SYNONYMS_VERSION_KEY = "search:synonyms-version"
 
 _PHRASE_RE = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
@@ -199,12 +200,12 @@ class Parser:
     def _latin(self, parsed: ParsedQuery, run: str) -> None:
         words = [w.lower() for w in re.split(r"[ ']+", run) if w]
         joined = "".join(words)
-        terms, how = self.vocabulary.from_pinyin(joined)
+        terms, how = self.vocabulary.from_pinyin(joined, limit=MAX_PINYIN_TERMS)
         if terms:
             self._pinyin_group(parsed, joined, words, terms, how)
             return
         for word in words:
-            terms, how = self.vocabulary.from_pinyin(word)
+            terms, how = self.vocabulary.from_pinyin(word, limit=MAX_PINYIN_TERMS)
             if terms:
                 self._pinyin_group(parsed, word, [word], terms, how)
             elif word not in STOP_WORDS:
@@ -216,4 +217,4 @@ class Parser:
             tokens = tuple(_significant(self.seg.cut(term))) or (term,)
             alternatives.append(tokens)
         parsed.groups.append(list(dict.fromkeys(alternatives)))
-        parsed.notes.append(Note(how, text=typed, value="、".join(terms)))
+        parsed.notes.append(Note(how, text=typed, value="、".join(terms[:NOTED_TERMS])))

@@ -1,10 +1,14 @@
 """The vocabulary behind pinyin queries and typo correction (SRCH-2).
 
-Terms come from the user dictionary, the official terms of synonyms, the words of titles, the
-most frequent words of the index and popular queries; each has its toneless pinyin
-(`shebao`), its initials (`sb`) and a weight (about how many pages use it). In memory:
+Terms come from the user dictionary, the official terms of synonyms, every word of the index
+(two to eight Chinese characters) and popular queries; each has its toneless pinyin (`shebao`),
+its initials (`sb`) and a weight (about how many pages use it). The table (VocabularyTerm) holds
+them all, so that every indexed word is found by its full pinyin: a page's words join it when
+the page is indexed, and the hourly rebuild recounts them. Each process keeps the MAX_TERMS
+heaviest in memory:
 
-- pinyin → terms and initials → terms: `shebao`, `she bao` and `sb` find 社保;
+- pinyin → terms (these and, by the table's pinyin index, the lighter ones) and initials → terms:
+  `shebao`, `she bao` and `sb` find 社保;
 - a "fuzzy" pinyin key that forgives the sounds people confuse (zh/z, ch/c, sh/s, in/ing,
   en/eng, an/ang, l/n): 公积经 (gongjijing) finds 公积金 (gongjijin);
 - substitution and deletion keys for one-character edits (near-form typos, 形近字);
@@ -25,15 +29,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from pypinyin import Style, lazy_pinyin
 
 from search.text import STOP_WORDS, is_cjk, normalise, segmenter
 
 VERSION_KEY = "search:vocabulary-version"
-MAX_TERMS = 40_000
+MAX_TERMS = 40_000  # kept in each process's memory (about 55 MB); the table holds every word
+MAX_STORED_TERMS = 2_000_000  # a bound the index's words never reach, against a runaway table
+MAX_PINYIN_TERMS = 8  # homophones one pinyin word is searched as
+MAX_INITIALS_TERMS = 3  # words one run of initials is searched as (sb: 社保, 设备 …)
+MAX_PINYIN_CHARS = 120  # VocabularyTerm.pinyin
 MIN_TERM, MAX_TERM = 2, 8
-FREQUENT_MIN_DOCUMENTS = 2
 DICTIONARY_WEIGHT = 1000
 SYNONYM_WEIGHT = 100
 
@@ -79,7 +86,11 @@ class Correction:
 
 
 class Vocabulary:
-    def __init__(self, rows):
+    """`rows`: (term, pinyin, initials, weight) of the heaviest terms; `stored_pinyin(letters)`:
+    (term, weight) of every term with that full pinyin, from the table (None: memory only)."""
+
+    def __init__(self, rows, stored_pinyin=None):
+        self.stored_pinyin = stored_pinyin
         self.weight: dict[str, int] = {}
         self.by_pinyin: dict[str, list[str]] = defaultdict(list)
         self.by_initials: dict[str, list[str]] = defaultdict(list)
@@ -121,13 +132,18 @@ class Vocabulary:
     # --- pinyin ---------------------------------------------------------------------------------
 
     def from_pinyin(self, letters: str, limit: int = 3) -> tuple[list[str], str]:
-        """Terms for what was typed in pinyin: full syllables first, then initials. ('', []) if none."""
+        """Terms for what was typed in pinyin: full syllables first (every stored word with them,
+        the heaviest first), then initials (the words in memory). ([], '') if none."""
         letters = letters.lower()
-        if letters in self.by_pinyin:
-            return self._best(self.by_pinyin[letters], limit), "pinyin"
+        weights = {term: self.weight[term] for term in self.by_pinyin.get(letters, ())}
+        if self.stored_pinyin is not None and letters.isascii() and letters.isalpha():
+            if len(letters) <= MAX_PINYIN_CHARS:
+                weights.update(self.stored_pinyin(letters))
+        if weights:
+            return sorted(weights, key=lambda t: (-weights[t], len(t), t))[:limit], "pinyin"
         if 2 <= len(letters) <= 6 and letters in self.by_initials:
             same_length = [t for t in self.by_initials[letters] if len(t) == len(letters)]
-            return self._best(same_length or self.by_initials[letters], limit), "initials"
+            return self._best(same_length or self.by_initials[letters], min(limit, MAX_INITIALS_TERMS)), "initials"
         return [], ""
 
     def pinyin_prefix(self, letters: str, limit: int = 5) -> list[str]:
@@ -279,10 +295,26 @@ def vocabulary() -> Vocabulary:
         if _state["vocabulary"] is None or _state["version"] != version:
             from search.models import VocabularyTerm
 
-            rows = VocabularyTerm.objects.values_list("term", "pinyin", "initials", "weight")
-            _state["vocabulary"] = Vocabulary(list(rows))
+            rows = VocabularyTerm.objects.order_by("-weight", "term").values_list(
+                "term", "pinyin", "initials", "weight"
+            )
+            _state["vocabulary"] = Vocabulary(list(rows[:MAX_TERMS]), stored_pinyin=_stored_pinyin)
             _state["version"] = version
         return _state["vocabulary"]
+
+
+def _stored_pinyin(letters: str) -> dict[str, int]:
+    """Every term of the table with this full pinyin (its index: one short lookup), also those
+    not in memory: the lighter words and the words of pages indexed since the last load."""
+    from search.models import VocabularyTerm
+
+    with connection.cursor() as cursor:  # raw SQL: the ORM's overhead is most of this lookup's time
+        cursor.execute(
+            f"SELECT term, weight FROM {VocabularyTerm._meta.db_table} WHERE pinyin = %s"
+            f" ORDER BY weight DESC, term LIMIT {MAX_PINYIN_TERMS}",
+            [letters],
+        )
+        return dict(cursor.fetchall())
 
 
 def forget() -> None:
@@ -309,7 +341,7 @@ def rebuild_vocabulary() -> int:
         for token in set(seg.cut(normalise(title))):
             if is_vocabulary_word(token):
                 weights[token] += 1
-    for term, documents in backend().term_stats(FREQUENT_MIN_DOCUMENTS, MAX_TERMS):
+    for term, documents in backend().term_stats(1, MAX_STORED_TERMS):
         if is_vocabulary_word(term):
             weights[term] = max(weights[term], documents)
     for word in DictionaryWord.objects.values_list("word", flat=True):
@@ -324,7 +356,7 @@ def rebuild_vocabulary() -> int:
         for token in seg.cut(normalise(query)):
             if is_vocabulary_word(token):
                 weights[token] += count
-    chosen = dict(weights.most_common(MAX_TERMS))
+    chosen = dict(weights.most_common(MAX_STORED_TERMS))
     known = {term: (p, i) for term, p, i in VocabularyTerm.objects.values_list("term", "pinyin", "initials")}
     with transaction.atomic():
         VocabularyTerm.objects.all().delete()
@@ -333,22 +365,33 @@ def rebuild_vocabulary() -> int:
     return len(chosen)
 
 
-def add_terms(terms, weight: int = 1) -> int:
-    """New words (of new titles, dictionary, synonyms) join the vocabulary at once."""
+def add_terms(terms, weight: int = 1, *, announce: bool = True) -> int:
+    """New words (of new pages, dictionary, synonyms) join the vocabulary at once. `announce`:
+    every process reloads its copy (for suggestions and typo correction); without it they are
+    found by their pinyin through the table until the next load."""
     from search.models import VocabularyTerm
 
     wanted = {normalise(t) for t in terms}
-    wanted = {t for t in wanted if is_vocabulary_word(t)}
+    wanted = sorted(t for t in wanted if is_vocabulary_word(t))
     if not wanted:
         return 0
-    existing = set(VocabularyTerm.objects.filter(term__in=wanted).values_list("term", flat=True))
-    new = {t: weight for t in wanted - existing}
+    existing: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        existing.update(VocabularyTerm.objects.filter(term__in=chunk).values_list("term", flat=True))
+    new = {t: weight for t in wanted if t not in existing}
     if new:
-        VocabularyTerm.objects.bulk_create(_rows_for(new, {}), ignore_conflicts=True)
-        transaction.on_commit(_bump)
+        VocabularyTerm.objects.bulk_create(_rows_for(new, {}), batch_size=500, ignore_conflicts=True)
+        if announce:
+            transaction.on_commit(_bump)
     return len(new)
 
 
-def add_title_terms(titles) -> int:
+def add_document_terms(titles, tokens) -> int:
+    """The words of newly indexed pages: those of their titles (precise mode, what suggestions and
+    typo correction choose from) announced at once; every other indexed word (社保 inside 社保卡,
+    the words of the text) stored, so that its pinyin finds it."""
     seg = segmenter()
-    return add_terms({token for title in titles for token in seg.cut(normalise(title))})
+    title_words = {token for title in titles for token in seg.cut(normalise(title))}
+    added = add_terms(title_words)
+    return added + add_terms(set(tokens) - title_words, announce=False)
