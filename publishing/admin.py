@@ -26,12 +26,12 @@ from govplatform.admin_scoping import ScopedAdmin
 from govplatform.admin_site import backoffice
 from govplatform.models import Role
 from govplatform.permissions import is_platform_admin
-from publishing import placements, queries, wordlists
+from publishing import placements, queries, readiness, wordlists
 from publishing.admin_review import review_view  # noqa: F401 (routed by resources.admin)
 from publishing.models import CheckedWord, Placement, ReviewFlag, ReviewLevel
 from resources.admin_support import LibraryPaginator, SiteFilter, fetch_page, roles_by_site
 from resources.backoffice_forms import RequiredReasonForm
-from resources.models import Resource
+from resources.models import Resource, Revision
 
 # --- the review queue -------------------------------------------------------------------------
 
@@ -55,12 +55,17 @@ class ReviewQueueChangeList(ChangeList):
             counts = {row["revision_id"]: row["n"] for row in rows}
         for resource in self.result_list:
             resource.open_flags = counts.get(resource.submitted_revision_id, 0)
+        # What would stop each from going online whole (LINK-2, RES-5), in a fixed number of queries.
+        data = dict(Revision.objects.filter(pk__in=revisions).values_list("pk", "data")) if revisions else {}
+        ready = readiness.check_many((r, data.get(r.submitted_revision_id)) for r in self.result_list)
+        for resource in self.result_list:
+            resource.readiness = ready.get(resource.pk)
 
 
 class ReviewQueueAdmin(ScopedAdmin):
     """Not registered: one instance, shown through the resource admin's URLs."""
 
-    list_display = ("title", "kind", "site", "column", "submitter", "submitted", "level", "flags")
+    list_display = ("title", "kind", "site", "column", "submitter", "submitted", "level", "flags", "problems")
     list_display_links = ("title",)
     list_filter = (SiteFilter, "kind")
     search_fields = ("title",)
@@ -122,6 +127,14 @@ class ReviewQueueAdmin(ScopedAdmin):
         if not count:
             return "—"
         return format_html('<span class="review-flag-count">{}</span>', count)
+
+
+    @admin.display(description=_("before publishing"))
+    def problems(self, obj):
+        found = getattr(obj, "readiness", None)
+        if not found:
+            return "—"
+        return format_html('<span class="review-problems">{}</span>', found.message())
 
 
 review_queue_admin = ReviewQueueAdmin(Resource, backoffice)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from govplatform.models import User
 from publishing import diff as revision_diff
-from publishing import queries, workflow
+from publishing import held_back, queries, readiness, workflow
 from publishing.models import ReviewFlag, ReviewLevel
 from resources.admin_display import asset_preview, referenced_resources, relabel_diff, shown_fields, where_label
 from resources.backoffice_forms import RequiredReasonForm
@@ -89,6 +89,25 @@ def _flags(resource, revision) -> list[ReviewFlag]:
     return flags
 
 
+def problems_context(resource, revision) -> dict:
+    """What stands in the way of this version going online, and what the publisher held back (LINK-2).
+
+    Shown beside the item on its review page and its own page (admin/publishing/_readiness.html).
+    """
+    ready = readiness.check(resource, revision)
+    rows = held_back.for_resources([resource.pk]).get(resource.pk, [])
+    titles = {}
+    if rows:
+        ids = {pk for row in rows for pk in row.unpublished}
+        titles = dict(Resource.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
+    return {
+        "readiness": ready,
+        "unpublished_links": [(r, _change_url(r)) for r in ready.unpublished],
+        "held_back": [held_back.reason_text(row, titles) for row in rows],
+        "held_label": held_back.status_label(rows) if rows else "",
+    }
+
+
 def review_view(resource_admin, request, object_id):
     resource = resource_admin.scoped_object(
         request, object_id, "submitted_revision__created_by", "submitted_revision__asset", "published_revision"
@@ -152,6 +171,7 @@ def review_view(resource_admin, request, object_id):
         "is_final": level >= levels,
         "approvals": sorted(((lvl, approvers.get(uid)) for uid, lvl in approvals.items()), key=lambda a: a[0]),
         "refusal": queries.review_refusal(resource, request.user, passing_level=True),
+        **problems_context(resource, revision),
         "may_return": queries.review_refusal(resource, request.user, passing_level=False) is None,
         "queue_url": _queue_url(),
         "change_url": _change_url(resource),

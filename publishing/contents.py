@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import Q
 
+from resources.kinds import referenced_ids
 from resources.models import Asset, PolicyInterpretation, Rendition, Resource, Revision
 
 if TYPE_CHECKING:
@@ -77,6 +78,9 @@ class Content:
     policies: list[int] = field(default_factory=list)  # of an interpretation
     interpretations: list[int] = field(default_factory=list)  # of a policy
     replaced_by: int | None = None
+    # Resources the data refers to (resources.kinds.referenced_ids) that are not online: the page
+    # would show a hole, so the publisher holds it back (publishing/held_back.py).
+    unpublished: list[int] = field(default_factory=list)
 
 
 MEDIA_SRC_RE = re.compile(r'<img\b[^>]*?\bsrc="([^"]+)"')
@@ -111,6 +115,7 @@ def load_contents(items: list[Item]) -> dict[int, Content]:
     body images by file path (1): 5 for any number of items.
     """
     rev_ids = {i.revision_id for i in items if i.has_page}
+    kind_of = {i.resource_id: i.kind for i in items}
     contents: dict[int, Content] = {}
     asset_of: dict[int, int | None] = {}
     for rid, data, asset_id in Revision.objects.filter(id__in=rev_ids).values_list("resource_id", "data", "asset_id"):
@@ -127,7 +132,8 @@ def load_contents(items: list[Item]) -> dict[int, Content]:
         if interp_id in contents:
             contents[interp_id].policies.append(policy_id)
 
-    refs: set[int] = set()
+    refs: set[int] = set()  # files shown: covers, attachments, photos
+    named = {rid: referenced_ids(kind_of.get(rid), c.data) for rid, c in contents.items()}
     media_paths: set[str] = set()
     media_url = settings.MEDIA_URL or "/media/"
     for content in contents.values():
@@ -151,11 +157,16 @@ def load_contents(items: list[Item]) -> dict[int, Content]:
                 content.interpretations.append(iid)
 
     own_assets = {aid for aid in asset_of.values() if aid}
+    all_named = refs.union(*named.values())
     ref_rows = list(
-        Resource.objects.filter(id__in=refs, published_revision__isnull=False).values_list(
+        Resource.objects.filter(id__in=all_named, published_revision__isnull=False).values_list(
             "id", "published_revision__title", "published_revision__asset_id"
         )
     )
+    online = {rid for rid, _, _ in ref_rows}
+    for rid, ids in named.items():
+        contents[rid].unpublished = [pk for pk in ids if pk not in online]
+    ref_rows = [row for row in ref_rows if row[0] in refs]
     asset_ids = own_assets | {aid for _, _, aid in ref_rows if aid}
     assets: dict[int, FileRef] = {}
     asset_query = Asset.objects.filter(id__in=asset_ids)

@@ -193,4 +193,4 @@ class UsageRecord(models.Model):
 
 
 # The publisher's own models (themes, manifest, dependency index) live in their own module.
-from publishing.output_models import PageDependency, PublishedFile, SiteTheme  # noqa: E402, F401
+from publishing.output_models import HeldBackItem, PageDependency, PublishedFile, SiteTheme  # noqa: E402, F401

@@ -5,6 +5,7 @@
   compares the disk with it).
 - PageDependency: which published page shows which resource or column, so a change re-renders
   only the pages that depend on it.
+- HeldBackItem: a resource the publisher could not put online on a site, and why (publishing/held_back.py).
 
 Imported by publishing/models.py so that Django registers them with the publishing app.
 """
@@ -125,3 +126,30 @@ class PageDependency(models.Model):
 
     def __str__(self):
         return f"{self.page_path} → {self.resource_id or ''}{self.column_id or ''}"
+
+
+class HeldBackItem(models.Model):
+    """A resource whose page the publisher holds back on a site, and why (LINK-2, issue 12 items 10, 11).
+
+    Its page links to files that do not exist (`missing_paths`) or shows resources that are not
+    published (`unpublished`). A new page is left out of every list of the site; a page that was
+    online keeps its old version. Every publish of the site tries it again and drops the row once
+    the page is published.
+    """
+
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("site"))
+    resource = models.ForeignKey(
+        "resources.Resource", on_delete=models.CASCADE, related_name="held_back", verbose_name=_("resource")
+    )
+    missing_paths = models.JSONField(_("links to missing pages"), default=list, blank=True)
+    unpublished = models.JSONField(_("unpublished resources shown"), default=list, blank=True)
+    page_online = models.BooleanField(_("an older version is online"), default=False)
+    since = models.DateTimeField(_("held back since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("held-back item")
+        verbose_name_plural = _("held-back items")
+        constraints = [models.UniqueConstraint(fields=["site", "resource"], name="held_back_unique_item")]
+
+    def __str__(self):
+        return f"{self.resource_id} @ {self.site_id}"

@@ -165,7 +165,7 @@ NUMBERED = """SELECT id, resource_id, column_id, pinned, has_page, {key}, rd, pa
 ) r WHERE r.last = 1 OR {condition}"""
 
 
-def _shown_sql(site_id: int, column_ids=None) -> tuple[str, list]:
+def _shown_sql(site_id: int, column_ids=None, hidden=frozenset()) -> tuple[str, list]:
     """The shown placements, with the time they went live and whether they have a page.
 
     The order is load_site's: (order key, placement id), the key being the seconds since 1970 of
@@ -173,13 +173,17 @@ def _shown_sql(site_id: int, column_ids=None) -> tuple[str, list]:
     (their order is the order of their keys: distinct microseconds are distinct doubles, at these
     dates) and converts only the rows it returns (_key_sql); SQLite sorts the keys.
     """
+    held = {"hidden": sorted(hidden)} if hidden else {}  # held back (publishing/held_back.py): another shape
+    name = " hidden" if hidden else ""
     if column_ids is None:
-        return shaped_sql("numbered", _shown_query, site_id=site_id)
-    return shaped_sql("numbered in columns", _shown_query, site_id=site_id, column_ids=sorted(column_ids))
+        return shaped_sql("numbered" + name, _shown_query, site_id=site_id, **held)
+    return shaped_sql(
+        "numbered in columns" + name, _shown_query, site_id=site_id, column_ids=sorted(column_ids), **held
+    )
 
 
-def _shown_query(site_id: int, column_ids=None):
-    query = shown_placements(site_id)
+def _shown_query(site_id: int, column_ids=None, hidden=()):
+    query = shown_placements(site_id, hidden)
     if column_ids is not None:
         query = query.filter(column_id__in=column_ids)
     if connection.vendor == "postgresql":
@@ -234,7 +238,7 @@ class OutlineLoader:
         """Entries matching any of the SQL terms (over the numbered rows r), in one query."""
         if not terms:
             return
-        shown, params = _shown_sql(self.data.site.id, column_ids)
+        shown, params = _shown_sql(self.data.site.id, column_ids, self.data.hidden)
         condition = " OR ".join(f"({sql})" for sql, _ in terms)
         for _, term_params in terms:
             params += term_params
@@ -349,7 +353,7 @@ class OutlineLoader:
         return self.by_resource[resource_id]
 
     def position_before(self, col: ColumnInfo, key: float, placement_id: int) -> int:
-        shown, params = _shown_sql(self.data.site.id, [col.id])
+        shown, params = _shown_sql(self.data.site.id, [col.id], self.data.hidden)
         k = _key_sql("s.lv")
         with connection.cursor() as cursor:
             cursor.execute(
@@ -398,9 +402,13 @@ class OutlineLoader:
             self.resolved |= wanted
 
 
-def load_partial(site_id: int) -> SiteData:
-    """The site, its columns and domains (3 queries); items come with OutlineLoader.prepare()."""
+def load_partial(site_id: int, hidden: frozenset[int] = frozenset()) -> SiteData:
+    """The site, its columns and domains (3 queries); items come with OutlineLoader.prepare().
+
+    `hidden`: resources held back on the site (publishing/held_back.py), numbered as if not placed.
+    """
     data = load_frame(site_id)
+    data.hidden = frozenset(hidden)
     data.loader = OutlineLoader(data, load_domains(data, set()))
     return data
 

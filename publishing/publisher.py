@@ -8,9 +8,10 @@ The manifest (PublishedFile) records the hash of every file; the dependency inde
 (PageDependency) records which page shows which resource or column.
 
 Before anything is renamed, every internal link of the rendered pages must point to a file that
-exists (written in this run or in the manifest). A page with a broken link is refused: its old
-version (if any) stays, pages that would link to a refused new page are refused too, everything
-else is published, and BrokenLinks is raised with the report.
+exists (written in this run or in the manifest), and no page may show a resource that is not
+online (publishing/outcomes.py). An item whose own page fails is held back (publishing/held_back.py):
+a new page is left out of the site and the site's pages are rendered again without it; an online
+page keeps its old version. Everything else is published; then BrokenLinks is raised with the report.
 
 `publish_site` renders every page of a site (optionally in several processes) from all its
 items, loaded in bulk; `publish_changes` renders only the pages that depend on changed resources
@@ -31,18 +32,18 @@ import logging
 import multiprocessing
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, transaction
 
 from columns.models import Column
-from publishing import dependencies, links
+from publishing import dependencies, held_back, links
 from publishing.affected import plan_changes
 from publishing.contents import load_contents
 from publishing.folder import SiteFolder, site_lock
 from publishing.models import Placement, PlacementStatus
+from publishing.outcomes import BrokenLinks, Outcome, PublishError, Report, judge
 from publishing.partial import TooMuch, load_for, load_partial, referenced_resources
 from publishing.render import TEMPLATE_BY_COLUMN_TYPE, Renderer
 from publishing.site_loading import load_site
@@ -58,8 +59,15 @@ RENDER_BATCH = 250  # pages whose contents are loaded together
 PARTIAL_FALLBACK = True
 
 
-class PublishError(Exception):
-    pass
+__all__ = ["BrokenLinks", "PublishError", "Report", "SiteNotPublic", "publish_changes", "publish_site"]
+
+
+class HoldBack(Exception):  # noqa: N818 (not an error: the publish starts again without these items)
+    """Items whose own pages cannot go online: render the site again without them."""
+
+    def __init__(self, holds: dict[int, held_back.Hold], refused: dict[str, list[str]]):
+        self.holds, self.refused = holds, refused
+        super().__init__(f"held back: {sorted(holds)}")
 
 
 class SiteNotPublic(PublishError):
@@ -90,54 +98,6 @@ def refusals(site_ids) -> dict[int, PublishError]:
     return out
 
 
-class BrokenLinks(PublishError):
-    """Some pages were refused because they link to files that do not exist."""
-
-    def __init__(self, report: Report):
-        self.report = report
-        lines = [f"{page}: {', '.join(targets)}" for page, targets in sorted(report.refused.items())]
-        super().__init__(
-            f"{report.domain}: {len(report.refused)} page(s) refused for broken links\n" + "\n".join(lines)
-        )
-
-
-@dataclass
-class Report:
-    domain: str
-    mode: str
-    rendered: int = 0
-    written: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    refused: dict[str, list[str]] = field(default_factory=dict)
-    seconds: float = 0.0
-    phases: dict[str, float] = field(default_factory=dict)
-    partial: bool = False  # rendered from a partial load of the site's items (publishing/partial.py)
-
-    def __str__(self):
-        return (
-            f"{self.domain} ({self.mode}): {self.rendered} rendered, {len(self.written)} written, "
-            f"{self.unchanged} unchanged, {len(self.deleted)} deleted, {len(self.refused)} refused "
-            f"in {self.seconds:.2f} s"
-        )
-
-
-@dataclass(slots=True)
-class Outcome:
-    path: str
-    sha: str
-    size: int
-    tmp: str | None  # the staged temporary file; None when the content is unchanged
-    targets: frozenset | None = None  # internal links (pages only)
-    resources: tuple = ()
-    columns: tuple = ()
-    own: int | None = None  # the resource of an article page
-
-    @property
-    def is_page(self) -> bool:
-        return self.targets is not None
-
-
 def static_files(theme) -> tuple[dict[str, bytes], dict[str, str]]:
     """The files of /-/ (CSS, script, marks, the theme's colours) and their versioned addresses.
 
@@ -166,6 +126,19 @@ class SitePublisher:
         self.root = self.folder.root
         self.static, self.assets = static_files(self.data.site.theme)
         self.renderer = Renderer(self.data, self.assets)
+        self.held_before = held_back.resources_of(site_id)  # tried again by this publish
+        self.holds: dict[int, held_back.Hold] = {}  # held back by this publish (left out: hidden)
+        self.held_refused: dict[str, list[str]] = {}  # the pages of those, with what they lack
+
+    def _hold_back(self, error: HoldBack) -> None:
+        """Start again without the items that cannot go online (a partial load stays partial)."""
+        self.folder.discard_staged()
+        self.holds.update(error.holds)
+        self.held_refused.update(error.refused)
+        hidden = frozenset(self.holds)
+        self._use(
+            load_partial(self.site_id, hidden) if self.data.loader is not None else load_site(self.site_id, hidden)
+        )
 
     def _use(self, data: SiteData) -> None:
         self.data = data
@@ -256,6 +229,7 @@ class SitePublisher:
                         resources=tuple(page.resources),
                         columns=tuple(page.columns),
                         own=renderer.item(key[1]).resource_id if key[0] == "item" else None,
+                        unpublished=tuple(page.unpublished),
                     )  # fmt: skip
                 )
                 for path, ref in page.files:
@@ -281,25 +255,21 @@ class SitePublisher:
     # --- committing -----------------------------------------------------------------------------
 
     def commit(self, report: Report, outcomes: list[Outcome], known: dict, deletions: set[str], lookup) -> Report:
-        """Check links, rename staged files into place, delete, update manifest and index."""
+        """Check links, rename staged files into place, delete, update manifest and index.
+
+        Raises HoldBack, before anything is moved, when items must be left out (outcomes.judge).
+        """
         produced = {o.path for o in outcomes}
         pages = [o for o in outcomes if o.is_page]
         wanted = set().union(*(o.targets for o in pages)) - produced if pages else set()
         existing = lookup(wanted) - deletions
-        available = set(produced)
-        refused: dict[str, list[str]] = {}
-        changed = True
-        while changed:
-            changed = False
-            for o in pages:
-                if o.path in refused:
-                    continue
-                missing = [t for t in o.targets if t not in available and t not in existing]
-                if missing:
-                    refused[o.path] = sorted(missing)
-                    if o.path not in known:  # a new page: nothing will be there
-                        available.discard(o.path)
-                        changed = True
+        refused, holds = judge(outcomes, known, existing)
+        new_pages = {rid: hold for rid, hold in holds.items() if not hold.page_online}
+        if new_pages:
+            own = {o.path: refused[o.path] for o in pages if o.own in new_pages and o.path in refused}
+            raise HoldBack(new_pages, own)
+        holds.update(self.holds)
+        refused.update(self.held_refused)
         accepted = [o for o in outcomes if o.path not in refused]
         for o in outcomes:
             if o.path in refused and o.tmp:
@@ -324,6 +294,7 @@ class SitePublisher:
             if o.is_page:
                 rows += dependencies.rows_of(self.site_id, o.path, o.resources, o.columns, o.own)
         with transaction.atomic():
+            held_back.record(self.site_id, holds, self.held_before)
             dependencies.record_files(self.site_id, [(o.path, o.sha, o.size) for o in staged])
             dependencies.forget_files(self.site_id, deletions)
             if report.mode == "full":
@@ -336,28 +307,41 @@ class SitePublisher:
         report.unchanged = len(accepted) - len(staged)
         report.deleted = sorted(deletions)
         report.refused = refused
+        report.held = holds
         return report
 
     # --- full rebuild ---------------------------------------------------------------------------
 
     def full(self, processes: int = 1, verify: bool = False) -> Report:
         started = time.perf_counter()
-        report = Report(self.data.site.domain, "full")
         with site_lock(self.data.site.domain):
-            self.folder.sweep()
-            known = dependencies.manifest(self.site_id)
-            keys = self.renderer.all_keys()
-            outcomes = self.static_outcomes(known, verify)
-            report.phases["load"] = time.perf_counter() - started
-            if processes > 1 and len(keys) >= 200:
-                outcomes += self._render_parallel(keys, known, verify, processes)
-            else:
-                outcomes += self.render_keys(keys, known, verify)
-            report.phases["render"] = time.perf_counter() - started - report.phases["load"]
-            produced = {o.path for o in outcomes}
-            deletions = {p for p in known if p not in produced}
-            self.commit(report, outcomes, known, deletions, lambda paths: {p for p in paths if p in known})
-            report.phases["commit"] = time.perf_counter() - started - report.phases["load"] - report.phases["render"]
+            while True:
+                try:
+                    report = self._full_once(started, processes, verify)
+                    break
+                except HoldBack as error:  # rendered again without them: lists, neighbours, sitemaps
+                    self._hold_back(error)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _full_once(self, started: float, processes: int = 1, verify: bool = False) -> Report:
+        """Render every page and commit (under the site's lock); HoldBack when items must be left out."""
+        report = Report(self.data.site.domain, "full")
+        clock = time.perf_counter()
+        self.folder.sweep()
+        known = dependencies.manifest(self.site_id)
+        keys = self.renderer.all_keys()
+        outcomes = self.static_outcomes(known, verify)
+        report.phases["load"] = time.perf_counter() - clock
+        if processes > 1 and len(keys) >= 200:
+            outcomes += self._render_parallel(keys, known, verify, processes)
+        else:
+            outcomes += self.render_keys(keys, known, verify)
+        report.phases["render"] = time.perf_counter() - clock - report.phases["load"]
+        produced = {o.path for o in outcomes}
+        deletions = {p for p in known if p not in produced}
+        self.commit(report, outcomes, known, deletions, lambda paths: {p for p in paths if p in known})
+        report.phases["commit"] = time.perf_counter() - clock - report.phases["load"] - report.phases["render"]
         report.seconds = time.perf_counter() - started
         return report
 
@@ -384,22 +368,32 @@ class SitePublisher:
         was missed (NotLoaded), the whole site is loaded and the same pages rendered from it.
         """
         started = time.perf_counter()
-        resource_ids, column_ids = set(resource_ids), set(column_ids)
+        # Held items are tried again: the article was corrected, or the page it links appeared.
+        resource_ids, column_ids = set(resource_ids) | self.held_before, set(column_ids)
         with site_lock(self.data.site.domain):
             if self.folder.recover():  # a publish of this site was killed while it had staged files
                 log.warning("%s: removed the temporary files of an interrupted publish", self.data.site.domain)
-            try:
-                report = self._changes(started, resource_ids, column_ids)
-            except (NotLoaded, TooMuch) as error:
-                self.folder.discard_staged()
-                if self.data.loader is None or (isinstance(error, NotLoaded) and not PARTIAL_FALLBACK):
-                    raise
-                if isinstance(error, NotLoaded):
-                    log.warning("%s: rendering from the whole site: %s", self.data.site.domain, error)
-                self._use(load_site(self.site_id))  # a large change: one bulk query beats many small ones
-                report = self._changes(started, resource_ids, column_ids)
+            while True:
+                try:
+                    report = self._changes_or_whole(started, resource_ids, column_ids)
+                    break
+                except HoldBack as error:
+                    self._hold_back(error)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _changes_or_whole(self, started: float, resource_ids: set[int], column_ids: set[int]) -> Report:
+        try:
+            return self._changes(started, resource_ids, column_ids)
+        except (NotLoaded, TooMuch) as error:
+            self.folder.discard_staged()
+            if self.data.loader is None or (isinstance(error, NotLoaded) and not PARTIAL_FALLBACK):
+                raise
+            if isinstance(error, NotLoaded):
+                log.warning("%s: rendering from the whole site: %s", self.data.site.domain, error)
+            # a large change: one bulk query beats many small ones
+            self._use(load_site(self.site_id, self.data.hidden))
+            return self._changes(started, resource_ids, column_ids)
 
     def _changes(self, started: float, resource_ids: set[int], column_ids: set[int]) -> Report:
         phases = {}
@@ -407,8 +401,8 @@ class SitePublisher:
         plan = plan_changes(self.site_id, self.data, self.renderer, resource_ids, column_ids)
         if plan is None:
             if self.data.loader is not None:
-                self._use(load_site(self.site_id))
-            return self._full_unlocked(started)
+                self._use(load_site(self.site_id, self.data.hidden))
+            return self._full_once(started)
         phases["plan"] = time.perf_counter() - clock
         if self.data.loader is not None:
             load_for(self.data, plan[0])  # the items the pages to render read
@@ -429,17 +423,6 @@ class SitePublisher:
         self.commit(report, outcomes, known, deletions, lambda ps: set(lookup(ps)))
         phases["commit"] = time.perf_counter() - clock - sum(phases.values())
         report.phases = phases
-        return report
-
-    def _full_unlocked(self, started: float) -> Report:
-        report = Report(self.data.site.domain, "full")
-        self.folder.sweep()
-        known = dependencies.manifest(self.site_id)
-        outcomes = self.static_outcomes(known, False) + self.render_keys(self.renderer.all_keys(), known)
-        produced = {o.path for o in outcomes}
-        deletions = {p for p in known if p not in produced}
-        self.commit(report, outcomes, known, deletions, lambda paths: {p for p in paths if p in known})
-        report.seconds = time.perf_counter() - started
         return report
 
 

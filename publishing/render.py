@@ -84,6 +84,7 @@ class Page:
     resources: set[int] = field(default_factory=set)
     columns: set[int] = field(default_factory=set)
     files: list[tuple[str, FileRef]] = field(default_factory=list)
+    unpublished: list[int] = field(default_factory=list)  # shown resources that are not online
 
 
 class Renderer(ContentPages):

@@ -113,6 +113,7 @@ class ContentPages:
         col = item.column
         content = contents.get(item.resource_id) or Content(data={})
         d = content.data
+        page.unpublished = content.unpublished  # the publisher holds such a page back
         source = item.source or item.original_site or self.site.name
         page.resources.add(item.resource_id)
         page.columns.add(col.id)

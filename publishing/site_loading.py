@@ -27,9 +27,14 @@ def _field_names(model) -> set[str]:
     return {f.name for f in model._meta.get_fields()}
 
 
-def load_site(site_id: int) -> SiteData:
-    """Site (with theme), columns, shown placements, domains; +1 query when the site shows reposts."""
+def load_site(site_id: int, hidden: frozenset[int] = frozenset()) -> SiteData:
+    """Site (with theme), columns, shown placements, domains; +1 query when the site shows reposts.
+
+    `hidden`: resources the publisher holds back on this site (publishing/held_back.py), left
+    out as if they were not placed here.
+    """
     data = load_frame(site_id)
+    data.hidden = frozenset(hidden)
     origin_sites = _load_items(data)
     primaries = load_domains(data, origin_sites)
     if origin_sites:
@@ -117,11 +122,15 @@ def _meta(key: str, fallback: str):
     return Coalesce(text, F(fallback), output_field=TextField())
 
 
-def shown_placements(site_id: int):
-    """What citizens see: ACTIVE placements of online resources (see publishing/queries.py)."""
-    return Placement.objects.filter(
+def shown_placements(site_id: int, hidden=()):
+    """What citizens see: ACTIVE placements of online resources (see publishing/queries.py).
+
+    Less the resources in `hidden`, which the publisher holds back (publishing/held_back.py).
+    """
+    query = Placement.objects.filter(
         site_id=site_id, status=PlacementStatus.ACTIVE, resource__published_revision__isnull=False
     )
+    return query.exclude(resource_id__in=hidden) if hidden else query
 
 
 def order_key(placed_at: float, published_at: float | None) -> float:
@@ -129,10 +138,13 @@ def order_key(placed_at: float, published_at: float | None) -> float:
     return placed_at if published_at is None or published_at < placed_at else published_at
 
 
-def item_rows(site_id: int, placement_ids=None) -> list[tuple]:
-    """One query for the shown placements of a site (or these of them), texts extracted by the database."""
+def item_rows(site_id: int, placement_ids=None, hidden=()) -> list[tuple]:
+    """One query for the shown placements of a site (or these of them), texts extracted by the database.
+
+    `hidden` matters only without `placement_ids`: placements asked for by id were found shown.
+    """
     if placement_ids is None:
-        return fetch(_item_query(site_id))
+        return fetch(_item_query(site_id, hidden=hidden))
     placement_ids = sorted(placement_ids)
     if connection.vendor != "postgresql" or not placement_ids:
         return fetch(_item_query(site_id, placement_ids))
@@ -142,8 +154,8 @@ def item_rows(site_id: int, placement_ids=None) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _item_query(site_id: int, placement_ids=None):
-    query = shown_placements(site_id)
+def _item_query(site_id: int, placement_ids=None, hidden=()):
+    query = shown_placements(site_id, hidden)
     if placement_ids is not None:
         query = query.filter(id__in=placement_ids)
     return (
@@ -227,7 +239,7 @@ def _load_items(data: SiteData) -> set[int]:
     """Every shown placement of the site, in one query; returns the sites it reposts from."""
     columns = data.columns
     by_column: dict[int, list[Item]] = {}
-    for item in make_items(data, item_rows(data.site.id)):
+    for item in make_items(data, item_rows(data.site.id, hidden=data.hidden)):
         by_column.setdefault(item.column.id, []).append(item)
     for cid, items in by_column.items():
         items.sort(key=lambda i: (i.order_key, i.placement_id))

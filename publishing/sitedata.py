@@ -262,6 +262,8 @@ class SiteData:
     external_urls: dict[int, str] = field(default_factory=dict)
     # A partial load (publishing/partial.py) fetches items on demand; None: every item is loaded.
     loader: object | None = None
+    # Resources held back on this site (publishing/held_back.py): loaded as if not placed here.
+    hidden: frozenset[int] = frozenset()
     _where: dict[int, tuple[ColumnInfo, int]] | None = None
     _placements_of: dict[int, list[int]] | None = None
     _column_by_path: dict[str, ColumnInfo] | None = None

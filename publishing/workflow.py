@@ -34,7 +34,7 @@ from django.utils.translation import ngettext
 from govplatform import audit
 from govplatform.models import Role
 from govplatform.permissions import is_system_account, require_editor_column, require_role
-from publishing import checks, placements, queries, signals
+from publishing import checks, placements, queries, readiness, signals
 from publishing.models import ReviewFlag, WorkflowAction, WorkflowEvent
 from resources.models import Resource, ResourceStatus
 
@@ -178,6 +178,16 @@ def approve(resource: Resource, *, acting_user, confirm_flags: bool = False) -> 
         _confirm_flags(pending, acting_user, resource)
     levels = queries.review_levels_for(resource)
     level = resource.review_level + 1
+    if level >= levels:  # the last level puts it online: never with a broken link or a hole
+        problems = readiness.check(resource, revision)
+        if problems:
+            raise ValidationError(
+                _(
+                    "“%(title)s” cannot be published yet. %(problems)s Return it to the editor, or approve what it shows first."
+                )
+                % {"title": resource.title, "problems": problems.message()},
+                code="not_ready",
+            )
     resource.review_level = level
     _event(resource, WorkflowAction.APPROVE, actor=acting_user, revision=revision, level=level)
     audit.record(

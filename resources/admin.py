@@ -23,6 +23,7 @@ from govplatform.admin_scoping import ScopedAdmin
 from govplatform.admin_site import backoffice
 from govplatform.models import Role
 from govplatform.permissions import is_platform_admin
+from publishing import held_back
 from resources import admin_views, admin_workflow
 from resources.admin_support import (
     EDITING_ROLES,
@@ -69,6 +70,9 @@ class ResourceAdmin(ScopedAdmin):
 
     def annotate_page(self, request, results):
         attach_usage(results)
+        held = held_back.status_labels([r.pk for r in results])  # never "published" while held back
+        for resource in results:
+            resource.held_label = held.get(resource.pk)
 
     def get_search_results(self, request, queryset, search_term):
         """Every word in the title; a number also finds the resource with that ID.
@@ -90,6 +94,9 @@ class ResourceAdmin(ScopedAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
+        held = getattr(obj, "held_label", None)
+        if held:
+            return format_html('<span class="resource-status status-held">{}</span>', held)
         return format_html('<span class="resource-status status-{}">{}</span>', obj.status, obj.get_status_display())
 
     @admin.display(description=_("creator"))

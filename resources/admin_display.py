@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from resources.fields import ResourceRefField, ResourceRefsField
-from resources.kinds import KIND_FORMS, MetadataForm
+from resources.kinds import KIND_FORMS, MetadataForm, referenced_ids
 from resources.models import Resource
 from resources.sanitize import clean_html
 from resources.widgets import RichTextField
@@ -39,15 +39,7 @@ def field_label(kind: str, name: str) -> str:
 
 
 def _referenced_ids(kind: str, revisions) -> set[int]:
-    ids = set()
-    fields = KIND_FORMS[kind].base_fields
-    for revision in revisions:
-        for name, field in fields.items():
-            if isinstance(field, ResourceRefField):
-                value = (revision.data or {}).get(name)
-                values = value if isinstance(value, list) else [value]
-                ids.update(v for v in values if isinstance(v, int))
-    return ids
+    return {pk for revision in revisions for pk in referenced_ids(kind, revision.data)}
 
 
 def referenced_resources(kind: str, revisions, visible_queryset) -> dict[int, tuple[str, bool]]:

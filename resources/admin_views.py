@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from govplatform.models import Role
 from publishing import diff as revision_diff
 from publishing import queries, workflow
+from publishing.admin_review import problems_context
 from publishing.models import WorkflowAction
 from publishing.placements import usage_summary
 from resources import actions, admin_workflow
@@ -178,6 +179,7 @@ def submit_if_asked(request, resource) -> None:
         messages.error(request, _("Saved, but not submitted: %(reason)s") % {"reason": text})
     else:
         messages.success(request, _("“%(title)s” was submitted for review.") % {"title": resource.title})
+        admin_workflow.warn_before_review(request, resource)
 
 
 # --- changing ---------------------------------------------------------------------------------
@@ -230,6 +232,14 @@ def _conflict_context(form, resource):
     diff = relabel_diff(revision_diff.diff_revisions(base, conflict.current_revision), resource.kind)
     return {"revision": conflict.current_revision, "saved_by": conflict.saved_by, "saved_at": conflict.saved_at,
             "diff": revision_diff.render_html(diff)}  # fmt: skip
+
+
+def _problems(resource) -> dict:
+    """What stands in the way of its version in review or draft going online, and what is held back."""
+    revision = resource.submitted_revision
+    if revision is None and resource.current_revision_id != resource.published_revision_id:
+        revision = resource.current_revision
+    return problems_context(resource, revision)
 
 
 def workflow_buttons(request, resource, *, can_edit) -> dict:
@@ -291,6 +301,7 @@ def _resource_context(model_admin, request, resource, *, can_edit, editable) -> 
         ),
         "online": queries.is_online(resource),
         "waiting": queries.approved_waiting(resource),
+        **_problems(resource),
         "levels": queries.review_levels_for(resource),
         "editing_roles": EDITING_ROLES,
         "history_url": reverse("admin:resources_resource_history", args=[resource.pk]),

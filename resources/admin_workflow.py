@@ -16,7 +16,7 @@ from columns.models import Column
 from govplatform.admin_scoping import refusal_text
 from govplatform.permissions import is_platform_admin
 from publishing import diff as revision_diff
-from publishing import placements, queries, workflow
+from publishing import placements, queries, readiness, workflow
 from publishing.models import Placement, PlacementStatus, UsageRecord
 from resources import actions
 from resources.admin_display import asset_preview, referenced_resources, relabel_diff, shown_fields
@@ -40,6 +40,16 @@ def _run(request, action, *args, **kwargs) -> bool:
     return True
 
 
+def warn_before_review(request, resource) -> None:
+    """Just submitted: say what would stop it going online (broken links, unpublished resources)."""
+    problems = readiness.check(resource, resource.submitted_revision)
+    if problems:
+        messages.warning(
+            request,
+            _("The reviewer cannot publish it as it is: %(problems)s") % {"problems": problems.message()},
+        )
+
+
 # --- workflow steps ---------------------------------------------------------------------------
 
 
@@ -55,6 +65,7 @@ def workflow_view(model_admin, request, object_id, step):
         return HttpResponseNotAllowed(["POST"])
     if step == "submit" and _run(request, workflow.submit, resource):
         messages.success(request, _("“%(title)s” was submitted for review.") % {"title": resource.title})
+        warn_before_review(request, resource)
     elif step == "recall" and _run(request, workflow.withdraw_submission, resource):
         messages.success(
             request, _("The submission of “%(title)s” was taken back; it is a draft again.") % {"title": resource.title}

@@ -362,6 +362,26 @@ KIND_FORMS: dict[str, type[KindForm]] = {
 }
 
 
+def referenced_ids(kind: str, data) -> list[int]:
+    """The resources a revision of `kind` refers to in its reference fields (cover, attachments,
+    photo, speeches, policies …), in field order, each once: what must be online with it."""
+    form_class = KIND_FORMS.get(kind)
+    if form_class is None:
+        return []
+    out: list[int] = []
+    for name, field in form_class.base_fields.items():
+        if isinstance(field, ResourceRefField):
+            value = (data or {}).get(name)
+            for item in value if isinstance(value, list | tuple) else [value]:
+                if isinstance(item, dict):  # an old shape: {"id": …}
+                    item = item.get("id") or item.get("resource") or item.get("resource_id")
+                if isinstance(item, str) and item.isdigit():
+                    item = int(item)
+                if isinstance(item, int) and not isinstance(item, bool) and item not in out:
+                    out.append(item)
+    return out
+
+
 def _present(value) -> bool:
     return value not in (None, "", [], {})
 
