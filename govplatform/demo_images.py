@@ -80,3 +80,15 @@ def portrait(seed: int, size=(300, 400)) -> bytes:
     hair = rng.choice([(30, 30, 30), (50, 40, 35), (70, 70, 70)])
     draw.chord((width / 2 - 64, height * 0.17, width / 2 + 64, height * 0.42), 180, 360, fill=hair)
     return _jpeg(image)
+
+
+def report_pdf(lines: tuple[str, ...]) -> bytes:
+    """A one-page PDF (A4 at 72 dpi) with `lines` of ASCII text: the demo's security-check report,
+    a real PDF because reports go through the library's checks."""
+    page = Image.new("RGB", (595, 842), "white")
+    draw = ImageDraw.Draw(page)
+    for number, line in enumerate(lines):
+        draw.text((60, 80 + 24 * number), line, fill=(20, 20, 20))
+    out = io.BytesIO()
+    page.save(out, format="PDF", resolution=72)
+    return out.getvalue()

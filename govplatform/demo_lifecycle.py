@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from columns.actions import create_column
 from columns.models import Column
-from govplatform import demo_data
+from govplatform import demo_data, demo_images
 from govplatform.models import User
 from publishing import workflow
 from resources import actions as resource_actions
@@ -45,7 +45,7 @@ TOPIC = {
 MAINTENANCE = "机房供电线路改造，网站暂停服务"
 EDUCATION_OFFLINE = "网站改版上线前的数据迁移"
 OPENING_REASON = "按照政府网站集约化建设要求，在平台上开设本单位网站"
-REPORT = b"%PDF-1.4\n% demo security check report: no high or medium risk found\n"
+REPORT_LINES = ("Security check report (demo)", "No high or medium risk found.")
 
 
 def _user(username: str) -> User:
@@ -71,7 +71,7 @@ def open_site(site: Site) -> bool:
     if site.status != SiteStatus.APPROVED:
         return False
     admin = _platform_admin()
-    report = ContentFile(REPORT, name=f"{site.primary_domain}-security-check.pdf")
+    report = ContentFile(demo_images.report_pdf(REPORT_LINES), name=f"{site.primary_domain}-security-check.pdf")
     opening.record_security_check(site, passed=True, report=report, note="等保测评和渗透测试通过", acting_user=admin)
     opening.go_online(site, acting_user=admin)
     return True

@@ -111,8 +111,7 @@ SVG = r"<svg[\s>]"
 HTML = r"<!doctype\s+html|<html|<head[\s>]|<body|<script|<iframe"
 CLASSES = (("php", PHP), ("svg", SVG), ("html", HTML), ("script", MARKUP))
 PATTERNS = {
-    kind: [re.compile(pattern, re.IGNORECASE), re.compile(pattern.encode(), re.IGNORECASE)]
-    for kind, pattern in CLASSES
+    kind: [re.compile(pattern, re.IGNORECASE), re.compile(pattern.encode(), re.IGNORECASE)] for kind, pattern in CLASSES
 }
 HTML_RE = PATTERNS["html"][1]
 # Browsers that guess a type read the first 1,445 bytes or so; a PDF needs none of its first kilobytes for HTML.

@@ -13,6 +13,8 @@ from govplatform.changes import field_changes
 from govplatform.models import Role
 from govplatform.permissions import has_role, is_platform_admin, require_platform_admin
 from publishing.publish_tasks import request_publish
+from resources.sniff import IMAGE_KEYS
+from resources.uploads import check_field_file
 from sites import host_cache
 from sites.lifecycle import filings
 from sites.models import Domain, Site
@@ -20,12 +22,14 @@ from sites.validators import normalise_domain
 
 # What a site administrator may change on their own site; the rest is the platform's business.
 SITE_ADMIN_EDITABLE = {"operator", "contact_phone", "contact_email", "contact_address", "logo"}
+LOGO_TYPES = IMAGE_KEYS  # JPEG, PNG, GIF, WebP: re-encoded like the library's images
 
 
 @transaction.atomic
 def create_site(site: Site, *, primary_domain: str, acting_user) -> Site:
     """Register a site with its primary domain (platform administrators only)."""
     require_platform_admin(acting_user)
+    check_field_file(site, "logo", LOGO_TYPES)
     site.full_clean()
     site.save()
     domain = Domain(site=site, name=normalise_domain(primary_domain), is_primary=True)
@@ -49,6 +53,7 @@ def update_site(site: Site, *, acting_user) -> Site:
                 _("Only a platform administrator may change: %(fields)s.")
                 % {"fields": "、".join(str(Site._meta.get_field(f).verbose_name) for f in sorted(forbidden))}
             )
+    check_field_file(site, "logo", LOGO_TYPES)  # a new logo: the library's checks, re-encoded (SEC-7)
     site.full_clean()
     site.save()
     if changes:

@@ -11,6 +11,7 @@ from govplatform.admin_scoping import ReadOnlyAdminMixin, ScopedAdmin
 from govplatform.admin_site import backoffice
 from govplatform.models import Role, User
 from govplatform.permissions import is_platform_admin, site_ids_for
+from resources.uploads import CheckedFileField
 from sites import actions, admin_lifecycle, admin_steps, validators
 from sites.lifecycle import subunits
 from sites.models import ChangeFiling, Domain, Site, SiteApplication, SubUnit
@@ -106,6 +107,11 @@ class SiteAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent").prefetch_related("domains")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "logo":  # the library's checks, with their messages on the form (SEC-7)
+            kwargs.update(form_class=CheckedFileField, allowed=actions.LOGO_TYPES)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # -- the lifecycle (SITE-5 to SITE-9): buttons, pages of confirmation, history, pending work ----
 

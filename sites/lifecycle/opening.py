@@ -15,6 +15,7 @@ from govplatform import audit
 from govplatform.models import Role
 from govplatform.permissions import has_role, is_platform_admin, require_platform_admin
 from publishing.publish_tasks import request_publish
+from resources.uploads import check_file
 from sites.lifecycle import notices, rules
 from sites.lifecycle.rules import local_day, lock_site, set_status
 from sites.models import (
@@ -30,6 +31,8 @@ from sites.models import (
 from sites.validators import normalise_domain
 
 REPORT_MAX_BYTES = 20 * 1024 * 1024
+# What a report may be (resources/sniff.py's keys); stored as .pdf, .ofd, .doc, .docx, .jpg or .png.
+REPORT_TYPES = {"pdf", "ofd", "doc", "docx", "jpeg", "png"}
 
 
 def _require_applicant(user, parent: Site | None) -> None:
@@ -145,6 +148,10 @@ def record_security_check(site: Site, *, passed: bool, report, note: str = "", a
         raise ValidationError({"report": _("Attach the report of the security check.")}, code="report_required")
     if getattr(report, "size", 0) > REPORT_MAX_BYTES:
         raise ValidationError({"report": _("The report may be at most 20 MB.")}, code="report_size")
+    try:  # the library's checks, by content; stored under the platform's name and the type found (SEC-7)
+        report = check_file(report, REPORT_TYPES)
+    except ValidationError as error:
+        raise ValidationError({"report": error.messages}, code="report_type") from error
     lock_site(site)
     check = SecurityCheck(site=site, passed=bool(passed), report=report, note=(note or "").strip(),
                           checked_by=acting_user, checked_at=timezone.now())  # fmt: skip

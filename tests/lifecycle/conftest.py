@@ -24,6 +24,7 @@ from resources.models import ResourceKind
 from sites import actions as site_actions
 from sites.models import SiteStatus
 from tests.factories import ColumnFactory, DepartmentSiteFactory, MembershipFactory, SiteFactory, UserFactory
+from tests.resources.factories import pdf_bytes
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -159,7 +160,8 @@ def routed(host: str) -> bool:
 
 
 def report(name="report.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4 security check report", content_type="application/pdf")
+    """A real PDF: reports go through the library's checks (resources/uploads.py)."""
+    return SimpleUploadedFile(name, pdf_bytes("security check report"), content_type="application/pdf")
 
 
 def audit_actions(site=None) -> list[str]:

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from govplatform.actions import generate_password
@@ -12,6 +13,7 @@ from resources.models import Resource
 from sites.lifecycle import decisions, notices, opening
 from sites.models import ApplicationKind, ApplicationStatus, Site, SiteKind, SiteStatus, StatusChange
 from tests.lifecycle.conftest import audit_actions, complete_for_opening, page, report
+from tests.resources.factories import EXE
 
 pytestmark = pytest.mark.django_db
 
@@ -134,10 +136,9 @@ def test_a_security_check_is_recorded_with_its_report(platform):  # SITE-5
     site = apply(platform).site
     with pytest.raises(ValidationError, match="Attach the report"):
         opening.record_security_check(site, passed=True, report=None, acting_user=platform.platform_admin)
-    with pytest.raises(ValidationError):
-        opening.record_security_check(
-            site, passed=True, report=report("report.exe"), acting_user=platform.platform_admin
-        )
+    program = SimpleUploadedFile("report.pdf", EXE)  # judged by its content, not its name (SEC-7)
+    with pytest.raises(ValidationError, match="program"):
+        opening.record_security_check(site, passed=True, report=program, acting_user=platform.platform_admin)
 
     check = opening.record_security_check(site, passed=True, report=report(), acting_user=platform.platform_admin)
 

@@ -162,7 +162,7 @@ def test_nginx_serves_published_library_files_as_sandboxed_downloads():  # SEC-7
     disposition = re.search(r"map\s+\$uri\s+\$library_file_disposition\s*\{([^}]*)\}", rendered)[1]
     rules = dict(line.strip().rstrip(";").rsplit(None, 1) for line in disposition.strip().splitlines())
     assert rules.pop("default") == "attachment"
-    (pattern, value), = rules.items()
+    ((pattern, value),) = rules.items()
     assert value == "inline"
     image = re.compile(pattern.removeprefix("~*"), re.IGNORECASE)
     assert all(image.search(f"/xw/files/1-a.{ext}") for ext in ("jpg", "jpeg", "png", "gif", "webp"))
