@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from govplatform.permissions import has_role, is_platform_admin
+from govplatform.reference_fields import ModelMultipleIdField
 
 
 def refusal_text(error) -> str:
@@ -38,6 +39,28 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
+
+    # -- reference fields: only what the user may use, and any other id answered alike (SEC-3) ----
+
+    def scoped_choices(self, db_field, request, kwargs) -> dict:
+        """The choices of a relation, limited by the related model's `for_user` scope unless the
+        admin chose them itself: another site's object is then an unavailable choice, answered
+        with the same message as an id that does not exist."""
+        if "queryset" not in kwargs:
+            # The related admin's ordering, as Django would use it, then the scope.
+            related = self.get_field_queryset(kwargs.get("using"), db_field, request)
+            if related is None:
+                related = db_field.remote_field.model._default_manager.using(kwargs.get("using")).all()
+            if hasattr(related, "for_user"):
+                kwargs["queryset"] = related.for_user(request.user)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **self.scoped_choices(db_field, request, kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", ModelMultipleIdField)
+        return super().formfield_for_manytomany(db_field, request, **self.scoped_choices(db_field, request, kwargs))
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -23,7 +23,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from govplatform import weburl
-from resources.fields import IsoDateField, KeywordsField, PlainTextField, ResourceRefField, ResourceRefsField
+from resources.fields import (
+    IsoDateField,
+    KeywordsField,
+    PlainTextField,
+    ResourceRefField,
+    ResourceRefsField,
+    storable_ids,
+)
 from resources.models import Resource, ResourceKind, Validity
 from resources.sanitize import html_to_text
 from resources.widgets import RichTextField
@@ -75,15 +82,23 @@ class KindForm(forms.Form):
             wanted[name] = (field, ids)
         all_ids = {pk for _field, ids in wanted.values() for pk in ids}
         if all_ids:
-            found = Resource.objects.select_related("site").in_bulk(all_ids)
+            found = self.usable_resources().in_bulk(storable_ids(all_ids))
             self.referenced.update(found)
             for name, (field, ids) in wanted.items():
                 for pk in ids:
-                    error = self._reference_error(found.get(pk), pk, field.kinds)
+                    error = self._reference_error(found.get(pk), pk, field)
                     if error:
                         self.add_error(name, error)
                         break
         return cleaned
+
+    def usable_resources(self):
+        """The resources this form may refer to. Others are looked up nowhere: a resource of a site
+        the user may not use answers as one that does not exist, with neither its title nor its
+        kind (SEC-3)."""
+        site_ids = self._usable_site_ids()
+        resources = Resource.objects.all()
+        return resources if site_ids is None else resources.filter(site_id__in=site_ids)
 
     def _usable_site_ids(self):
         if not hasattr(self, "_site_ids"):
@@ -95,26 +110,17 @@ class KindForm(forms.Form):
                 self._site_ids = site_ids_for(self.user) | ({self.site.pk} if self.site is not None else set())
         return self._site_ids
 
-    def _reference_error(self, target, pk, kinds):
+    def _reference_error(self, target, pk, field):
         if target is None:
-            return ValidationError(
-                _("There is no resource number %(id)s in the library."), code="missing", params={"id": pk}
-            )
+            return ValidationError(field.error_messages["missing"], code="missing", params={"id": pk})
         if self.resource is not None and target.pk == self.resource.pk:
             return ValidationError(_("A resource cannot refer to itself."), code="self_reference")
-        if target.kind not in kinds:
-            expected = gettext(" or ").join(str(ResourceKind(kind).label) for kind in kinds)
+        if target.kind not in field.kinds:
+            expected = gettext(" or ").join(str(ResourceKind(kind).label) for kind in field.kinds)
             return ValidationError(
                 _("“%(title)s” (number %(id)s) is of the kind “%(kind)s”; only %(expected)s can be used here."),
                 code="wrong_kind",
                 params={"title": target.title, "id": pk, "kind": target.get_kind_display(), "expected": expected},
-            )
-        site_ids = self._usable_site_ids()
-        if site_ids is not None and target.site_id not in site_ids:
-            return ValidationError(
-                _("“%(title)s” belongs to the site %(site)s, whose resources you may not use."),
-                code="foreign_site",
-                params={"title": target.title, "site": target.site.name},
             )
         return None
 
@@ -292,7 +298,11 @@ class PolicyForm(ArticleForm):
                 ),
                 code="index_number",
             )
+        # Unique within the site's own catalogue (信息公开目录): another site's numbers are not
+        # looked at, so that the answer tells nothing of that site's unpublished documents (SEC-3).
         taken = Resource.objects.filter(index_number=value)
+        if self.site is not None:
+            taken = taken.filter(site=self.site)
         if self.resource is not None:
             taken = taken.exclude(pk=self.resource.pk)
         holder = taken.first()

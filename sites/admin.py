@@ -11,6 +11,7 @@ from govplatform.admin_scoping import ReadOnlyAdminMixin, ScopedAdmin
 from govplatform.admin_site import backoffice
 from govplatform.models import Role, User
 from govplatform.permissions import is_platform_admin, site_ids_for
+from govplatform.reference_fields import ModelMultipleIdField
 from resources.uploads import CheckedFileField
 from sites import actions, admin_lifecycle, admin_steps, validators
 from sites.lifecycle import subunits
@@ -281,8 +282,8 @@ class ChangeFilingAdmin(ReadOnlyScopedAdmin):
 
 
 class SubUnitForm(forms.ModelForm):
-    editors = forms.ModelMultipleChoiceField(label=_("editors"), queryset=User.objects.none(), required=False)
-    reviewers = forms.ModelMultipleChoiceField(label=_("reviewers"), queryset=User.objects.none(), required=False)
+    editors = ModelMultipleIdField(label=_("editors"), queryset=User.objects.none(), required=False)
+    reviewers = ModelMultipleIdField(label=_("reviewers"), queryset=User.objects.none(), required=False)
 
     class Meta:
         model = SubUnit

@@ -11,15 +11,17 @@ tests/backoffice/test_scoping.py holds the focused cases (forms with B's site, d
 walk covers every pattern, so that a new view is checked the day it is added.
 """
 
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 
 from govplatform.models import AuditEntry
 from tests.helpers import log_in
-from tests.security import isolation, isolation_urls
+from tests.security import isolation, isolation_refs, isolation_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +137,54 @@ def test_staff_of_a_neither_see_nor_change_anything_of_b(world, backoffice_clien
     assert not failures, f"{len(failures)} answers give the {role} of A access to B:\n" + "\n".join(failures)
     assert isolation.changed_tables(start, world.b_rows.take()) == []
     assert b_audit_count(b) == audit_before
+
+
+# --- reference values: B's objects posted in A's forms ------------------------------------------
+
+
+def rolled_back_post(client, url, data):
+    """The answer to a post (redirects followed), with whatever it wrote undone: each post is
+    compared with the same form as it was before."""
+    with transaction.atomic():
+        response = client.post(url, data, follow=True)
+        transaction.set_rollback(True)
+    chain = " ".join(f"{status} {location}" for location, status in response.redirect_chain)
+    return response, f"{chain}\n{response.status_code}\n{body(response)}"
+
+
+TOO_LARGE_ID = int("9" * 40)
+
+
+@pytest.mark.parametrize("role", A_ROLES)
+def test_bs_objects_in_as_reference_fields_answer_as_missing_ones(world, backoffice_client, role):  # SEC-3, PUB-1
+    """Every reference field of every form A's staff can open answers for B's objects byte for byte
+    as for an id that exists nowhere, and names nothing of B (issue 12 item 3)."""
+    a, b = world.a, world.b
+    client = log_in(backoffice_client, a.users[role])
+    # The platform-wide lists (no site) are B's in the walk's data; A's pages need them too.
+    mine = SimpleNamespace(**{**vars(a), "objects": {**b.objects, **a.objects}})
+    posts = isolation_refs.reference_posts(client, mine, b) + isolation_refs.raw_reference_posts(a, b)
+    failures, fields = [], set()
+
+    for post in posts:
+        fields.add((post.url.split("?")[0], post.field))
+        _, missing = rolled_back_post(client, post.url, {**post.data, post.field: str(post.missing)})
+        saved = missing.startswith("302")  # the form was accepted: the id was not looked at
+        # B's objects, and an id too large for the database (a 500 on SQLite once): as a missing id.
+        for theirs in [*post.theirs, TOO_LARGE_ID]:
+            response, answer = rolled_back_post(client, post.url, {**post.data, post.field: str(theirs)})
+            shown = leaks(response, b.markers)
+            if shown:
+                failures.append(f"{post.url} {post.field}={theirs} ({post.label}) shows {shown}")
+            elif isolation_refs.normalised(answer, theirs, post.missing, saved=saved) != isolation_refs.normalised(
+                missing, theirs, post.missing, saved=saved
+            ):
+                failures.append(f"{post.url} {post.field}={theirs} ({post.label}) answers unlike a missing id")
+
+    # Editors and administrators fill the library's and the site's forms; reviewers only review.
+    least = 4 if role == "reviewer" else 20
+    assert len(fields) >= least, f"the walk found too few reference fields to prove anything: {sorted(fields)}"
+    assert not failures, f"{len(failures)} reference answers of the {role} of A differ for B:\n" + "\n".join(failures)
 
 
 # --- anonymous users ---------------------------------------------------------------------------
