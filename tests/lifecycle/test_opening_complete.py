@@ -262,3 +262,19 @@ def test_a_step_that_would_refuse_shows_why_and_no_button(platform, login):  # S
 
     assert "起恢复上线" in text and back.starts_at.astimezone(timezone.get_current_timezone()).strftime("%H:%M") in text
     assert 'name="confirm"' not in text
+
+
+def test_a_site_approved_by_its_applicant_applies_again_and_another_decides(platform, login):  # SITE-11
+    application = apply(platform)
+    site = checked(platform, application)
+    complete_for_opening(site, platform.staff(site, "new"), platform.platform_admin)
+    SiteApplication.objects.filter(pk=application.pk).update(decided_by=application.applied_by)  # recorded before
+    again_url = admin_url("sites_site_lifecycle", site.pk, "apply_again")
+
+    page = login(platform.platform_admin).get(admin_url("sites_site_lifecycle", site.pk, "go_online")).content.decode()
+    assert "申请人以外的平台管理员批准" in page and again_url in page
+
+    again = opening.apply_again(site, reason="重新报批开设", acting_user=platform.other_admin)
+    decisions.approve(again, acting_user=platform.platform_admin)
+
+    assert opening.opening_gaps(site) == []
