@@ -6,11 +6,12 @@ the app's actions, never straight to the database; when an action refuses, the p
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from govplatform.permissions import has_role, is_platform_admin
-from govplatform.reference_fields import ModelMultipleIdField
+from govplatform.reference_fields import ModelMultipleIdField, in_range
 
 
 def refusal_text(error) -> str:
@@ -61,6 +62,15 @@ class ScopedAdmin(admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs.setdefault("form_class", ModelMultipleIdField)
         return super().formfield_for_manytomany(db_field, request, **self.scoped_choices(db_field, request, kwargs))
+
+    def response_action(self, request, queryset):
+        # Selected rows whose ids the database cannot hold are no rows (and would fail the query).
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        kept = in_range(queryset, selected)
+        if kept != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, kept)
+        return super().response_action(request, queryset)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -51,22 +51,12 @@ class ResourceIdsInput(forms.TextInput):
         return data.get(name)
 
 
-# The largest id the database can hold (a BigAutoField): a larger number names no resource, and
-# handing it to the database fails (SQLite raises OverflowError) instead of finding nothing.
-LARGEST_ID = 2**63 - 1
-
-
-def storable_ids(ids) -> list[int]:
-    """The ids that may name a row: the others are missing without asking the database."""
-    return [pk for pk in ids if 0 < pk <= LARGEST_ID]
-
-
 class ResourceRefField(forms.Field):
     """The id of another resource of one of `kinds`; checked against the library by the form.
 
     "missing" is the one answer for an id that names no resource the user may use: one that does
-    not exist, one too large to exist (see `storable_ids`), and one of a site whose resources the
-    user may not use (resources/kinds.py), so that the answer tells nothing of other sites (SEC-3).
+    not exist, one too large for the database to hold, and one of a site whose resources the user
+    may not use (resources/kinds.py), so that the answer tells nothing of other sites (SEC-3).
     """
 
     default_error_messages = {

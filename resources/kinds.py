@@ -23,14 +23,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from govplatform import weburl
-from resources.fields import (
-    IsoDateField,
-    KeywordsField,
-    PlainTextField,
-    ResourceRefField,
-    ResourceRefsField,
-    storable_ids,
-)
+from govplatform.reference_fields import in_range
+from resources.fields import IsoDateField, KeywordsField, PlainTextField, ResourceRefField, ResourceRefsField
 from resources.models import Resource, ResourceKind, Validity
 from resources.sanitize import html_to_text
 from resources.widgets import RichTextField
@@ -82,7 +76,9 @@ class KindForm(forms.Form):
             wanted[name] = (field, ids)
         all_ids = {pk for _field, ids in wanted.values() for pk in ids}
         if all_ids:
-            found = self.usable_resources().in_bulk(storable_ids(all_ids))
+            # Ids too large for the database name nothing: they are missing, not a failed query.
+            usable = self.usable_resources()
+            found = usable.in_bulk(in_range(usable, list(all_ids)))
             self.referenced.update(found)
             for name, (field, ids) in wanted.items():
                 for pk in ids:

@@ -76,12 +76,15 @@ def test_references_must_exist_and_be_of_the_right_kind(site, editor):  # RES-2
     assert "numbers" in errors_of(ResourceKind.ARTICLE, f.article_data(attachments="abc"), site=site)["attachments"][0]
 
 
-def test_references_to_sites_the_user_cannot_use_are_refused(site, editor, make_member):  # RES-3
+def test_references_to_sites_the_user_cannot_use_are_refused(site, editor, make_member):  # RES-3, SEC-3
     other = SiteFactory()
     foreign_editor = make_member(other, Role.EDITOR)
     foreign_image = f.make_image(other, foreign_editor)
     errors = errors_of(ResourceKind.ARTICLE, f.article_data(cover_image=foreign_image.pk), site=site, user=editor)
-    assert other.name in errors["cover_image"][0]
+    # Refused as if it did not exist: neither its title nor its site is named (issue 12 item 3).
+    assert errors["cover_image"] == [f"There is no resource number {foreign_image.pk} in the library."]
+    errors = errors_of(ResourceKind.ARTICLE, f.article_data(cover_image="9" * 40), site=site, user=editor)
+    assert errors["cover_image"] == [f"There is no resource number {'9' * 40} in the library."]
     # With a role on the other site as well, its image may be used.
     MembershipFactory(user=editor, site=other, role=Role.EDITOR)
     data, _ = clean_revision_data(
@@ -182,6 +185,10 @@ def test_index_numbers_are_unique(site, editor):  # RES-7
     first = f.make_policy(site, editor, index_number="000014349/2024-00012")
     errors = errors_of(ResourceKind.POLICY, f.policy_data(index_number="000014349/2024-00012"), site=site)
     assert first.title in errors["index_number"][0]
+    # Another site's catalogue has numbers of its own: they are not looked at (SEC-3).
+    other = SiteFactory()
+    clean_revision_data(ResourceKind.POLICY, f.policy_data(index_number="000014349/2024-00012"), {"title": "t"},
+                        site=other)  # fmt: skip
     # The document itself keeps its number when it is edited.
     clean_revision_data(ResourceKind.POLICY, f.policy_data(index_number="000014349/2024-00012"), {"title": "t"},
                         site=site, resource=first)  # fmt: skip

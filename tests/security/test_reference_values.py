@@ -78,3 +78,16 @@ def test_an_id_too_long_for_the_database_is_a_form_error(sites, backoffice_clien
     form = response.context["form"]
     assert field in form.errors
     assert huge in response.content.decode()  # the input is kept
+
+
+def test_a_selected_id_too_long_for_the_database_selects_nothing(sites, backoffice_client):
+    client = log_in(backoffice_client, sites.a.users["admin"])
+
+    response = client.post(
+        admin_url("columns_column_changelist"),
+        {"action": "archive_columns", "_selected_action": ["9" * 40, "-" + "9" * 40]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "条目必须选中以对其进行操作" in response.content.decode()  # Django's "Items must be selected …"
