@@ -44,7 +44,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -63,7 +63,16 @@ from search.indexer import reindex
 from search.models import PopularQuery
 from search.query import MAX_QUERY_CHARS
 from tests.browser.conftest import site_url
-from tests.browser.injection_detector import Chromium, FileServer, Watch, describe, marker, payload
+from tests.browser.injection_detector import (
+    CANARY_HOST,
+    HOOK,
+    Chromium,
+    FileServer,
+    Watch,
+    describe,
+    marker,
+    payload,
+)
 from tests.browser.sample_sites import png
 from tests.factories import MembershipFactory
 from tests.rendering.conftest import DOMAIN, Builder
@@ -347,3 +356,98 @@ def test_no_payload_runs_in_the_published_pages(injected, file_server, new_page,
         f"refused on input: {sorted(injected.refused)}"
     )
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+# -- uploaded files (issue 12: a script, a PDF–HTML polyglot and a UTF-16 page as attachments) --
+
+SCRIPT_HIT = 9101
+ATTACHMENT_CANARY = f"http://{CANARY_HOST}/xss-canary?attachment"
+
+
+def hostile_attachments(script_path: str) -> dict[str, tuple[str, bytes]]:
+    """What a security probe uploaded: key -> (name the uploader gave, content)."""
+    from tests.resources.factories import pdf_bytes
+
+    polyglot = pdf_bytes().replace(
+        b"%\xe2\xe3\xcf\xd3\n", f'%<!doctype html><script src="{script_path}"></script>\n'.encode(), 1
+    )
+    refresh = f'<meta http-equiv="refresh" content="0;url={ATTACHMENT_CANARY}">\n通知\n'
+    return {
+        "script": ("x.js", f"__hit({SCRIPT_HIT});\n".encode()),
+        "polyglot": ("报告.html", polyglot),
+        "utf16": ("说明.html", refresh.encode("utf-16")),
+        "pdf": ("通知.html", pdf_bytes()),  # a real PDF, named as a page
+    }
+
+
+def test_no_uploaded_file_runs_or_redirects_on_the_site(settings, tmp_path, transactional_db, new_page,
+                                                        live_server):  # fmt: skip  # SEC-7
+    settings.PUBLISH_ROOT, settings.MEDIA_ROOT = tmp_path / "publish", tmp_path / "media"
+    b = Builder(settings.PUBLISH_ROOT)
+    editor = MembershipFactory(site=b.site, role=Role.EDITOR).user
+    col = b.column("xw", "新闻", channel=True)
+    files_dir = b.root / DOMAIN / "xw/files"
+    refused, assets = {}, {}
+    for key, (name, content) in hostile_attachments("/xw/files/90-x.js").items():
+        try:
+            upload = SimpleUploadedFile(name, content, content_type="text/html")
+            assets[key] = actions.upload_asset(upload, kind=ResourceKind.ATTACHMENT, acting_user=editor)
+        except ValidationError as error:
+            refused[key] = " ".join(error.messages)
+    # The library refuses the polyglot and the UTF-16 page; it keeps the script as text, the PDF as PDF.
+    assert sorted(refused) == ["polyglot", "utf16"], refused
+    shown = []
+    for key, asset in assets.items():
+        resource = b.resource(col, f"附件{key}", kind=ResourceKind.ATTACHMENT, data={})
+        type(resource.published_revision).objects.filter(pk=resource.published_revision_id).update(asset=asset)
+        shown.append(resource.pk)
+    article = b.article(col, "附件", data={"body": "<p>附件</p>", "attachments": shown})
+    publish_site(b.site.pk)
+    published = {key: next(files_dir.glob(f"{asset.pk}-*")) for key, asset in assets.items()}
+    assert published["script"].suffix == ".txt" and published["pdf"].suffix == ".pdf", published
+    # What an older publish would have left: the probe's files under the names their uploaders gave.
+    planted = {"script": "90-x.js", "polyglot": "91-报告.html", "utf16": "92-说明.html"}
+    for key, name in planted.items():
+        (files_dir / name).write_bytes(hostile_attachments("/xw/files/90-x.js")[key][1])
+    # A page that loads both scripts and frames the pages, as a stored body might try (its script
+    # address is the site's own, so the site's policy allows it: only the served type stops it).
+    published_script = f"/xw/files/{published['script'].name}"
+    frames = "".join(f'<iframe src="/xw/files/{name}"></iframe>' for name in planted.values())
+    (b.root / DOMAIN / "xw/control-files.html").write_text(
+        f'<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>对照</title>'
+        f'<script src="{published_script}"></script><script src="/xw/files/90-x.js"></script>{frames}</html>',
+        encoding="utf-8",
+    )
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    tab = new_page()
+    hits, canary, downloads = [], [], []
+    tab.context.add_init_script(HOOK)
+    tab.context.route("**/xss-canary*", lambda route: (canary.append(route.request.url), route.abort()))
+    tab.on("console", lambda m: m.text.startswith("__xss_hit ") and hits.append(f"{m.text} @ {tab.url}"))
+    tab.on("download", lambda download: downloads.append(download.url))
+    origin = site_url(live_server, DOMAIN, "")
+    paths = [f"/xw/{article.pk}.html", "/xw/control-files.html"]
+    paths += [f"/xw/files/{p.name}" for p in published.values()] + [f"/xw/files/{n}" for n in planted.values()]
+    tab.goto(origin + paths[0])
+    for path in paths:
+        headers = tab.evaluate(
+            "(url) => fetch(url).then((r) => Object.fromEntries(r.headers.entries()))", origin + quote(path)
+        )
+        if "/files/" in path:
+            assert headers["content-disposition"].startswith("attachment"), (path, headers)
+            assert headers["x-content-type-options"] == "nosniff", (path, headers)
+            assert "sandbox" in headers["content-security-policy"], (path, headers)
+            assert not re.search(r"html|javascript|svg|xml", headers["content-type"]), (path, headers)
+        try:
+            tab.goto(origin + quote(path), wait_until="load")
+            assert "/files/" not in path, f"{path} was opened as a page, not downloaded"
+        except PlaywrightError as error:  # a download is not a page: Playwright says so
+            assert "/files/" in path and "Download is starting" in str(error), (path, error)
+        tab.wait_for_timeout(300)  # a refresh of 0 seconds, or a late script
+        hits.extend(f"{entry} @ {path}" for entry in tab.evaluate("window.__xss || []"))
+        assert urlsplit(tab.url).hostname == urlsplit(origin).hostname, (path, tab.url)
+
+    assert not hits and not canary, (hits, canary)
+    assert len(downloads) >= len(published) + len(planted), downloads
