@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import Q
 
+from publishing.media_use import MEDIA_SRC_RE, sites_of_assets
 from resources.kinds import referenced_ids
 from resources.models import Asset, PolicyInterpretation, Rendition, Resource, Revision
 
@@ -75,15 +76,14 @@ class Content:
     attachments: list[FileRef] = field(default_factory=list)
     photo: FileRef | None = None
     media: dict[str, FileRef] = field(default_factory=dict)  # body <img src> under MEDIA_URL
+    # The sites that may publish each of `media` (publishing/media_use.py; the renderer decides).
+    media_sites: dict[str, frozenset[int]] = field(default_factory=dict)
     policies: list[int] = field(default_factory=list)  # of an interpretation
     interpretations: list[int] = field(default_factory=list)  # of a policy
     replaced_by: int | None = None
     # Resources the data refers to (resources.kinds.referenced_ids) that are not online: the page
     # would show a hole, so the publisher holds it back (publishing/held_back.py).
     unpublished: list[int] = field(default_factory=list)
-
-
-MEDIA_SRC_RE = re.compile(r'<img\b[^>]*?\bsrc="([^"]+)"')
 
 
 def _int(value) -> int | None:
@@ -197,6 +197,8 @@ def load_contents(items: list[Item]) -> dict[int, Content]:
             assets[aid] = FileRef(aid, ref.name, file, 0, ref.content_type, width, height, ref.title, f"w{width}")
 
     titles = {rid: (title, aid) for rid, title, aid in ref_rows}
+    # Who may publish the files bodies show by path: a path is no permission (issue 12 item 4).
+    file_sites = sites_of_assets({ref.asset_id for path, ref in by_file.items() if path in media_paths})
 
     def ref_of(resource_id: int) -> FileRef | None:
         title, aid = titles.get(resource_id, ("", None))
@@ -222,4 +224,5 @@ def load_contents(items: list[Item]) -> dict[int, Content]:
                 if rel in by_file:  # an original is shown as its best rendition, like covers
                     ref = by_file[rel]
                     content.media[src] = assets.get(ref.asset_id, ref) if not ref.variant else ref
+                    content.media_sites[src] = file_sites.get(ref.asset_id, frozenset())
     return contents

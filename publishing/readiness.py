@@ -9,6 +9,9 @@ reviewers see it beside the item, and the final approval is refused with the lis
 - `unpublished`: the resources its reference fields name (cover image, attachments, photo,
   speeches, policies, replacing document) that are not online, each to be approved first.
 
+- `unusable_files`: library files its text shows that the site may not publish
+  (publishing/media_use.py: another site's, or not approved).
+
 `check_many` answers for a page of the review queue in a fixed number of queries.
 """
 
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from publishing import links
+from publishing import links, media_use
 from publishing.output_models import PublishedFile
 from resources.kinds import KIND_FORMS, referenced_ids
 from resources.models import Resource
@@ -31,9 +34,11 @@ from sites.models import Domain
 class Readiness:
     broken_links: list[str] = field(default_factory=list)  # site paths, without the leading /
     unpublished: list[Resource] = field(default_factory=list)  # with id, title, status
+    # Library files (/media/…) its body shows that the site may not publish (publishing/media_use.py).
+    unusable_files: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:  # true when something stands in the way
-        return bool(self.broken_links or self.unpublished)
+        return bool(self.broken_links or self.unpublished or self.unusable_files)
 
     @property
     def link_texts(self) -> list[str]:
@@ -53,6 +58,16 @@ class Readiness:
                 for r in self.unpublished
             )
             parts.append(_("It shows resources that are not published yet: %(names)s.") % {"names": names})
+        if self.unusable_files:
+            # The address only: the file may be another site's, whose title this site must not learn.
+            parts.append(
+                _(
+                    "Its text shows files that this site may not publish (not approved in the library, or of "
+                    "another site and not reposted here): %(files)s. Insert pictures from the site's own "
+                    "approved library resources."
+                )
+                % {"files": "、".join(self.unusable_files)}
+            )
         return " ".join(parts)
 
 
@@ -79,7 +94,7 @@ def _targets(site_domains: set[str], resource_id: int, body: str) -> set[str]:
 
 
 def check_many(pairs) -> dict[int, Readiness]:
-    """{resource id: Readiness} of (resource, revision data) pairs: 3 queries, whatever their number."""
+    """{resource id: Readiness} of (resource, revision data) pairs: 6 queries, whatever their number."""
     pairs = [(resource, data or {}) for resource, data in pairs]
     out = {resource.pk: Readiness() for resource, _data in pairs}
     if not pairs:
@@ -106,8 +121,11 @@ def check_many(pairs) -> dict[int, Readiness]:
     all_refs = {pk for ids in refs.values() for pk in ids}
     offline = Resource.objects.filter(pk__in=all_refs, published_revision__isnull=True).only("id", "title", "status")
     offline = {r.pk: r for r in offline} if all_refs else {}
+    bodies = {resource.pk: (resource.site_id, _rich_text(resource.kind, data)) for resource, data in pairs}
+    unusable = media_use.unusable_paths(bodies)
     for resource, _data in pairs:
         ready = out[resource.pk]
+        ready.unusable_files = unusable.get(resource.pk, [])
         ready.broken_links = sorted(p for p in wanted[resource.pk] if (resource.site_id, p) not in existing)
         ready.unpublished = [offline[pk] for pk in refs[resource.pk] if pk in offline]
     return out

@@ -19,6 +19,7 @@ from publishing import links
 from publishing.contents import Content, FileRef
 from publishing.contents import resource_ids_in as _ids_from
 from publishing.jinja import pubdate
+from publishing.media_use import may_publish
 from publishing.sitedata import RELATED_COUNT, RELATED_WINDOW, Item
 from resources.models import ResourceKind, Validity
 
@@ -135,6 +136,9 @@ class ContentPages:
 
         media = {}
         for src, ref in content.media.items():
+            sites = content.media_sites.get(src, frozenset())
+            if not may_publish(sites, page_site_id=self.site.id, owner_site_id=item.resource_site_id):
+                continue  # not this site's to publish: the path stays, so the page is held back saying it
             media[src] = "/" + ref.published_path(col.path)
             page.files.append((ref.published_path(col.path), ref))
         body = d.get("body") or ""
