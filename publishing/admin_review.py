@@ -70,6 +70,12 @@ def _approve(request, resource, revision, flags, checked) -> str | None:
 
 def _approved_message(resource, level) -> str:
     if resource.status == ResourceStatus.PUBLISHED:
+        held = held_back.for_resources([resource.pk]).get(resource.pk)
+        if held:  # the publisher could not put it online (with an eager publish, known by now)
+            return _("“%(title)s” was approved, but is not online yet: %(reason)s") % {
+                "title": resource.title,
+                "reason": " ".join(held_back.reason_text(row) for row in held),
+            }
         return _("“%(title)s” was approved and published.") % {"title": resource.title}
     if resource.status == ResourceStatus.APPROVED:
         return _("“%(title)s” was approved; it goes online at %(time)s.") % {

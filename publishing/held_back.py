@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from publishing import signals
 from publishing.output_models import HeldBackItem
 
 
@@ -39,6 +40,9 @@ def record(site_id: int, holds: dict[int, Hold], before: set[int]) -> None:
     """After a publish of the site: `holds` are what is held back now (`before`: what was)."""
     if not holds and not before:
         return
+    turned = (before ^ holds.keys()) | {rid for rid, hold in holds.items() if hold.page_online}
+    if turned:
+        signals.send_on_commit(signals.held_back_changed, HeldBackItem, resource_ids=sorted(turned))
     HeldBackItem.objects.filter(site_id=site_id).exclude(resource_id__in=holds).delete()
     now = timezone.now()
     for resource_id, hold in holds.items():

@@ -126,7 +126,7 @@ class SitePublisher:
         self.root = self.folder.root
         self.static, self.assets = static_files(self.data.site.theme)
         self.renderer = Renderer(self.data, self.assets)
-        self.held_before = held_back.resources_of(site_id)  # tried again by this publish
+        self.held_before: set[int] = set()  # held back before this publish: tried again (full, changes)
         self.holds: dict[int, held_back.Hold] = {}  # held back by this publish (left out: hidden)
         self.held_refused: dict[str, list[str]] = {}  # the pages of those, with what they lack
 
@@ -314,6 +314,7 @@ class SitePublisher:
 
     def full(self, processes: int = 1, verify: bool = False) -> Report:
         started = time.perf_counter()
+        self.held_before = held_back.resources_of(self.site_id)
         with site_lock(self.data.site.domain):
             while True:
                 try:
@@ -369,6 +370,7 @@ class SitePublisher:
         """
         started = time.perf_counter()
         # Held items are tried again: the article was corrected, or the page it links appeared.
+        self.held_before = held_back.resources_of(self.site_id)
         resource_ids, column_ids = set(resource_ids) | self.held_before, set(column_ids)
         with site_lock(self.data.site.domain):
             if self.folder.recover():  # a publish of this site was killed while it had staged files

@@ -20,6 +20,9 @@ resource_withdrawn = Signal()
 # kwargs: resource_id (None when several resources moved, as in a reorder), column_ids (the
 # columns whose lists changed)
 placements_changed = Signal()
+# kwargs: resource_ids (the publisher began or stopped holding back their pages on some site,
+# publishing/held_back.py: search must not offer a page that is not there)
+held_back_changed = Signal()
 
 
 def send_on_commit(signal: Signal, sender, **kwargs) -> None:

@@ -24,7 +24,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from columns.models import Column
-from publishing.models import Placement, PlacementStatus
+from publishing.models import HeldBackItem, Placement, PlacementStatus
 from publishing.text import plain_text
 from resources.models import Resource, ResourceKind, Revision
 from search.backends import backend
@@ -126,6 +126,10 @@ def build_rows(resource_ids) -> list[DocumentRow]:
     )
     site_ids = {sid for rows in placements.values() for _, _, sid, _ in rows}
     columns = _column_paths(site_ids)
+    # Pages the publisher holds back (publishing/held_back.py) are not there: no document for them.
+    held = set(
+        HeldBackItem.objects.filter(resource_id__in=resources, page_online=False).values_list("resource_id", "site_id")
+    )
     clicks = {
         (row["resource_id"], row["site_id"]): row["n"]
         for row in SearchClick.objects.filter(resource_id__in=resources)
@@ -141,7 +145,7 @@ def build_rows(resource_ids) -> list[DocumentRow]:
         title, metadata, data, own_text = revisions[rid]
         by_site: dict[int, tuple] = {}
         for pid, cid, sid, placed_at in placements.get(rid, ()):
-            if cid not in columns:
+            if cid not in columns or (rid, sid) in held:
                 continue
             home = cid == resource["column_id"]
             if sid not in by_site or (home and not by_site[sid][4]):

@@ -17,6 +17,13 @@ def _on_placements(sender, resource_id=None, column_ids=(), **kwargs):
         request_index([resource_id])
 
 
+def _on_held_back(sender, resource_ids=(), **kwargs):
+    """The publisher began or stopped holding back these pages: offer them only when they are there."""
+    from search.tasks import request_index
+
+    request_index(resource_ids)
+
+
 def _on_column_saved(sender, instance, created=False, raw=False, **kwargs):
     """A renamed, retyped or moved column changes the address and facets of its documents."""
     if created or raw:
@@ -40,3 +47,4 @@ def connect_signals() -> None:
     signals.resource_published.connect(_on_resource, dispatch_uid="search.resource_published")
     signals.resource_withdrawn.connect(_on_resource, dispatch_uid="search.resource_withdrawn")
     signals.placements_changed.connect(_on_placements, dispatch_uid="search.placements_changed")
+    signals.held_back_changed.connect(_on_held_back, dispatch_uid="search.held_back_changed")

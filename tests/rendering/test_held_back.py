@@ -122,3 +122,16 @@ def test_reasons_are_said_in_chinese(portal):  # issue 12 item 10
     with translation.override("zh-hans"):
         text = held_back.reason_text(HeldBackItem.objects.get(resource=bad))
     assert "/old/2019/notice.html" in text and "不存在" in text
+
+
+def test_search_offers_no_held_back_page(portal):  # SRCH-1, LINK-2
+    from search.indexer import build_rows
+
+    b = portal
+    publish_site(b.site.pk)
+    bad = b.article(b.gzdt, "链接失效的通知", data={"body": BROKEN})
+    publish([bad.pk])
+    assert build_rows([bad.pk]) == []  # its page is not there: search must not link it
+    b.new_revision(bad, "链接已改正的通知", data={"body": "<p>已改正。</p>"})
+    publish([bad.pk])
+    assert [row.values[11] for row in build_rows([bad.pk])] == [f"/xwzx/gzdt/{bad.pk}.html"]

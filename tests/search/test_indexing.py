@@ -99,9 +99,13 @@ def test_repost_is_indexed_on_the_reposting_site_and_removed_with_it(
     assert titles(n["site"], "协同发展") == ["京津冀协同发展座谈会召开"]
 
 
-def test_attachment_text_is_searchable(newsroom, django_capture_on_commit_callbacks):  # SRCH-1
+def test_attachment_text_is_searchable(newsroom, django_capture_on_commit_callbacks, settings, tmp_path):  # SRCH-1
     n = newsroom
     asset = make_asset(text="申报材料清单：营业执照副本、法人身份证明。", name="申报材料.pdf")
+    settings.MEDIA_ROOT = tmp_path / "media"  # the file is there: the pages that offer it are published
+    stored = settings.MEDIA_ROOT / asset.file.name
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"%PDF-1.4 test")
     attachment = make_resource(n["site"], author=n["editor"], column=n["column"], title="申报材料",
                                kind=ResourceKind.ATTACHMENT, data={}, asset=asset)  # fmt: skip
     publish(n, attachment, django_capture_on_commit_callbacks)
