@@ -183,6 +183,8 @@ CELERY_BEAT_SCHEDULE = {
     "publishing-schedule": {"task": "publishing.run_schedule", "schedule": 60.0},
     # SRCH-2: the pinyin and typo vocabulary follows new content and popular queries.
     "search-vocabulary": {"task": "search.rebuild_vocabulary", "schedule": 3600.0},
+    # SRCH-2: popular queries, and which of them are suggested, are recounted from the logs.
+    "search-popular-queries": {"task": "search.aggregate_popular_queries", "schedule": crontab(minute=47)},
     "search-log-purge": {"task": "search.purge_logs", "schedule": crontab(hour=3, minute=37)},
     # SEC-2: audit entries past AUDIT_RETENTION_DAYS are purged once a day.
     "audit-purge": {"task": "govplatform.purge_audit_log", "schedule": crontab(hour=3, minute=17)},
@@ -218,6 +220,12 @@ STORAGES = {
 
 # SRCH-3: search logs (no personal data) and their clicks are kept this long.
 SEARCH_LOG_RETENTION_DAYS = int(os.environ.get("SEARCH_LOG_RETENTION_DAYS", "365"))
+# SRCH-2: a query becomes a suggestion only when this many distinct visitors asked it, on this
+# many distinct days, and this many followed a result, within the window (search/popular.py).
+SEARCH_SUGGESTION_MIN_VISITORS = int(os.environ.get("SEARCH_SUGGESTION_MIN_VISITORS", "5"))
+SEARCH_SUGGESTION_MIN_DAYS = int(os.environ.get("SEARCH_SUGGESTION_MIN_DAYS", "2"))
+SEARCH_SUGGESTION_MIN_CLICKS = int(os.environ.get("SEARCH_SUGGESTION_MIN_CLICKS", "2"))
+SEARCH_SUGGESTION_WINDOW_DAYS = int(os.environ.get("SEARCH_SUGGESTION_WINDOW_DAYS", "90"))
 # SEC-2: audit entries are kept at least six months; purge_audit refuses a shorter period.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "400"))
 # How many reverse proxies (nginx) stand in front: their X-Forwarded-For gives the client address.

@@ -1,9 +1,11 @@
-"""Actions on the search dictionary and the synonym list (SRCH-2). Platform administrators only.
+"""Actions on the search dictionary and the synonym list (SRCH-2; platform administrators only)
+and on the terms blocked from suggestions (site administrators for their sites, platform
+administrators for any site or all of them).
 
 Each is one transaction that checks permission, changes the data and writes the audit entry
-(SEC-2). After commit, every process reloads its segmenter or synonym list; a dictionary word
-also re-segments the documents whose text contains it (a background task) and joins the pinyin
-and typo vocabulary.
+(SEC-2). After commit, every process reloads its segmenter or synonym list (blocked terms are
+read at each use: hidden at once); a dictionary word also re-segments the documents whose text
+contains it (a background task) and joins the pinyin and typo vocabulary.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from govplatform import audit
 from govplatform.changes import field_changes
-from govplatform.permissions import require_platform_admin
-from search.models import DictionaryWord, Synonym
+from govplatform.models import Role
+from govplatform.permissions import require_platform_admin, require_role
+from search.models import BlockedTerm, DictionaryWord, Synonym
 from search.query import bump_synonyms_version
 from search.text import bump_dictionary_version, is_cjk, normalise, split_list
 
@@ -137,6 +140,58 @@ def delete_synonym(entry: Synonym, *, acting_user) -> None:
     )
     entry.delete()
     transaction.on_commit(bump_synonyms_version)
+
+
+def _require_blocking(user, site) -> None:
+    if site is None:
+        require_platform_admin(user)
+    else:
+        require_role(user, site, Role.SITE_ADMIN)
+
+
+def _clean_blocked(site, term: str, exclude_pk=None) -> str:
+    term = normalise(term)
+    if not term:
+        raise ValidationError({"term": _("Enter the term to block.")})
+    if len(term) > 30:
+        raise ValidationError({"term": _("A blocked term has at most 30 characters.")})
+    if BlockedTerm.objects.filter(site=site, term=term).exclude(pk=exclude_pk).exists():
+        raise ValidationError({"term": _("“%(term)s” is already blocked there.") % {"term": term}})
+    return term
+
+
+@transaction.atomic
+def add_blocked_term(site, term: str, *, acting_user, note: str = "") -> BlockedTerm:
+    """Hide every suggestion containing `term` on `site` (None: on every site), at once."""
+    _require_blocking(acting_user, site)
+    term = _clean_blocked(site, term)
+    entry = BlockedTerm.objects.create(site=site, term=term, note=(note or "").strip()[:200], created_by=acting_user)
+    audit.record("search.blocked_term.add", actor=acting_user, obj=entry, site=site, details={"term": term})
+    return entry
+
+
+@transaction.atomic
+def update_blocked_term(entry: BlockedTerm, *, acting_user) -> BlockedTerm:
+    """A changed term or note; the site stays (block it on another site as a new term)."""
+    stored = BlockedTerm.objects.select_for_update().get(pk=entry.pk)
+    _require_blocking(acting_user, stored.site)
+    entry.site_id = stored.site_id
+    entry.term = _clean_blocked(stored.site, entry.term, exclude_pk=entry.pk)
+    entry.note = (entry.note or "").strip()[:200]
+    changes = field_changes(entry, ["term", "note"])
+    entry.save()
+    if changes:
+        audit.record("search.blocked_term.update", actor=acting_user, obj=entry, site=stored.site,
+                     details={"changes": changes})  # fmt: skip
+        return entry
+
+
+@transaction.atomic
+def delete_blocked_term(entry: BlockedTerm, *, acting_user) -> None:
+    _require_blocking(acting_user, entry.site)
+    audit.record("search.blocked_term.delete", actor=acting_user, obj=entry, site=entry.site,
+                 details={"term": entry.term})  # fmt: skip
+    entry.delete()
 
 
 def reindex(*, acting_user, site=None) -> dict:

@@ -1,15 +1,19 @@
 """Back office for search: the user dictionary and the synonym list (platform administrators
-edit them, through search/actions.py, audited), and the search statistics (read only)."""
+edit them, through search/actions.py, audited), the terms blocked from suggestions (site
+administrators for their own sites, scoped like every site's records), and the search
+statistics (read only)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from govplatform.admin_scoping import ReadOnlyAdminMixin, refusal_text
+from govplatform.admin_scoping import ReadOnlyAdminMixin, ScopedAdmin, refusal_text
 from govplatform.admin_site import backoffice
-from govplatform.permissions import is_platform_admin
+from govplatform.models import Role
+from govplatform.permissions import is_platform_admin, site_ids_for
 from search import actions
-from search.models import DictionaryWord, PopularQuery, SearchLog, Synonym
+from search.models import BlockedTerm, DictionaryWord, PopularQuery, SearchLog, Synonym
+from sites.models import Site
 
 
 class PlatformAdminOnly(admin.ModelAdmin):
@@ -78,10 +82,60 @@ class ReadOnly(ReadOnlyAdminMixin, PlatformAdminOnly):
     pass
 
 
+@admin.register(BlockedTerm, site=backoffice)
+class BlockedTermAdmin(ScopedAdmin):
+    """Terms no suggestion may contain (SRCH-2): hidden at once, every change audited."""
+
+    manage_roles = (Role.SITE_ADMIN,)
+    list_display = ("term", "site_or_all", "note", "created_by", "created_at")
+    list_filter = (("site", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("term", "note")
+    fields = ("site", "term", "note")
+    list_select_related = ("site", "created_by")
+
+    @admin.display(description=_("site"), ordering="site__name")
+    def site_or_all(self, obj):
+        return obj.site or _("every site")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "site":
+            if is_platform_admin(request.user):
+                kwargs["queryset"] = Site.objects.all()
+            else:
+                kwargs["queryset"] = Site.objects.filter(pk__in=site_ids_for(request.user, Role.SITE_ADMIN))
+                kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("site",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                actions.update_blocked_term(obj, acting_user=request.user)
+            else:
+                entry = actions.add_blocked_term(obj.site, obj.term, note=obj.note, acting_user=request.user)
+                obj.pk = entry.pk
+        except (PermissionDenied, ValidationError) as error:
+            self.message_refusal(request, error)
+
+    def delete_model(self, request, obj):
+        try:
+            actions.delete_blocked_term(obj, acting_user=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            self.message_refusal(request, error)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(PopularQuery, site=backoffice)
 class PopularQueryAdmin(ReadOnly):
-    list_display = ("query", "site", "count", "last_searched")
-    list_filter = (("site", admin.RelatedOnlyFieldListFilter),)
+    """Queries many visitors asked, counted from the logs; `eligible` ones are suggested."""
+
+    list_display = ("query", "site", "count", "visitors", "days", "clicks", "eligible", "last_searched")
+    list_filter = ("eligible", ("site", admin.RelatedOnlyFieldListFilter))
     search_fields = ("query",)
     ordering = ("-count",)
 

@@ -346,8 +346,9 @@ class Searcher:
 
 
 def search(site: Site, raw: str, *, scope: str = SearchScope.SITE, filters: Filters | None = None, page: int = 1,
-           log: bool = True, correct: bool = True) -> Outcome:  # fmt: skip
-    """Search `site` (or, on a portal, the platform) for what was typed; see the module's docstring."""
+           log: bool = True, correct: bool = True, visitor: str = "") -> Outcome:  # fmt: skip
+    """Search `site` (or, on a portal, the platform) for what was typed; see the module's docstring.
+    `visitor`: the keyed hash of who asked, for the log (search/logs.py visitor_key)."""
     searcher = Searcher(site, scope, filters or Filters())
     parsed = searcher.parser.parse(raw or "")
     outcome = Outcome(site=site, query=parsed.text, scope=searcher.scope, filters=searcher.filters,
@@ -357,7 +358,7 @@ def search(site: Site, raw: str, *, scope: str = SearchScope.SITE, filters: Filt
         return outcome
     if parsed.empty:
         outcome.message = "nothing"
-        _log(outcome, log)
+        _log(outcome, log, visitor)
         return outcome
     run = searcher.count(parsed)
     if correct and (run.total == 0 or parsed.unknown or parsed.dropped):
@@ -373,7 +374,7 @@ def search(site: Site, raw: str, *, scope: str = SearchScope.SITE, filters: Filt
     if run.total:
         ids = searcher.page_ids(run, offset, PAGE_SIZE)
         outcome.hits = searcher.hits(run.parsed, ids, offset)
-    _log(outcome, log)
+    _log(outcome, log, visitor)
     return outcome
 
 
@@ -399,10 +400,10 @@ def _corrected(searcher: Searcher, parsed: ParsedQuery, run: _Run, outcome: Outc
     return run
 
 
-def _log(outcome: Outcome, enabled: bool) -> None:
+def _log(outcome: Outcome, enabled: bool, visitor: str) -> None:
     if not enabled:
         return
-    outcome.log_id = logs.record_search(outcome)
+    outcome.log_id = logs.record_search(outcome, visitor)
     if outcome.log_id:
         for hit in outcome.hits:
             hit.click_token = logs.click_token(outcome.log_id, hit)

@@ -2,7 +2,10 @@
 
 Nothing identifies the person: no IP address, user agent, cookie, session or account is stored,
 and numbers long enough to be an ID card, phone or bank card number, and e-mail addresses, are
-masked in the stored query. Masked queries never become suggestions. A click is recorded when
+masked in the stored query. Masked queries never become suggestions. To count distinct visitors
+(search/popular.py: a suggestion needs many), each entry keeps a keyed hash of the address and
+user agent (`visitor_key`: HMAC with a key derived from SECRET_KEY, 64 bits), which tells two
+visitors apart but cannot be turned back into an address without the key. A click is recorded when
 the browser pings the signed address of a result (the `ping` attribute of the result link: no
 script needed); each result counts once per search, and its document's click count rises.
 Logs and clicks are kept SEARCH_LOG_RETENTION_DAYS (a year by default) and then purged daily,
@@ -21,10 +24,12 @@ from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from search.models import PopularQuery, SearchClick, SearchDocument, SearchLog
 
 CLICK_SALT = "search.click"
+VISITOR_SALT = "search.visitor"
 CLICK_MAX_AGE = 24 * 3600
 _LONG_NUMBER_RE = re.compile(r"\d[\d\s-]{4,}\d")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -52,8 +57,18 @@ def _statistics_transaction():
         yield
 
 
-def record_search(outcome) -> int | None:
-    query, masked = mask(outcome.query)
+def visitor_key(address: str | None, user_agent: str | None) -> str:
+    """A keyed hash of the visitor's address and user agent ('' without an address)."""
+    if not address:
+        return ""
+    value = f"{address}\n{(user_agent or '')[:500]}"
+    return salted_hmac(VISITOR_SALT, value, algorithm="sha256").hexdigest()[:16]
+
+
+def record_search(outcome, visitor: str = "") -> int | None:
+    """Log a search. Popular queries are counted from these entries later (search/popular.py),
+    not here: nothing a single search does reaches the suggestions."""
+    query, _masked = mask(outcome.query)
     corrected = mask(outcome.corrected_from)[0] if outcome.corrected_from else ""
     if not query:
         return None
@@ -65,21 +80,9 @@ def record_search(outcome) -> int | None:
             corrected=corrected[:200],
             results=outcome.total,
             page=outcome.page,
+            visitor=visitor[:16],
         )
-        if outcome.total and outcome.page == 1 and not masked and not outcome.filters.active:
-            _count_popular(outcome.site.pk, query[:100])
     return entry.pk
-
-
-def _count_popular(site_id: int, query: str) -> None:
-    now = timezone.now()
-    updated = PopularQuery.objects.filter(site_id=site_id, query=query).update(count=F("count") + 1, last_searched=now)
-    if not updated:
-        try:
-            with transaction.atomic():
-                PopularQuery.objects.create(site_id=site_id, query=query, count=1, last_searched=now)
-        except IntegrityError:  # a concurrent search created it
-            PopularQuery.objects.filter(site_id=site_id, query=query).update(count=F("count") + 1)
 
 
 def click_token(log_id: int, hit) -> str:

@@ -8,8 +8,10 @@
 - Synonym: plain words citizens type, mapped to the official terms pages use (通俗语言搜索).
 - VocabularyTerm: the words pinyin queries and typo correction choose from, with their pinyin.
 - SearchLog / SearchClick / PopularQuery: what was searched and followed, with no personal data:
-  no address, no user agent, no cookie, and queries with numbers that could identify someone
-  are masked before they are stored.
+  no address, no user agent, no cookie (only a keyed hash of address and user agent, to count
+  distinct visitors), and queries with numbers that could identify someone are masked before
+  they are stored. PopularQuery is recomputed from the logs (search/popular.py).
+- BlockedTerm: a term administrators keep out of the suggestions of a site (or of every site).
 """
 
 from django.conf import settings
@@ -134,6 +136,10 @@ class SearchLog(models.Model):
     corrected = models.CharField(_("searched as"), max_length=200, blank=True)
     results = models.PositiveIntegerField(_("results"))
     page = models.PositiveSmallIntegerField(_("page"), default=1)
+    visitor = models.CharField(
+        _("visitor"), max_length=16, blank=True, editable=False,
+        help_text=_("A keyed hash of address and browser: tells visitors apart, names nobody."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("search log entry")
@@ -166,12 +172,18 @@ class SearchClick(models.Model):
 
 
 class PopularQuery(models.Model):
-    """How often a query found something, per site: the source of query suggestions."""
+    """A query many visitors asked of a site, counted from the logs (search/popular.py); the
+    suggestions offer it when it is `eligible`: a real query, asked and followed by enough
+    distinct visitors on enough days (SRCH-2)."""
 
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+")
-    query = models.CharField(max_length=100)
-    count = models.PositiveIntegerField(default=0)
-    last_searched = models.DateTimeField(default=timezone.now)
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("site"))
+    query = models.CharField(_("query"), max_length=100)
+    count = models.PositiveIntegerField(_("searches"), default=0)
+    visitors = models.PositiveIntegerField(_("visitors"), default=0)
+    days = models.PositiveIntegerField(_("days"), default=0)
+    clicks = models.PositiveIntegerField(_("visitors who followed a result"), default=0)
+    eligible = models.BooleanField(_("suggested"), default=False)
+    last_searched = models.DateTimeField(_("last searched"), default=timezone.now)
 
     class Meta:
         verbose_name = _("popular query")
@@ -181,3 +193,43 @@ class PopularQuery(models.Model):
 
     def __str__(self):
         return self.query
+
+
+class BlockedTermQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Platform administrators: every term; site administrators: their sites' terms."""
+        from govplatform.models import Role
+        from govplatform.permissions import is_platform_admin, site_ids_for
+
+        if is_platform_admin(user):
+            return self
+        return self.filter(site_id__in=site_ids_for(user, Role.SITE_ADMIN))
+
+
+class BlockedTerm(models.Model):
+    """A term no suggestion may contain, on one site or (no site) on every site (SRCH-2)."""
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("site"),
+        help_text=_("Leave empty to block the term on every site (platform administrators only)."),
+    )  # fmt: skip
+    term = models.CharField(_("term"), max_length=30, help_text=_("Every suggestion containing it is hidden."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("added by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = BlockedTermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("blocked suggestion term")
+        verbose_name_plural = _("blocked suggestion terms")
+        ordering = ["site_id", "term"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "term"], name="blocked_term_unique_per_site"),
+            models.UniqueConstraint(fields=["term"], condition=Q(site__isnull=True), name="blocked_term_unique_all"),
+        ]
+
+    def __str__(self):
+        return self.term

@@ -1,6 +1,7 @@
 """Suggestions as the user types (SRCH-2 关键词推荐): popular queries of the site that begin with
-the text, vocabulary words that begin with it (in characters or in pinyin: `sheb` → 社保), and
-titles of the site's pages that contain it."""
+the text (only those search/popular.py found eligible: real queries of many visitors), vocabulary
+words that begin with it (in characters or in pinyin: `sheb` → 社保), and titles of the site's
+pages that contain it. Nothing containing a blocked term is offered."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from django.db import connection
 from search.backends import backend
 from search.engine import Filters, Searcher
 from search.models import PopularQuery, SearchScope
+from search.popular import blocked_terms, is_blocked
 from search.text import fold_case, is_cjk, normalise, segmenter
 from search.vocabulary import vocabulary
 
 MAX_SUGGESTIONS = 8
 MAX_CHARS = 30
-POPULAR_MIN_COUNT = 2
 _LATIN_RE = re.compile(r"[a-z ]+")
 
 
@@ -29,17 +30,22 @@ def suggestions(site, raw: str, *, scope: str = SearchScope.SITE) -> list[dict]:
     if not text:
         return []
     found: dict[str, str] = {}
+    blocked = blocked_terms(site.pk)
+    popular = 0
 
-    def add(value: str, kind: str) -> None:
-        if value and value not in found and len(found) < MAX_SUGGESTIONS:
+    def add(value: str, kind: str) -> bool:
+        if value and value not in found and len(found) < MAX_SUGGESTIONS and not is_blocked(value, site.pk, blocked):
             found[value] = kind
+            return True
+        return False
 
     for query in (
-        PopularQuery.objects.filter(site=site, query__startswith=text, count__gte=POPULAR_MIN_COUNT)
-        .order_by("-count", "query")
-        .values_list("query", flat=True)[:4]
+        PopularQuery.objects.filter(site=site, query__startswith=text, eligible=True)
+        .order_by("-visitors", "-count", "query")
+        .values_list("query", flat=True)[:20]
     ):
-        add(query, "popular")
+        if popular < 4 and add(query, "popular"):
+            popular += 1
     vocab = vocabulary()
     lowered = fold_case(text)
     if _LATIN_RE.fullmatch(lowered):

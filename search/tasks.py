@@ -40,6 +40,14 @@ def rebuild_vocabulary_task() -> int:
     return rebuild_vocabulary()
 
 
+@shared_task(name="search.aggregate_popular_queries")
+def aggregate_popular_queries_task() -> dict:
+    """Popular queries and which are suggested, recounted from the logs (search/popular.py)."""
+    from search.popular import aggregate
+
+    return aggregate()
+
+
 @shared_task(name="search.purge_logs")
 def purge_logs_task() -> dict:
     from search.logs import purge

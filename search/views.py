@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from govplatform.audit import request_ip
 from search import engine, logs, sitepage, suggest
 from search.models import SearchScope
 from sites.host_cache import site_for_host
@@ -77,9 +78,11 @@ def search_page(request):
         year=_int(_param(request, "year"), 1900, 2999),
     )
     page = _int(_param(request, "page"), 1, 10**6) or 1
+    visitor = logs.visitor_key(request_ip(request), request.headers.get("User-Agent"))
     outcome = engine.search(
-        site, raw, scope=_param(request, "scope"), filters=filters, page=page, correct=_param(request, "exact") != "1"
-    )
+        site, raw, scope=_param(request, "scope"), filters=filters, page=page,
+        correct=_param(request, "exact") != "1", visitor=visitor,
+    )  # fmt: skip
     link = _links(outcome, raw)
     numbers = []
     if outcome.pages > 1:

@@ -1,8 +1,8 @@
 """The vocabulary behind pinyin queries and typo correction (SRCH-2).
 
-Terms come from the user dictionary, the official terms of synonyms, every word of the index
-(two to eight Chinese characters) and popular queries; each has its toneless pinyin (`shebao`),
-its initials (`sb`) and a weight (about how many pages use it). The table (VocabularyTerm) holds
+Terms come from the user dictionary, the official terms of synonyms and every word of the index
+(two to eight Chinese characters), weighed up by suggested popular queries; each has its toneless
+pinyin (`shebao`), its initials (`sb`) and a weight (about how many pages use it). The table (VocabularyTerm) holds
 them all, so that every indexed word is found by its full pinyin: a page's words join it when
 the page is indexed, and the hourly rebuild recounts them. Each process keeps the MAX_TERMS
 heaviest in memory:
@@ -352,9 +352,11 @@ def rebuild_vocabulary() -> int:
         for token in seg.cut(normalise(official)):
             if is_vocabulary_word(token):
                 weights[token] += SYNONYM_WEIGHT
-    for query, count in PopularQuery.objects.filter(count__gte=3).values_list("query", "count"):
+    # Queries only weigh words the pages, dictionary or synonyms have, and only the queries that
+    # are suggested (search/popular.py): anonymous visitors cannot teach pinyin or typo correction.
+    for query, count in PopularQuery.objects.filter(eligible=True).values_list("query", "count"):
         for token in seg.cut(normalise(query)):
-            if is_vocabulary_word(token):
+            if token in weights:
                 weights[token] += count
     chosen = dict(weights.most_common(MAX_STORED_TERMS))
     known = {term: (p, i) for term, p, i in VocabularyTerm.objects.values_list("term", "pinyin", "initials")}

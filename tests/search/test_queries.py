@@ -1,12 +1,15 @@
 """Query features with Chinese examples (SRCH-2): segmentation, pinyin, typos, synonyms,
 phrases, plain-language questions, suggestions, the user dictionary, odd input."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from govplatform.models import AuditEntry
-from search import actions, engine, suggest
-from search.models import DictionaryWord, Synonym
+from search import actions, engine, popular, suggest
+from search.models import DictionaryWord, SearchClick, SearchLog, Synonym
 from search.text import segmenter
 
 pytestmark = pytest.mark.django_db
@@ -143,8 +146,13 @@ def test_suggestions_from_titles_words_pinyin_and_popular_queries(corpus):  # SR
     assert "我市社保卡服务网点全面开通" in texts
     assert "人社局开展社保政策进社区活动" not in texts  # another site's title
     assert "社保" in [s["text"] for s in suggest.suggestions(corpus.portal, "sheb")]
-    for _ in range(3):
-        engine.search(corpus.portal, "社保卡服务")
+    # popular queries: only real ones of many visitors (tests/search/test_suggestions.py)
+    for visitor in "abcdef":
+        engine.search(corpus.portal, "社保卡服务", visitor=visitor)
+    SearchClick.objects.create(log=SearchLog.objects.first(), resource_id=1, site_id=corpus.portal.pk, position=1)
+    SearchClick.objects.create(log=SearchLog.objects.last(), resource_id=1, site_id=corpus.portal.pk, position=1)
+    SearchLog.objects.filter(visitor__in="abc").update(time=timezone.now() - dt.timedelta(days=1))
+    popular.aggregate()
     assert suggest.suggestions(corpus.portal, "社保卡")[0] == {"text": "社保卡服务", "kind": "popular"}
     assert suggest.suggestions(corpus.portal, "") == []
 

@@ -152,6 +152,7 @@ def test_search_logs_hold_no_personal_data(corpus):  # SRCH-3
         "corrected",
         "results",
         "page",
+        "visitor",  # a keyed hash, never the address (tests/search/test_suggestions.py)
     }
     assert not PopularQuery.objects.filter(query__contains="*").exists()
 
@@ -172,12 +173,11 @@ def test_search_logs_are_committed_without_waiting_for_the_disk(corpus):  # SRCH
         engine.search(corpus.portal, "社保")
     assert any("synchronous_commit TO OFF" in sql for sql in statements)
     assert SearchLog.objects.filter(query="社保").count() == 1
-    assert PopularQuery.objects.get(site=corpus.portal, query="社保").count == 1
     statements.clear()
     with connection.execute_wrapper(spy), transaction.atomic():
         engine.search(corpus.portal, "社保")
     assert not any("synchronous_commit" in sql for sql in statements)
-    assert PopularQuery.objects.get(site=corpus.portal, query="社保").count == 2
+    assert SearchLog.objects.filter(query="社保").count() == 2
 
 
 def test_old_search_logs_are_purged(corpus, settings):  # SRCH-3
@@ -190,6 +190,8 @@ def test_old_search_logs_are_purged(corpus, settings):  # SRCH-3
 
     engine.search(corpus.portal, "社保")
     engine.search(corpus.portal, "公积金")
+    for query in ("社保", "公积金"):  # counted from the logs by search/popular.py
+        PopularQuery.objects.create(site=corpus.portal, query=query, count=1)
     old, recent = SearchLog.objects.order_by("id")
     SearchClick.objects.create(log=old, resource_id=corpus.shebao.pk, site_id=corpus.portal.pk, position=1)
     long_ago = timezone.now() - timedelta(days=settings.SEARCH_LOG_RETENTION_DAYS + 1)

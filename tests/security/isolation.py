@@ -30,7 +30,7 @@ from publishing.models import CheckedWord, Placement, WordList
 from resources import actions as resource_actions
 from resources.models import Asset
 from search import actions as search_actions
-from search.models import PopularQuery, SearchLog
+from search.models import BlockedTerm, PopularQuery, SearchLog
 from sites.models import (
     ApplicationKind,
     ApplicationStatus,
@@ -101,6 +101,7 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
     sub_unit.columns.set([notices])
     popular = PopularQuery.objects.create(site=site, query=f"{prefix}市查询词", count=3)
     logged = SearchLog.objects.create(site=site, query=f"{prefix}市搜索记录", results=1)
+    blocked = BlockedTerm.objects.create(site=site, term=f"{prefix}市屏蔽词")
 
     assets = [r.current_revision.asset for r in resources if r.current_revision.asset_id]
     files = [a.file.name for a in assets] + [r.file.name for a in assets for r in a.renditions.all()]
@@ -122,6 +123,7 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
         "publishing.placement": side.placements,
         "search.popularquery": [popular],
         "search.searchlog": [logged],
+        "search.blockedterm": [blocked],
         "govplatform.membership": side.memberships,
         "govplatform.auditentry": entries[:2] + entries[-1:],
         "govplatform.user": list(side.users.values()),
@@ -134,6 +136,7 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
         sub_unit.name,
         popular.query,
         logged.query,
+        blocked.term,
         application.reason,
         filing.subject,
     ]
