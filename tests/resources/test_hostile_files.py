@@ -6,6 +6,7 @@ judged by its central directory before anything is unpacked: how many members, h
 unpack to, and by how much they were squeezed.
 """
 
+import io
 import time
 import tracemalloc
 
@@ -107,3 +108,48 @@ def test_a_zip_with_too_many_members_is_refused(settings):  # SEC-7
     data = f._zip({"[Content_Types].xml": f.CONTENT_TYPES, "word/document.xml": "<w:document/>",
                    **{f"word/media/p{n}.xml": "<x/>" for n in range(40)}})  # fmt: skip
     assert "files inside" in refused(f.upload("方案.docx", data))
+
+
+# -- decompression bombs in PDFs (the same fault in another container) ----------------------------
+
+
+def _pdf_with_packed_page(megabytes: int) -> bytes:
+    """A one-page PDF whose compressed content stream unpacks to `megabytes` MB (a few KB packed)."""
+    import zlib
+
+    packed = zlib.compress(b"BT /F1 12 Tf 72 720 Td (Hi) Tj ET\n" + b" " * (megabytes << 20), 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
+    ]
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def test_a_pdf_page_that_unpacks_to_60_mb_is_not_read_whole():  # SEC-7
+    data = _pdf_with_packed_page(60)
+    assert len(data) < 100_000
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        checked = files.check_upload(f.upload("通知.pdf", data), ATTACHMENT)
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+
+    assert checked.file_type.key == "pdf"
+    assert time.perf_counter() - started < 5
+    assert peak < 48 << 20, peak
