@@ -37,6 +37,7 @@ from publishing.contents import Content, FileRef
 from publishing.jinja import href
 from publishing.render_content import ContentPages
 from publishing.sitedata import PAGE_SIZE, SITEMAP_CHUNK, ColumnInfo, Item, SiteData
+from resources.sanitize import remove_non_text
 
 HOME_BLOCK = 8  # items per channel block on the home page
 SECTION_BLOCK = 6  # items per sub-column block on a column page
@@ -196,7 +197,9 @@ class Renderer(ContentPages):
         path = self.path_of(key)
         page = Page(path=path, content=b"")
         method = getattr(self, f"_render_{kind}")
-        text = method(page, key, contents)
+        # Text saved before the cleaners removed them may hold characters no XML (RSS, site maps)
+        # may hold, or lone surrogates that cannot even be encoded (issue 12 item 9).
+        text = remove_non_text(method(page, key, contents))
         page.content = text.encode("utf-8")
         return page
 

@@ -64,6 +64,20 @@ FLAT_TAGS = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot",
              "input", "meta", "link", "area", "base", "col", "embed", "param", "source", "track"}  # fmt: skip
 TAG_TOKEN_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
 SPAN_RE = re.compile(r"^[1-9][0-9]?$")
+# Characters no XML document may hold (XML 1.0: C0 controls other than tab, line feed and carriage
+# return; surrogates; U+FFFE and U+FFFF), and the other Unicode noncharacters (U+FDD0–U+FDEF and the
+# last two of every plane), which are nobody's text. One such character in a title made RSS feeds
+# invalid XML (issue 12 item 9); the text cleaners remove them on save, the publisher on output.
+NOT_TEXT_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(1, 17))
+    + "]"
+)
+
+
+def remove_non_text(text: str) -> str:
+    """`text` without the characters of NOT_TEXT_RE (what XML and HTML output can always hold)."""
+    return NOT_TEXT_RE.sub("", text)
 SIZE_RE = re.compile(r"^[1-9][0-9]{0,3}$")
 
 
@@ -282,7 +296,7 @@ def clean_html(value: str | None) -> str:
     MAX_NESTING levels."""
     if not value:
         return ""
-    value = str(value)
+    value = remove_non_text(str(value))
     if "<" in value and _estimated_depth_exceeds(value, MAX_NESTING_ESTIMATE):
         raise _nesting_error()
     first = _cleaner.clean(value)
@@ -292,7 +306,7 @@ def clean_html(value: str | None) -> str:
     out: list[str] = []
     for root in _normalise(builder.root):
         _serialise(root.children, out)
-    return _cleaner.clean("".join(out)).strip()
+    return remove_non_text(_cleaner.clean("".join(out))).strip()  # entities (&#xFFFE;) become characters
 
 
 def html_to_text(value: str | None) -> str:
@@ -335,7 +349,7 @@ def clean_text(value, *, multiline: bool = False) -> str:
     """
     if value is None:
         return ""
-    text = str(value)
+    text = remove_non_text(str(value))
     if "<" in text or "&" in text:
         text = _strip_tags(text)
         # Markup written as entities (&lt;svg onload=…&gt;) is markup once decoded: it goes as well,
@@ -355,7 +369,7 @@ def clean_text(value, *, multiline: bool = False) -> str:
             continue
         else:
             kept.append(ch)
-    text = "".join(kept)
+    text = remove_non_text("".join(kept))
     if multiline:
         lines = [
             line.replace("\t", " ").rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
