@@ -111,8 +111,12 @@ def may_see(user, name: str) -> bool:
 
 def _resolve(name: str) -> Path:
     root = Path(settings.MEDIA_ROOT).resolve()
-    target = (root / name).resolve()
-    if root not in target.parents or not target.is_file():
+    try:
+        target = (root / name).resolve()
+        found = root in target.parents and target.is_file()
+    except (OSError, ValueError):  # a name the file system refuses (too long …): no such file
+        found = False
+    if not found:
         raise Http404
     return target
 

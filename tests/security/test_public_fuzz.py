@@ -163,3 +163,12 @@ def test_odd_headers(citizen, headers):  # SEC-3
 def test_odd_methods(citizen, method):  # SEC-3
     for path in ("/", "/%00", "/search/", "/search/click", "/" + LONG):
         assert_answered(getattr(citizen, method)(path), (method, path))
+
+
+@pytest.mark.parametrize("path", ["a" * 5000, "assets/" + "b" * 300 + ".png", "assets/%00.png", "x/" * 3000])
+def test_odd_upload_paths_in_the_back_office(login, platform_admin, settings, tmp_path, path):  # SEC-3, SEC-7
+    # The same file-system lookup on the back office's side: a name the OS refuses is not found.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = login(platform_admin)
+    client.raise_request_exception = False
+    assert client.get(f"/media/{path}", secure=True).status_code == 404
