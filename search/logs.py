@@ -7,7 +7,8 @@ masked in the stored query. Masked queries never become suggestions. To count di
 user agent (`visitor_key`: HMAC with a key derived from SECRET_KEY, 64 bits), which tells two
 visitors apart but cannot be turned back into an address without the key. A click is recorded when
 the browser pings the signed address of a result (the `ping` attribute of the result link: no
-script needed); each result counts once per search, and its document's click count rises.
+script needed); each result counts once per search, and its document's click count, which lifts its
+ranking, rises once per visitor and day.
 Logs and clicks are kept SEARCH_LOG_RETENTION_DAYS (a year by default) and then purged daily,
 with the popular queries nobody asked for in that time: ranking and suggestions follow recent
 use, and the tables stay bounded.
@@ -95,15 +96,34 @@ def record_click(token: str) -> bool:
         log_id, resource_id, site_id, position = signing.loads(token, salt=CLICK_SALT, max_age=CLICK_MAX_AGE)
     except (signing.BadSignature, ValueError, TypeError):
         return False
-    if not SearchLog.objects.filter(pk=log_id).exists():
+    visitor = SearchLog.objects.filter(pk=log_id).values_list("visitor", flat=True).first()
+    if visitor is None:
         return False
     try:
         with _statistics_transaction():
-            SearchClick.objects.create(log_id=log_id, resource_id=resource_id, site_id=site_id, position=position)
-            SearchDocument.objects.filter(resource_id=resource_id, site_id=site_id).update(clicks=F("clicks") + 1)
+            click = SearchClick.objects.create(log_id=log_id, resource_id=resource_id, site_id=site_id,
+                                               position=position)  # fmt: skip
+            if not _clicked_recently(click, visitor):
+                SearchDocument.objects.filter(resource_id=resource_id, site_id=site_id).update(clicks=F("clicks") + 1)
     except IntegrityError:
         return False
     return True
+
+
+def _clicked_recently(click: SearchClick, visitor: str) -> bool:
+    """Whether the same visitor followed the same result in the day before `click`.
+
+    Every click is logged, but a document's click count, which lifts its ranking, rises once per
+    visitor, page and day: one person searching and pinging a result again and again cannot
+    steer what every citizen sees first. Visitors without a known address share one key ('')."""
+    return (
+        SearchClick.objects.filter(
+            resource_id=click.resource_id, site_id=click.site_id, log__visitor=visitor,
+            time__gt=click.time - timedelta(days=1), time__lte=click.time,
+        )  # fmt: skip
+        .exclude(pk=click.pk)
+        .exists()
+    )
 
 
 def purge(now=None) -> dict[str, int]:

@@ -100,8 +100,8 @@ def test_clicks_lift_a_result(corpus):  # SRCH-3 ranking by real use
                       when=newer.published_at - dt.timedelta(days=3))  # fmt: skip
     corpus.index()
     assert [h.resource_id for h in engine.search(corpus.portal, "医保窗口").hits] == [newer.pk, older.pk]
-    for _ in range(5):
-        outcome = engine.search(corpus.portal, "医保窗口")
+    for visitor in "abcde":  # five citizens (one visitor lifts a result once a day, see below)
+        outcome = engine.search(corpus.portal, "医保窗口", visitor=visitor * 16)
         hit = next(h for h in outcome.hits if h.resource_id == older.pk)
         assert logs.record_click(hit.click_token)
         assert not logs.record_click(hit.click_token)  # one click per search
@@ -339,3 +339,25 @@ def test_a_chosen_year_is_the_local_year_whichever_way_matches_are_found(build, 
         assert titles(engine.search(corpus.portal, "社保", filters=Filters(year=2019))) == [
             "社保待遇调整工作部署会召开"
         ]
+
+
+def test_one_visitor_lifts_a_result_once_a_day(corpus):  # SRCH-3; issue 12 item 6, sibling
+    """Anonymous pings must not steer the ranking: searching and clicking the same result again
+    and again counts once per visitor, page and day; another visitor counts again."""
+    hit_of = lambda outcome: outcome.hits[0]  # noqa: E731
+    for _ in range(5):
+        assert logs.record_click(hit_of(engine.search(corpus.portal, "公积金", visitor="a" * 16)).click_token)
+    resource_id = hit_of(engine.search(corpus.portal, "公积金", log=False)).resource_id
+    document = SearchDocument.objects.get(resource_id=resource_id, site=corpus.portal)
+    assert document.clicks == 1
+    assert SearchClick.objects.count() == 5  # every click is still logged
+
+    assert logs.record_click(hit_of(engine.search(corpus.portal, "公积金", visitor="b" * 16)).click_token)
+    document.refresh_from_db()
+    assert document.clicks == 2
+
+    # a day later the first visitor counts again
+    SearchClick.objects.update(time=dt.datetime.now(dt.UTC) - dt.timedelta(days=1, minutes=1))
+    assert logs.record_click(hit_of(engine.search(corpus.portal, "公积金", visitor="a" * 16)).click_token)
+    document.refresh_from_db()
+    assert document.clicks == 3
