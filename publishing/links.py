@@ -5,7 +5,7 @@
   they are checked); library images are pointed at their published copies beside the page.
 - `internal_targets`: the site paths a rendered page links to; the publisher refuses a page when
   one of them does not exist (no broken internal links, LINK-2).
-- `broken_internal_links(site, html)`: the same check for a body before it is approved.
+  (publishing/readiness.py runs the same check on a body in review, before it is approved.)
 """
 
 import html
@@ -122,15 +122,3 @@ def internal_targets(content: str) -> set[str]:
         if path is not None and not (prefixes and path.startswith(prefixes)):
             out.add(path)
     return out
-
-
-def broken_internal_links(site, body: str) -> list[str]:
-    """Internal links of a body that point to nothing published on `site` (for checks before approval)."""
-    from publishing.output_models import PublishedFile
-
-    domains = {d.lower() for d in site.domains.values_list("name", flat=True)}
-    rewritten = rewrite_body(body, domains, {})
-    targets = {path for path in internal_targets(rewritten) if not path.startswith("-/")}
-    targets -= {t for t in targets if t.startswith((settings.MEDIA_URL or "/media/").lstrip("/"))}
-    existing = set(PublishedFile.objects.filter(site=site, path__in=targets).values_list("path", flat=True))
-    return sorted(targets - existing)
