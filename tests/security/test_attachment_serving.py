@@ -9,6 +9,7 @@ everything else as a download of a fixed type, with nosniff and a sandboxing pol
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -47,7 +48,7 @@ def site_with_files(settings, tmp_path):
         Revision.objects.filter(pk=resource.published_revision_id).update(asset=asset)
         attachments[key] = asset
         resources.append(resource.pk)
-    b.article(col, "有附件的文章", data={"body": "<p>正文</p>", "attachments": resources})
+    b.linking_article = b.article(col, "有附件的文章", data={"body": "<p>正文</p>", "attachments": resources})
     publish_site(b.site.pk)
     published = sorted((b.root / DOMAIN).rglob("files/*"))
     b.files = {}
@@ -68,8 +69,12 @@ def _get(path: Path, root: Path):
 def test_published_files_have_the_extension_of_their_content(site_with_files, key, extension):  # SEC-7
     path = site_with_files.files[key]
     assert path.suffix == extension, path.name
-    page = next((site_with_files.root / DOMAIN / "xw").glob("*.html")).read_text()
-    assert path.name in re.sub(r"%[0-9A-F]{2}", lambda m: m[0], page) or path.name.split("-", 1)[0] in page
+    # The article's page links the file by its published address (the page of each attachment
+    # and the column's list do not: read the article's page, not any page of the column).
+    site_root = site_with_files.root / DOMAIN
+    page = (site_root / "xw" / f"{site_with_files.linking_article.pk}.html").read_text()
+    links = {unquote(href) for href in re.findall(r'href="([^"]+)"', page)}
+    assert "/" + path.relative_to(site_root).as_posix() in links, sorted(links)
 
 
 @pytest.mark.parametrize(
