@@ -50,7 +50,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from govplatform.models import Role
@@ -58,7 +58,7 @@ from publishing.models import Placement, PlacementStatus
 from publishing.publisher import publish_site
 from resources import actions
 from resources.models import Resource, ResourceKind, ResourceStatus
-from search import engine
+from search import engine, popular
 from search.indexer import reindex
 from search.models import PopularQuery
 from search.query import MAX_QUERY_CHARS
@@ -82,7 +82,7 @@ from tests.security.payloads import TEMPLATES
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 SEARCHED = (16, 17, 18)  # the citizen contexts whose text the reference articles hold, so they find results
-SUGGESTED = (1, 90)  # payloads a citizen searches twice, then another sees suggested
+SUGGESTED = (1, 90)  # payloads a citizen searches twice, then another is offered as suggestions
 CSP_SAMPLE = 110  # every 110th item page and search is also opened under the policy
 TYPO_SAMPLE = 16  # every 16th payload is also searched with typos in front
 NOTICE_SAMPLE = 5  # every 5th distinct address of the corpus is sent to the external-link notice
@@ -130,8 +130,14 @@ def build_injected_site(publish_root: Path) -> InjectedSite:
         saved.append(resource)
         return resource
 
+    # The library image that payloads show by its address (⟨MEDIA⟩): a body may show only files of
+    # the site's own approved resources (publishing/media_use.py, issue 12 item 4), so the photo is
+    # saved as an image of the site and goes online with the rest; a bare upload would hold back
+    # the page that shows it.
     photo = SimpleUploadedFile("会场.png", png(64, 48, "#1f4e8c"), content_type="image/png")
-    media = actions.upload_asset(photo, kind=ResourceKind.IMAGE, acting_user=editor).file.url
+    photo_asset = actions.upload_asset(photo, kind=ResourceKind.IMAGE, acting_user=editor)
+    save("photo", ResourceKind.IMAGE, news, title="会场照片", data={"alt": "会场全景"}, asset=photo_asset)
+    media = photo_asset.file.url
     for n in range(1, len(TEMPLATES) + 1):
         p = partial(payload, n, media=media)
         upload = SimpleUploadedFile(p(9) + ".txt", f"第{n}号附件的内容。\n".encode(), content_type="text/plain")
@@ -191,14 +197,23 @@ def build_injected_site(publish_root: Path) -> InjectedSite:
     injected.notices = [
         "/-/external.html?" + urlencode({"url": address}) for address in list(addresses.values())[::NOTICE_SAMPLE]
     ]
-    # other citizens searched these twice: popular queries, suggested to the next citizen
+    # other citizens searched these twice: popular queries. Suggestions offer only real queries
+    # (words only) of many visitors (search/popular.py, issue 12 item 6): even were one visitor on
+    # one day enough, the counting makes no payload a suggestion.
     citizen = Client(HTTP_HOST=DOMAIN)
     for n in SUGGESTED:
         for _ in range(2):
             assert citizen.get("/search/", {"q": payload(n, 18)}).status_code == 200
-    popular = set(PopularQuery.objects.filter(site=site, count__gte=2).values_list("query", flat=True))
-    injected.suggested = [query for query in (payload(n, 18) for n in SUGGESTED) if query in popular]
-    assert len(injected.suggested) == len(SUGGESTED), (popular, SUGGESTED)
+    with override_settings(SEARCH_SUGGESTION_MIN_VISITORS=1, SEARCH_SUGGESTION_MIN_DAYS=1,
+                           SEARCH_SUGGESTION_MIN_CLICKS=0):  # fmt: skip
+        popular.aggregate()
+    counted = PopularQuery.objects.filter(site=site, query__in=[payload(n, 18) for n in SUGGESTED])
+    assert counted.count() == len(SUGGESTED), list(PopularQuery.objects.values_list("query", "eligible"))
+    assert not counted.filter(eligible=True).exists()
+    # What the suggestions show must be text all the same (two searches once made a suggestion):
+    # offered anyway, they are checked as another citizen types.
+    counted.update(eligible=True)
+    injected.suggested = sorted(counted.values_list("query", flat=True))
     injected.counts = {"payloads": len(TEMPLATES), "resources": len(saved)}
     return injected
 
