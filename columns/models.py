@@ -24,8 +24,8 @@ slug_validator = RegexValidator(
 
 def validate_column_type(value: str) -> None:
     if not COLUMN_TYPE_RE.match(value or ""):
-        raise ValidationError(
-            _("The column type is a short Chinese label such as 工作动态 or 政策文件 (COL-2)."),
+        raise ValidationError(  # COL-2
+            _("The column type is a short Chinese label such as 工作动态 or 政策文件."),
             code="column_type",
         )
 
@@ -58,38 +58,41 @@ class Column(MPTTModel):
         _("address segment"),
         max_length=50,
         validators=[slug_validator],
-        help_text=_("Part of the stable URL of the column and its pages (LINK-1)."),
+        help_text=_("Part of the stable URL of the column and its pages."),  # LINK-1
     )
     description = models.CharField(_("description"), max_length=300)
     keywords = models.CharField(_("keywords"), max_length=200, blank=True, help_text=_("Separated by commas."))
-    column_type = models.CharField(
-        _("column type"), max_length=12, validators=[validate_column_type], help_text=_("COL-2 list, open-ended.")
+    column_type = models.CharField(  # COL-2
+        _("column type"),
+        max_length=12,
+        validators=[validate_column_type],
+        help_text=_("One of the standard column types, or a new one."),
     )
-    is_channel = models.BooleanField(
-        _("channel"), default=False, help_text=_("Shown in the top navigation of every page; at most 8 (COL-6).")
+    is_channel = models.BooleanField(  # COL-6
+        _("channel"), default=False, help_text=_("Shown in the top navigation of every page; at most 8.")
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
-    responsible_person = models.CharField(_("person responsible"), max_length=50, help_text=_("栏目责任人 (COL-8)."))
+    responsible_person = models.CharField(_("person responsible"), max_length=50, help_text=_("栏目责任人."))  # COL-8
     responsible_phone = models.CharField(_("responsible person's phone"), max_length=30, blank=True)
     update_interval_days = models.PositiveIntegerField(
         _("expected update interval (days)"),
         null=True,
         blank=True,
-        help_text=_("Empty for columns without a regular rhythm. Monitoring warns when it is exceeded (COL-8)."),
+        help_text=_("Empty for columns without a regular rhythm. Monitoring warns when it is exceeded."),  # COL-8
     )
     review_levels = models.PositiveSmallIntegerField(
         _("review levels"),
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(3)],
-        help_text=_("1 to 3 (初审/复审/终审), each passed by a different reviewer (PUB-9)."),
+        help_text=_("1 to 3 (初审/复审/终审), each passed by a different reviewer."),  # PUB-9
     )
     archived_at = models.DateTimeField(
         _("archived at"),
         null=True,
         blank=True,
-        help_text=_(
+        help_text=_(  # SITE-9, COL-7
             "Archived columns and topics keep their pages, marked “已归档”, and leave navigation and "
-            "the home page (SITE-9, COL-7); set by archiving."
+            "the home page; set by archiving."
         ),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -127,8 +130,8 @@ class Column(MPTTModel):
             elif self.pk and (parent.pk == self.pk or parent.is_descendant_of(self)):
                 errors["parent"] = _("A column cannot be moved under itself.")
             elif parent.level + 1 + (self._subtree_height() if self.pk else 0) > MAX_DEPTH - 1:
-                errors["parent"] = _(
-                    "Columns are at most %(depth)d levels deep (COL-1); this place would make the tree deeper."
+                errors["parent"] = _(  # COL-1
+                    "Columns are at most %(depth)d levels deep; this place would make the tree deeper."
                 ) % {"depth": MAX_DEPTH}
         if self.site_id and self.slug:
             siblings = Column.objects.filter(site_id=self.site_id, parent=parent, slug=self.slug)
@@ -139,8 +142,8 @@ class Column(MPTTModel):
         if self.is_channel and self.site_id:
             channels = Column.objects.filter(site_id=self.site_id, is_channel=True).exclude(pk=self.pk)
             if channels.count() >= MAX_CHANNELS:
-                errors["is_channel"] = _(
-                    "A site has at most %(max)d channels (COL-6); remove the channel mark from another column first."
+                errors["is_channel"] = _(  # COL-6
+                    "A site has at most %(max)d channels; remove the channel mark from another column first."
                 ) % {"max": MAX_CHANNELS}
         if errors:
             raise ValidationError(errors)

@@ -84,8 +84,8 @@ class Membership(models.Model):
         if conflicting and self.user_id and self.site_id:
             clash = Membership.objects.filter(user_id=self.user_id, site_id=self.site_id, role=conflicting)
             if clash.exclude(pk=self.pk).exists():
-                raise ValidationError(
-                    _("One person cannot be both editor and reviewer of the same site (separation of duties, PUB-1)."),
+                raise ValidationError(  # PUB-1
+                    _("One person cannot be both editor and reviewer of the same site (separation of duties)."),
                     code="role_conflict",
                 )
 
@@ -102,7 +102,7 @@ class AuditQuerySet(models.QuerySet):
     def purge_expired(self, retention_days: int) -> int:
         """Delete entries older than the retention period (at least 183 days, SEC-2)."""
         if retention_days < AuditEntry.MIN_RETENTION_DAYS:
-            raise ValueError(f"audit entries must be kept at least {AuditEntry.MIN_RETENTION_DAYS} days (SEC-2)")
+            raise ValueError(f"audit entries must be kept at least {AuditEntry.MIN_RETENTION_DAYS} days")
         cutoff = timezone.now() - timezone.timedelta(days=retention_days)
         deleted, _ = models.QuerySet.delete(self.filter(time__lt=cutoff))
         return deleted

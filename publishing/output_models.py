@@ -81,9 +81,9 @@ class SiteTheme(models.Model):
         ]
         for name, colour, text, text_name in checks:
             if hex_colour.regex.match(colour or "") and contrast(colour, text) < MIN_CONTRAST:
-                errors[name] = _(
+                errors[name] = _(  # TPL-9
                     "%(colour)s is too light or too dark for %(text)s on it: contrast %(ratio).1f:1, at least "
-                    "4.5:1 is needed so that elderly and partially sighted readers can read it (TPL-9)."
+                    "4.5:1 is needed so that elderly and partially sighted readers can read it."
                 ) % {"colour": colour, "text": text_name, "ratio": contrast(colour, text)}
         if errors:
             raise ValidationError(errors)

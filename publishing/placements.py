@@ -148,7 +148,10 @@ def _require_repost_reviewer(placement: Placement, acting_user) -> None:
             % {"site": placement.site, "column": placement.column}
         )
     if placement.placed_by_id == acting_user.pk:
-        raise PermissionDenied(_("You asked for this repost yourself, so another reviewer must decide on it (PUB-1)."))
+        # PUB-1
+        raise PermissionDenied(
+            _("You asked for this repost yourself, so another reviewer must decide on it (separation of duties).")
+        )
 
 
 def _require_pending_repost(placement: Placement) -> None:

@@ -173,14 +173,15 @@ def review_refusal(resource, user, *, passing_level: bool) -> str | None:
             "site": resource.site
         }
     if user.pk in authors_since_last_publish(resource):
-        return _(
-            "You wrote or edited this content since it was last published, so someone else must review it (PUB-1)."
+        return _(  # PUB-1
+            "You wrote or edited this content since it was last published, so someone else must review it "
+            "(separation of duties)."
         )
     if passing_level:
         earlier = current_cycle_approvals(resource).get(user.pk)
         if earlier is not None:
-            return _(
-                "You already passed review level %(level)d of this submission; each level needs a different reviewer (PUB-9)."
+            return _(  # PUB-9
+                "You already passed review level %(level)d of this submission; each level needs a different reviewer."
             ) % {"level": earlier}
     return None
 

@@ -255,7 +255,7 @@ def send_alarm(tampered: list[SiteCheck], *, unknown: list[str] = ()) -> int:
             "count": len(tampered),
             "domains": ", ".join(check.domain for check in tampered),
         }
-        lines = [_("The tamper check found published files that differ from what was published (SEC-5)."), ""]
+        lines = [_("The tamper check found published files that differ from what was published."), ""]  # SEC-5
         for check in tampered:
             lines.append(
                 _("%(domain)s: %(added)d added, %(changed)d changed, %(missing)d missing")

@@ -167,9 +167,9 @@ def approve(resource: Resource, *, acting_user, confirm_flags: bool = False) -> 
         if not confirm_flags:
             count = pending.count()
             raise ValidationError(
-                ngettext(
-                    "The check found %(count)d thing to confirm before approving (PUB-3).",
-                    "The check found %(count)d things to confirm before approving (PUB-3).",
+                ngettext(  # PUB-3
+                    "The check found %(count)d thing to confirm before approving.",
+                    "The check found %(count)d things to confirm before approving.",
                     count,
                 )
                 % {"count": count},
@@ -222,7 +222,7 @@ def publish_platform_notice(resource: Resource, *, acting_user, decision: str) -
     _lock(resource)
     _require_in_review(resource)
     if queries.authors_since_last_publish(resource) - {acting_user.pk}:
-        raise PermissionDenied(_("Content that people wrote or edited needs a reviewer (PUB-1)."))
+        raise PermissionDenied(_("Content that people wrote or edited needs a reviewer."))  # PUB-1
     revision = resource.submitted_revision
     pending = checks.unconfirmed_flags(revision)
     if pending.exists():

@@ -98,7 +98,7 @@ class ImageForm(KindForm):
     alt = PlainTextField(
         label=_("alternative text"),
         max_length=300,
-        help_text=_("What the picture shows, read aloud to blind readers (TPL-9)."),
+        help_text=_("What the picture shows, read aloud to blind readers."),  # TPL-9
         error_messages={"required": _("Describe what the picture shows (alternative text for blind readers).")},
     )
     caption = PlainTextField(label=_("caption"), max_length=300, required=False)

@@ -68,7 +68,7 @@ class Resource(models.Model):
         blank=True,
         related_name="home_resources",
         verbose_name=_("column"),
-        help_text=_("The column it is written for; its review levels apply (PUB-9)."),
+        help_text=_("The column it is written for; its review levels apply."),  # PUB-9
     )
     # RES-2 metadata, copied from the current revision so that lists and filters need no join.
     title = models.CharField(_("title"), max_length=300)
@@ -100,8 +100,8 @@ class Resource(models.Model):
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     unpublish_at = models.DateTimeField(_("unpublish at"), null=True, blank=True)
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
-    index_number = models.CharField(
-        _("index number"), max_length=60, blank=True, help_text=_("索引号 of the public-information catalogue (RES-7).")
+    index_number = models.CharField(  # RES-7
+        _("index number"), max_length=60, blank=True, help_text=_("索引号 of the public-information catalogue.")
     )
 
     objects = ResourceQuerySet.as_manager()

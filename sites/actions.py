@@ -111,7 +111,7 @@ def set_primary_domain(domain: Domain, *, acting_user) -> Domain:
 def remove_domain(domain: Domain, *, acting_user) -> None:
     require_platform_admin(acting_user)
     if domain.is_primary:
-        raise ValidationError(_("The primary domain cannot be removed; make another domain primary first (SITE-3)."))
+        raise ValidationError(_("The primary domain cannot be removed; make another domain primary first."))  # SITE-3
     audit.record("domain.remove", actor=acting_user, obj=domain, site=domain.site, details={"domain": domain.name})
     filings.record_domain_removed(domain.site, domain.name, acting_user=acting_user)  # SITE-8
     domain.delete()

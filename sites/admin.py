@@ -180,7 +180,7 @@ class SiteAdmin(ScopedAdmin):
     def primary_domain_display(self, obj):
         return obj.primary_domain
 
-    @admin.display(description=_("required column kinds (COL-3)"))
+    @admin.display(description=_("required column kinds"))  # COL-3
     def column_check(self, obj):
         if obj is None or obj.pk is None:
             return "-"

@@ -62,12 +62,12 @@ class Site(models.Model):
     unit_name = models.CharField(
         _("unit"),
         max_length=100,
-        help_text=_("The government unit that owns the site. One unit has at most one site (SITE-4)."),
+        help_text=_("The government unit that owns the site. One unit has at most one site."),  # SITE-4
     )
     organiser = models.CharField(_("organiser (主办单位)"), max_length=100)
     operator = models.CharField(_("operator (承办单位)"), max_length=100, blank=True)
-    person_in_charge = models.CharField(
-        _("person in charge"), max_length=50, blank=True, help_text=_("负责人 of the site; a change is filed (SITE-8).")
+    person_in_charge = models.CharField(  # SITE-8
+        _("person in charge"), max_length=50, blank=True, help_text=_("负责人 of the site; a change is filed.")
     )
     contact_phone = models.CharField(_("contact phone"), max_length=40)
     contact_email = models.EmailField(_("contact e-mail"))
@@ -102,12 +102,12 @@ class Site(models.Model):
         _("archived at"),
         null=True,
         blank=True,
-        help_text=_("Every page shows “已归档” and this time (SITE-9); set by the lifecycle."),
+        help_text=_("Every page shows “已归档” and this time; set by the lifecycle."),  # SITE-9
     )
     home_notice = models.TextField(
         _("home page notice"),
         blank=True,
-        help_text=_("Shown prominently on the home page, e.g. the migration notice (SITE-7); set by the lifecycle."),
+        help_text=_("Shown prominently on the home page, e.g. the migration notice; set by the lifecycle."),  # SITE-7
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -140,8 +140,8 @@ class Site(models.Model):
         if self.unit_name:
             same_unit = Site.objects.filter(unit_name__iexact=self.unit_name).exclude(pk=self.pk)
             if same_unit.exists():
-                errors["unit_name"] = ValidationError(
-                    _("The unit %(unit)s already has a site (%(site)s); one unit, one site (SITE-4)."),
+                errors["unit_name"] = ValidationError(  # SITE-4
+                    _("The unit %(unit)s already has a site (%(site)s); one unit, one site."),
                     code="one_site_per_unit",
                     params={"unit": self.unit_name, "site": same_unit.first().name},
                 )
@@ -150,13 +150,13 @@ class Site(models.Model):
                 _("Another site already has the site ID code %(code)s."), params={"code": self.id_code}
             )
         if self.kind == SiteKind.DEPARTMENT and self.parent_id is None:
-            errors["parent"] = ValidationError(
-                _("A department site must belong to a portal (SITE-1)."), code="department_parent"
+            errors["parent"] = ValidationError(  # SITE-1
+                _("A department site must belong to a portal."), code="department_parent"
             )
         if self.parent_id is not None:
             if self.parent.kind != SiteKind.PORTAL:
-                errors["parent"] = ValidationError(
-                    _("The parent of a site must be a portal (SITE-1)."), code="parent_kind"
+                errors["parent"] = ValidationError(  # SITE-1
+                    _("The parent of a site must be a portal."), code="parent_kind"
                 )
             elif self.pk and self._is_ancestor_of_self():
                 errors["parent"] = ValidationError(_("A site cannot be its own ancestor."), code="cycle")

@@ -44,9 +44,9 @@ def validate_domain_form(domain: str) -> None:
         return
     if not ENGLISH_DOMAIN_RE.match(domain):
         raise ValidationError(
-            _(
+            _(  # SITE-3
                 "“%(domain)s” is not allowed: government sites use English domains ending in "
-                ".gov.cn (or a Chinese domain ending in .政务); no other suffix may be used (SITE-3)."
+                ".gov.cn (or a Chinese domain ending in .政务); no other suffix may be used."
             ),
             code="domain_suffix",
             params={"domain": domain},
@@ -70,10 +70,10 @@ def validate_primary_domain(domain: str, *, kind: str, parent_primary: str | Non
     if kind == "portal":
         if not PORTAL_DOMAIN_RE.match(domain):
             raise ValidationError(
-                _(
+                _(  # SITE-3
                     "A portal's domain must have the form www.X.gov.cn, where X is the pinyin or "
                     "English name of the region or body (e.g. www.beijing.gov.cn); “%(domain)s” "
-                    "does not (SITE-3)."
+                    "does not."
                 ),
                 code="portal_domain",
                 params={"domain": domain},
@@ -84,9 +84,9 @@ def validate_primary_domain(domain: str, *, kind: str, parent_primary: str | Non
     if not match or match["label"] == "www" or body is None or match["body"] != body:
         example = f"xxx.{body}.gov.cn" if body else "slj.bd.gov.cn"
         raise ValidationError(
-            _(
+            _(  # SITE-3
                 "A department site's domain must be a subdomain of its portal: Y.X.gov.cn where "
-                "the portal is www.X.gov.cn (e.g. %(example)s); “%(domain)s” does not fit (SITE-3)."
+                "the portal is www.X.gov.cn (e.g. %(example)s); “%(domain)s” does not fit."
             ),
             code="department_domain",
             params={"domain": domain, "example": example},

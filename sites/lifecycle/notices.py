@@ -36,7 +36,7 @@ def system_account() -> User:
     )
     if not is_system_account(user):
         raise ImproperlyConfigured(
-            f"the user {SYSTEM_USERNAME!r} can sign in; it is reserved for the platform itself (SEC-1)"
+            f"the user {SYSTEM_USERNAME!r} can sign in; it is reserved for the platform itself"  # SEC-1
         )
     return user
 

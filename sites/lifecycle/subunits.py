@@ -45,8 +45,8 @@ def _sync_scope(member: SubUnitMember, columns) -> None:
 def create_sub_unit(portal: Site, *, name: str, kind: str, columns, acting_user) -> SubUnit:
     require_role(acting_user, portal, Role.SITE_ADMIN)
     if portal.kind != SiteKind.PORTAL:
-        raise ValidationError(
-            _("Sub-units publish into a portal's columns; %(site)s is not a portal (SITE-10).") % {"site": portal},
+        raise ValidationError(  # SITE-10
+            _("Sub-units publish into a portal's columns; %(site)s is not a portal.") % {"site": portal},
             code="not_portal",
         )
     columns = _check_columns(portal, columns)

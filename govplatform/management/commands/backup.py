@@ -12,7 +12,7 @@ from govplatform.backup import BackupError, write_backup
 
 
 class Command(BaseCommand):
-    help = "Write an encrypted archive of the database, the uploads and the published sites (SEC-6)."
+    help = "Write an encrypted archive of the database, the uploads and the published sites."  # SEC-6
 
     def add_arguments(self, parser):
         parser.add_argument("output", help="the archive to write (must not exist)")

@@ -12,15 +12,15 @@ from govplatform.models import AuditEntry
 
 
 class Command(BaseCommand):
-    help = "Delete audit entries older than settings.AUDIT_RETENTION_DAYS (at least 183 days, SEC-2)."
+    help = "Delete audit entries older than settings.AUDIT_RETENTION_DAYS (at least 183 days)."  # SEC-2
 
     def handle(self, *args, **options):
         days = settings.AUDIT_RETENTION_DAYS
         minimum = AuditEntry.MIN_RETENTION_DAYS
         if days < minimum:
-            raise CommandError(
-                f"审计日志至少保留 {minimum} 天（SEC-2），拒绝按 AUDIT_RETENTION_DAYS={days} 天清理。\n"
-                f"Audit entries must be kept at least {minimum} days (SEC-2); "
+            raise CommandError(  # SEC-2
+                f"审计日志至少保留 {minimum} 天，拒绝按 AUDIT_RETENTION_DAYS={days} 天清理。\n"
+                f"Audit entries must be kept at least {minimum} days; "
                 f"refusing to purge with AUDIT_RETENTION_DAYS={days}."
             )
         deleted = actions.purge_audit_log(retention_days=days, acting_user=None)

@@ -11,7 +11,7 @@ from govplatform.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):
-    help = "Restore the database, the uploads and the published sites from a backup archive (SEC-6)."
+    help = "Restore the database, the uploads and the published sites from a backup archive."  # SEC-6
 
     def add_arguments(self, parser):
         parser.add_argument("archive")

@@ -12,7 +12,7 @@ from publishing import tamper
 
 
 class Command(BaseCommand):
-    help = "Compare published files with the manifest (SEC-5); --repair restores them."
+    help = "Compare published files with the manifest; --repair restores them."  # SEC-5
 
     def add_arguments(self, parser):
         parser.add_argument("--site", metavar="DOMAIN", help="only the site with this domain")
