@@ -5,11 +5,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from columns.models import Column
-from govplatform import audit
+from govplatform import audit, feed
+from govplatform.audit_events import AuditEvent
 from govplatform.changes import field_changes
 from govplatform.models import Role
 from govplatform.permissions import require_role
-from publishing.publish_tasks import request_publish
 from sites.lifecycle import filings
 
 MOVE_POSITIONS = {"first-child", "last-child", "left", "right"}
@@ -20,9 +20,9 @@ def create_column(column: Column, *, acting_user) -> Column:
     require_role(acting_user, column.site, Role.SITE_ADMIN)
     column.full_clean()
     column.save()
-    audit.record("column.create", actor=acting_user, obj=column, details={"path": column.path})
+    audit.record(AuditEvent.COLUMN_CREATE, actor=acting_user, obj=column, details={"path": column.path})
     filings.record_column_change(column, None, acting_user=acting_user)  # SITE-8
-    _republish(column)
+    _republish(column, itself=False)
     return column
 
 
@@ -40,7 +40,7 @@ def update_column(column: Column, *, acting_user) -> Column:
     if "parent" in changes or "sort_order" in changes:
         Column.objects.partial_rebuild(column.tree_id)
     if changes:
-        audit.record("column.update", actor=acting_user, obj=column, details={"changes": changes, "path": column.path})
+        audit.record(AuditEvent.COLUMN_UPDATE, actor=acting_user, obj=column, details={"changes": changes, "path": column.path})
         filings.record_column_change(column, before, acting_user=acting_user)  # SITE-8
         _republish(column)
     return column
@@ -63,7 +63,7 @@ def move_column(column: Column, target: Column, position: str, *, acting_user) -
     column.refresh_from_db()
     _renumber_siblings(column)
     audit.record(
-        "column.move",
+        AuditEvent.COLUMN_MOVE,
         actor=acting_user,
         obj=column,
         details={"target": str(target), "position": position, "before": old_path, "after": column.path},
@@ -89,13 +89,17 @@ def delete_column(column: Column, *, acting_user) -> None:
         raise ValidationError(
             _("The column “%(name)s” still has sub-columns; move or delete them first.") % {"name": column.name}
         )
-    audit.record("column.delete", actor=acting_user, obj=column, details={"path": column.path})
+    audit.record(AuditEvent.COLUMN_DELETE, actor=acting_user, obj=column, details={"path": column.path})
     filings.record_column_change(column, filings.column_snapshot(column), acting_user=acting_user, deleted=True)
     site_id = column.site_id
     column.delete()
-    request_publish(site_ids=[site_id])
+    feed.changed(sites=[site_id])
 
 
-def _republish(column: Column) -> None:
-    """A column's name, address, place or channel mark shows on many pages: refresh its site."""
-    request_publish(site_ids=[column.site_id])
+def _republish(column: Column, *, itself: bool = True) -> None:
+    """A column's name, address, place or channel mark shows on many pages: refresh its site.
+
+    `itself`: the column's own name, address or place changed, so search re-indexes the
+    documents under it (a new column has none yet).
+    """
+    feed.changed(columns=[column.pk] if itself else (), sites=[column.site_id])

@@ -1,4 +1,4 @@
-"""Publishing signals → index updates (SRCH-1). Connected in SearchConfig.ready()."""
+"""Publishing signals and the change feed → index updates (SRCH-1). Connected in SearchConfig.ready()."""
 
 from __future__ import annotations
 
@@ -24,25 +24,24 @@ def _on_held_back(sender, resource_ids=(), **kwargs):
     request_index(resource_ids)
 
 
-def _on_column_saved(sender, instance, created=False, raw=False, **kwargs):
-    """A renamed, retyped or moved column changes the address and facets of its documents."""
-    if created or raw:
-        return
-    from django.db import transaction
+def reindex_what_changed(changes) -> None:
+    """The change feed's subscriber: a renamed or moved column changes the address and facets of
+    its documents and its descendants' (search.indexer.index_columns).
 
-    from search.tasks import index_columns_task
+    Resources are indexed on the publishing signals above (what is online), not here; a reorder
+    (`column_lists`) changes no page's text or address.
+    """
+    if changes.columns:
+        from search.tasks import index_columns_task
 
-    column_id = instance.pk
-    transaction.on_commit(lambda: index_columns_task.delay([column_id]))
+        index_columns_task.delay(sorted(changes.columns))
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import post_save
-
-    from columns.models import Column
+    from govplatform import feed
     from publishing import signals
 
-    post_save.connect(_on_column_saved, sender=Column, dispatch_uid="search.column_saved")
+    feed.subscribe(reindex_what_changed)
 
     signals.resource_published.connect(_on_resource, dispatch_uid="search.resource_published")
     signals.resource_withdrawn.connect(_on_resource, dispatch_uid="search.resource_withdrawn")

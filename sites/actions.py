@@ -8,11 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from govplatform import audit
+from govplatform import audit, feed
 from govplatform.changes import field_changes
 from govplatform.models import Role
 from govplatform.permissions import has_role, is_platform_admin, require_platform_admin
-from publishing.publish_tasks import request_publish
 from resources.sniff import IMAGE_KEYS
 from resources.uploads import check_field_file
 from sites import host_cache
@@ -59,7 +58,7 @@ def update_site(site: Site, *, acting_user) -> Site:
     if changes:
         audit.record("site.update", actor=acting_user, obj=site, details={"changes": changes})
         filings.record_site_changes(site, changes, acting_user=acting_user)  # SITE-8
-        request_publish(site_ids=[site.pk])  # names, filings and contacts are on every page
+        feed.changed(sites=[site.pk])  # names, filings and contacts are on every page
     return site
 
 
@@ -103,7 +102,7 @@ def set_primary_domain(domain: Domain, *, acting_user) -> Domain:
     filings.record_primary_domain_change(
         domain.site, previous.name if previous else None, domain.name, acting_user=acting_user
     )  # SITE-8: filed, old addresses redirected, a notice on the site
-    request_publish(site_ids=[domain.site_id])  # the site is now published under this domain
+    feed.changed(sites=[domain.site_id])  # the site is now published under this domain
     return domain
 
 

@@ -10,5 +10,5 @@
     rules.py      the limits of the texts, permissions and status changes shared by all of them
 
 Every action is one transaction that checks permission, changes the data, writes the audit
-entry and queues the publishing on commit (publishing.publish_tasks.request_publish).
+entry and reports what changed to the change feed (govplatform.feed.changed).
 """

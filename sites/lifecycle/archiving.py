@@ -12,10 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from columns.models import Column
-from govplatform import audit
+from govplatform import audit, feed
 from govplatform.models import Role
 from govplatform.permissions import require_platform_admin, require_role
-from publishing.publish_tasks import request_publish
 from sites.lifecycle.rules import lock_site
 from sites.models import Site
 
@@ -46,7 +45,7 @@ def archive_column(column: Column, *, acting_user) -> Column:
         obj=column,
         details={"path": column.path, "topic": column.column_type == TOPIC_COLUMN_TYPE, "columns": count},
     )
-    request_publish(site_ids=[column.site_id])
+    feed.changed(sites=[column.site_id])
     return column
 
 
@@ -62,7 +61,7 @@ def unarchive_column(column: Column, *, acting_user) -> Column:
     column.archived_at = None
     audit.record("column.unarchive", actor=acting_user, obj=column,
                  details={"path": column.path, "archived_at": archived_at.isoformat()})  # fmt: skip
-    request_publish(site_ids=[column.site_id])
+    feed.changed(sites=[column.site_id])
     return column
 
 
@@ -76,7 +75,7 @@ def archive_site(site: Site, *, acting_user) -> Site:
     site.archived_at = timezone.now()
     site.save(update_fields=["archived_at", "updated_at"])
     audit.record("site.archive", actor=acting_user, obj=site, details={"archived_at": site.archived_at.isoformat()})
-    request_publish(site_ids=[site.pk])
+    feed.changed(sites=[site.pk])
     return site
 
 
@@ -90,5 +89,5 @@ def unarchive_site(site: Site, *, acting_user) -> Site:
     site.archived_at = None
     site.save(update_fields=["archived_at", "updated_at"])
     audit.record("site.unarchive", actor=acting_user, obj=site, details={"archived_at": before.isoformat()})
-    request_publish(site_ids=[site.pk])
+    feed.changed(sites=[site.pk])
     return site

@@ -19,10 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from columns.models import Column
-from govplatform import audit
+from govplatform import audit, feed
 from govplatform.permissions import require_platform_admin
 from publishing.models import Placement, PlacementStatus, UsageRecord
-from publishing.publish_tasks import request_publish
 from resources.models import Resource
 from sites import host_cache, public
 from sites.lifecycle import notices
@@ -141,7 +140,7 @@ def on_approved(application: SiteApplication, acting_user) -> None:
         [RegistrationCancellation(site=site, application=application, item=item, value=value)
          for item, value in _registrations(site)]
     )  # fmt: skip
-    request_publish(site_ids=[site.pk])
+    feed.changed(sites=[site.pk])
 
 
 def _approved_migration(application: SiteApplication) -> SiteApplication:
@@ -238,7 +237,7 @@ def migrate_content(application: SiteApplication, *, default_column: Column, col
         details={"application": application.pk, "target": target.name, "moved": count,
                  "resources": sorted(moved_resources), "default_column": default_column.pk},
     )  # fmt: skip
-    request_publish(resource_ids=moved_resources, site_ids=[site.pk, target.pk])
+    feed.changed(resources=moved_resources, sites=[site.pk, target.pk])
     return count
 
 

@@ -16,8 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govplatform import audit
-from publishing.publish_tasks import request_publish
+from govplatform import audit, feed
 from sites import public
 from sites.lifecycle import notices
 from sites.lifecycle.rules import (
@@ -332,5 +331,5 @@ def return_online(application: SiteApplication, *, acting_user, now=None) -> Sit
         notices.withdraw(offline_application.details.get("announcement"), reason=_("The site is back online."))
     audit.record("site.return_online", actor=acting_user, obj=site, details={"application": application.pk})
     public.request_route_sync()
-    request_publish(site_ids=[site.pk])
+    feed.changed(sites=[site.pk])
     return site

@@ -11,10 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govplatform import audit
+from govplatform import audit, feed
 from govplatform.models import Role
 from govplatform.permissions import has_role, is_platform_admin, require_platform_admin
-from publishing.publish_tasks import request_publish
 from resources.uploads import check_file
 from sites.lifecycle import notices, rules
 from sites.lifecycle.rules import local_day, lock_site, set_status
@@ -114,7 +113,7 @@ def on_approved(application: SiteApplication, acting_user) -> None:
     """The site is approved: from now on it is published (sites.models.PUBLISHED_STATUSES), once in
     full here with what was written while it was applying, for its security check before going online."""
     set_status(application.site, SiteStatus.APPROVED, acting_user=acting_user, application=application)
-    request_publish(site_ids=[application.site.pk])
+    feed.changed(sites=[application.site.pk])
 
 
 @transaction.atomic
@@ -208,5 +207,5 @@ def go_online(site: Site, *, acting_user) -> Site:
         obj=site,
         details={"announcement": announcement.pk if announcement else None, "portal": str(portal or "")},
     )
-    request_publish(site_ids=[site.pk])
+    feed.changed(sites=[site.pk])
     return site

@@ -100,7 +100,7 @@ def test_a_rolled_back_request_joins_a_batch_that_goes_on(queued, django_capture
             request_publish(resource_ids=[1])
             raise Rollback
 
-    # a little more than changed: safe, a publish renders the current state (see PublishBatch)
+    # a little more than changed: safe, a publish renders the current state (see govplatform.feed)
     assert queued == [ids(resources=[1, 2])]
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from columns import actions as column_actions
 from govplatform.models import AuditEntry, Role
 from publishing import placements, workflow
 from resources.models import ResourceKind
@@ -120,10 +121,10 @@ def test_column_rename_and_move_update_addresses(newsroom, django_capture_on_com
     resource = make_resource(n["site"], author=n["editor"], column=n["column"], title="乡村振兴工作推进会")
     publish(n, resource, django_capture_on_commit_callbacks)
     column = n["column"]
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):  # the action reports the change to the feed
         column.slug = "xwdt"
         column.column_type = "通知公告"
-        column.save()
+        column_actions.update_column(column, acting_user=member(n["site"], Role.SITE_ADMIN))
     document = SearchDocument.objects.get(resource=resource)
     assert document.url == f"/xwdt/{resource.pk}.html"
     assert document.column_type == "通知公告"
