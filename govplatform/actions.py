@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from govplatform.changes import field_changes
 from govplatform.models import AuditEntry, Membership, Role, User
 from govplatform.password_validation import character_classes
@@ -47,7 +48,7 @@ def create_user(
     user.set_password(password)
     user.full_clean()
     user.save()
-    audit.record("user.create", actor=acting_user, obj=user, details={"platform_admin": is_platform_admin})
+    audit.record(AuditEvent.USER_CREATE, actor=acting_user, obj=user, details={"platform_admin": is_platform_admin})
     return user, password
 
 
@@ -62,7 +63,7 @@ def update_user(user: User, *, acting_user, fields=None) -> User:
     user.full_clean(exclude=["password"])
     user.save()
     if changes:
-        audit.record("user.update", actor=acting_user, obj=user, details={"changes": changes})
+        audit.record(AuditEvent.USER_UPDATE, actor=acting_user, obj=user, details={"changes": changes})
     return user
 
 
@@ -72,7 +73,7 @@ def set_user_password(user: User, raw_password: str, *, acting_user) -> None:
         require_platform_admin(acting_user)
     user.set_password(raw_password)
     user.save(update_fields=["password"])
-    audit.record("user.set_password", actor=acting_user, obj=user)
+    audit.record(AuditEvent.USER_PASSWORD_SET, actor=acting_user, obj=user)
 
 
 @transaction.atomic
@@ -81,7 +82,7 @@ def deactivate_user(user: User, *, acting_user) -> None:
     require_platform_admin(acting_user)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit.record("user.deactivate", actor=acting_user, obj=user)
+    audit.record(AuditEvent.USER_DEACTIVATE, actor=acting_user, obj=user)
 
 
 def _require_role_manager(acting_user, site, role) -> None:
@@ -110,7 +111,7 @@ def grant_role(user: User, site, role: str, *, acting_user) -> Membership:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     audit.record(
-        "role.grant", actor=acting_user, obj=membership, site=site, details={"user": user.username, "role": role}
+        AuditEvent.ROLE_GRANT, actor=acting_user, obj=membership, site=site, details={"user": user.username, "role": role}
     )
     return membership
 
@@ -120,7 +121,7 @@ def revoke_role(membership: Membership, *, acting_user) -> None:
     _require_role_manager(acting_user, membership.site, membership.role)
     details = {"user": membership.user.username, "role": membership.role}
     site = membership.site
-    audit.record("role.revoke", actor=acting_user, obj=membership, site=site, details=details)
+    audit.record(AuditEvent.ROLE_REVOKE, actor=acting_user, obj=membership, site=site, details=details)
     membership.delete()
 
 
@@ -130,5 +131,5 @@ def purge_audit_log(*, retention_days: int, acting_user) -> int:
     require_platform_admin(acting_user)
     deleted = AuditEntry.objects.purge_expired(retention_days)
     if deleted:
-        audit.record("audit.purge", actor=acting_user, details={"retention_days": retention_days, "deleted": deleted})
+        audit.record(AuditEvent.AUDIT_PURGE, actor=acting_user, details={"retention_days": retention_days, "deleted": deleted})
     return deleted

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from govplatform import actions, audit, audit_export, twofactor
+from govplatform import actions, audit, audit_details, audit_export, twofactor
 from govplatform.admin_scoping import ReadOnlyAdminMixin, ScopedAdmin
 from govplatform.admin_site import backoffice
+from govplatform.audit_events import AuditEvent, event_label
 from govplatform.models import AuditEntry, Membership, Role, User
 from govplatform.permissions import is_platform_admin, site_ids_for
 from sites.models import Site
@@ -98,7 +99,7 @@ class UserAdmin(DjangoUserAdmin):
             for field in entry.get("changed", {}).get("fields", [])
         ]
         if "password" in changed:
-            audit.record("user.set_password", actor=request.user, obj=obj)
+            audit.record(AuditEvent.USER_PASSWORD_SET, actor=request.user, obj=obj)
         return super().log_change(request, obj, message)
 
     def save_related(self, request, form, formsets, change):
@@ -210,6 +211,10 @@ class MembershipAdmin(ScopedAdmin):
                 self.message_user(request, str(error), level=messages.ERROR)
 
 
+# Users read labels and sentences, never the stored code, model label or JSON.
+AUDIT_FIELDS_SHOWN_AS = {"action": "action_label", "object_type": "object_type_label", "details": "details_text"}
+
+
 @admin.register(AuditEntry, site=backoffice)
 class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """The audit log: read-only for everyone; searchable, filterable, exportable (SEC-2).
@@ -218,7 +223,7 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     the filtered list as CSV (the export is an entry of the log too).
     """
 
-    list_display = ("time", "actor_name", "action", "object_repr", "site_name", "ip")
+    list_display = ("time", "actor_name", "action_label", "object_repr", "site_name", "ip")
     list_filter = (
         "action",
         ("site", admin.RelatedOnlyFieldListFilter),
@@ -226,8 +231,22 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     )
     search_fields = ("actor_name", "action", "object_repr", "site_name", "ip")
     date_hierarchy = "time"
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    fields = readonly_fields = [
+        AUDIT_FIELDS_SHOWN_AS.get(f.name, f.name) for f in AuditEntry._meta.fields if f.name != "id"
+    ]
     actions = ["export_selected_csv"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, entry):
+        return event_label(entry.action)
+
+    @admin.display(description=_("object type"))
+    def object_type_label(self, entry):
+        return audit_details.object_type_label(entry.object_type)
+
+    @admin.display(description=_("details"))
+    def details_text(self, entry):
+        return audit_details.describe(entry.details)
 
     def has_module_permission(self, request):
         return is_platform_admin(request.user) or bool(site_ids_for(request.user, Role.SITE_ADMIN))
@@ -272,7 +291,7 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
     def _export(self, request, queryset, details):
         rows = queryset.count()
-        audit.record("audit.export", actor=request.user, details={**details, "rows": rows})
+        audit.record(AuditEvent.AUDIT_EXPORT, actor=request.user, details={**details, "rows": rows})
         response = StreamingHttpResponse(
             audit_export.csv_lines(audit_export.entries_for_export(queryset)),
             content_type="text/csv; charset=utf-8",

@@ -3,6 +3,7 @@
 Actions call `record()` inside their transaction, so an entry exists exactly when the change
 does. The client's address comes from the request being served (set by AuditContextMiddleware),
 so actions need not pass requests around; management commands record no address.
+The kind of every entry is a member of AuditEvent, so no page ever meets a code it cannot name.
 """
 
 from contextvars import ContextVar
@@ -10,6 +11,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import models
 
+from govplatform.audit_events import AuditEvent
 from govplatform.models import AuditEntry
 
 SYSTEM_ACTOR_NAME = "system"
@@ -25,8 +27,11 @@ def _describe(obj) -> tuple[str, str, str]:
     return type(obj).__name__, "", str(obj)[:300]
 
 
-def record(action: str, *, actor=None, obj=None, site=None, details=None) -> AuditEntry:
+def record(action: AuditEvent, *, actor=None, obj=None, site=None, details=None) -> AuditEntry:
     """Append one entry. `site` defaults to the object's own site when it has one."""
+    if not isinstance(action, AuditEvent):
+        # Every caller is code: a plain string is a kind nobody gave a label to, refused at once.
+        raise ValueError(f"audit kinds are AuditEvent members, not {action!r}")
     object_type, object_id, object_repr = _describe(obj)
     if site is None:
         site = getattr(obj, "site", None) if obj is not None else None
@@ -35,7 +40,7 @@ def record(action: str, *, actor=None, obj=None, site=None, details=None) -> Aud
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=(actor.get_username() if actor is not None else SYSTEM_ACTOR_NAME),
-        action=action,
+        action=action.value,
         object_type=object_type,
         object_id=object_id,
         object_repr=object_repr,

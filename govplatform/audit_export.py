@@ -1,18 +1,20 @@
 """Exporting the audit log as CSV for platform administrators (SEC-2).
 
 The file opens in Excel as it is: UTF-8 with a byte-order mark (Chinese names stay readable),
-one row per entry. Cells that a spreadsheet would read as a formula (=, +, -, @, tab, carriage
-return at the start) get a leading apostrophe, so an actor name or object title chosen by an
+one row per entry, with the kind's label and the details as text, as the pages show them. Cells
+that a spreadsheet would read as a formula (=, +, -, @, tab, carriage return at the start) get a
+leading apostrophe, so an actor name or object title chosen by an
 attacker cannot run a formula on the administrator's machine (CSV injection).
 """
 
 import csv
-import json
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govplatform import audit_details
+from govplatform.audit_events import event_label
 from govplatform.models import AuditEntry
 
 BOM = "\ufeff"
@@ -50,13 +52,13 @@ def row_of(entry: AuditEntry) -> list[str]:
         for value in (
             timezone.localtime(entry.time).strftime("%Y-%m-%d %H:%M:%S"),
             entry.actor_name,
-            entry.action,
-            entry.object_type,
+            event_label(entry.action),
+            audit_details.object_type_label(entry.object_type),
             entry.object_id,
             entry.object_repr,
             entry.site_name,
             entry.ip or "",
-            json.dumps(entry.details, ensure_ascii=False, sort_keys=True) if entry.details else "",
+            audit_details.describe(entry.details),
         )
     ]
 

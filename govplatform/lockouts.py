@@ -30,6 +30,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from govplatform.models import AuthenticatorDevice
 from govplatform.permissions import require_platform_admin
 
@@ -177,7 +178,7 @@ def lift_lockout(kind: str, key: str, *, acting_user) -> int:
         user = get_user_model().objects.filter(username=key).first()
         if user is not None:
             details["code_throttles_reset"] = _reset_code_throttles(user)
-    audit.record("auth.lockout_lift", actor=acting_user, obj=user, details=details)
+    audit.record(AuditEvent.AUTH_LOCKOUT_LIFT, actor=acting_user, obj=user, details=details)
     return details["failures"]
 
 

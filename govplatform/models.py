@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.plugins.otp_totp import models as totp_models
 
+from govplatform.audit_events import AuditEvent
 from govplatform.fields import EncryptedTextField
 
 
@@ -134,7 +135,7 @@ class AuditEntry(models.Model):
         verbose_name=_("actor"),
     )
     actor_name = models.CharField(_("actor name"), max_length=200)
-    action = models.CharField(_("action"), max_length=64, db_index=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True, choices=AuditEvent.choices)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object ID"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=300, blank=True)

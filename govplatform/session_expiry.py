@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 
 LOGGED_IN_AT = "logged_in_at"
 SEEN_AT = "seen_at"
@@ -40,7 +41,7 @@ class SessionExpiryMiddleware:
         if getattr(request, "is_backoffice", False) and user is not None and user.is_authenticated:
             expired = self._expired(request.session)
             if expired:
-                audit.record("auth.session_expired", actor=user, obj=user, details={"reason": expired})
+                audit.record(AuditEvent.AUTH_SESSION_EXPIRED, actor=user, obj=user, details={"reason": expired})
                 logout(request)
                 messages.info(request, _("Your session has ended; please log in again."))
                 login_url = reverse("admin:login", urlconf=settings.BACKOFFICE_URLCONF)

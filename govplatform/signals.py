@@ -5,18 +5,19 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from govplatform import audit, permissions
+from govplatform.audit_events import AuditEvent
 from govplatform.models import Membership
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def record_login(sender, request, user, **kwargs):
-    audit.record("auth.login", actor=user, obj=user)
+    audit.record(AuditEvent.AUTH_LOGIN, actor=user, obj=user)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
 def record_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit.record("auth.logout", actor=user, obj=user)
+        audit.record(AuditEvent.AUTH_LOGOUT, actor=user, obj=user)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
@@ -25,7 +26,7 @@ def record_login_failure(sender, credentials, request=None, **kwargs):
     details = {"username": str(credentials.get("username", ""))[:150]}
     if credentials.get("second_factor"):
         details["step"] = "second_factor"
-    audit.record("auth.login_failed", details=details)
+    audit.record(AuditEvent.AUTH_LOGIN_FAILED, details=details)
 
 
 @receiver([post_save, post_delete], sender=Membership, dispatch_uid="forget_memberships")

@@ -15,6 +15,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from govplatform.models import AuthenticatorDevice
 
 BACKUP_CODE_COUNT = 10
@@ -67,7 +68,7 @@ def confirm_enrolment(user, device: AuthenticatorDevice, token: str) -> list[str
     AuthenticatorDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit.record("user.second_factor_enrolled", actor=user, obj=user)
+    audit.record(AuditEvent.USER_SECOND_FACTOR_ENROLLED, actor=user, obj=user)
     return issue_backup_codes(user, acting_user=user)
 
 
@@ -78,7 +79,7 @@ def issue_backup_codes(user, *, acting_user, count: int = BACKUP_CODE_COUNT) -> 
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(count)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    audit.record("user.backup_codes_issued", actor=acting_user, obj=user, details={"count": count})
+    audit.record(AuditEvent.USER_BACKUP_CODES_ISSUED, actor=acting_user, obj=user, details={"count": count})
     return codes
 
 
@@ -87,7 +88,7 @@ def reset_second_factor(user, *, acting_user) -> None:
     """Remove every device (a lost phone): the next login enrols again. For platform admins."""
     for model in (AuthenticatorDevice, StaticDevice):
         model.objects.filter(user=user).delete()
-    audit.record("user.second_factor_reset", actor=acting_user, obj=user)
+    audit.record(AuditEvent.USER_SECOND_FACTOR_RESET, actor=acting_user, obj=user)
 
 
 def qr_code_svg(device: AuthenticatorDevice) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from govplatform.models import Role
 from govplatform.permissions import has_role, require_editor_column, require_role
 from publishing import queries, signals
@@ -103,7 +104,7 @@ def place(resource: Resource, column, *, acting_user, pinned: bool = False) -> P
     placement.save()
     _record_usage(placement, UsageRecord.Action.PLACE, acting_user)
     audit.record(
-        "placement.request_repost" if is_repost else "placement.place",
+        AuditEvent.PLACEMENT_REQUEST_REPOST if is_repost else AuditEvent.PLACEMENT_PLACE,
         actor=acting_user,
         obj=placement,
         details=_details(placement, owning_site=resource.site.name, pinned=pinned),
@@ -128,7 +129,7 @@ def ensure_home_placement(resource: Resource, *, acting_user) -> Placement | Non
     placement.placed_at = timezone.now()
     placement.save()
     _record_usage(placement, UsageRecord.Action.PLACE, acting_user)
-    audit.record("placement.place", actor=acting_user, obj=placement, details=_details(placement, home=True))
+    audit.record(AuditEvent.PLACEMENT_PLACE, actor=acting_user, obj=placement, details=_details(placement, home=True))
     return placement
 
 
@@ -175,7 +176,7 @@ def accept_repost(placement: Placement, *, acting_user) -> Placement:
     placement.decided_at = timezone.now()
     placement.save(update_fields=["status", "decided_by", "decided_at"])
     _record_usage(placement, UsageRecord.Action.ACCEPT, acting_user)
-    audit.record("placement.accept_repost", actor=acting_user, obj=placement, details=_details(placement))
+    audit.record(AuditEvent.PLACEMENT_ACCEPT_REPOST, actor=acting_user, obj=placement, details=_details(placement))
     _changed(placement)
     return placement
 
@@ -194,7 +195,7 @@ def refuse_repost(placement: Placement, *, reason: str, acting_user) -> Placemen
     placement.save(update_fields=["status", "decided_by", "decided_at"])
     _record_usage(placement, UsageRecord.Action.REFUSE, acting_user)
     audit.record(
-        "placement.refuse_repost", actor=acting_user, obj=placement, details=_details(placement, reason=reason)
+        AuditEvent.PLACEMENT_REFUSE_REPOST, actor=acting_user, obj=placement, details=_details(placement, reason=reason)
     )
     return placement
 
@@ -209,7 +210,7 @@ def remove_placement(placement: Placement, *, acting_user) -> None:
         require_role(acting_user, placement.site, *EDITING_ROLES)
     was_shown = placement.status == PlacementStatus.ACTIVE
     _record_usage(placement, UsageRecord.Action.REMOVE, acting_user)
-    audit.record("placement.remove", actor=acting_user, obj=placement, details=_details(placement))
+    audit.record(AuditEvent.PLACEMENT_REMOVE, actor=acting_user, obj=placement, details=_details(placement))
     if was_shown:
         _changed(placement)
     placement.delete()
@@ -223,7 +224,7 @@ def _set_pinned(placement: Placement, pinned: bool, acting_user) -> Placement:
     if placement.pinned != pinned:
         placement.pinned = pinned
         placement.save(update_fields=["pinned"])
-        audit.record("placement.pin" if pinned else "placement.unpin", actor=acting_user, obj=placement,
+        audit.record(AuditEvent.PLACEMENT_PIN if pinned else AuditEvent.PLACEMENT_UNPIN, actor=acting_user, obj=placement,
                      details=_details(placement))  # fmt: skip
         _changed(placement)
     return placement
@@ -268,7 +269,7 @@ def reorder(column, ordered_placement_ids, *, acting_user) -> list[Placement]:
         placement.sort_order = position
     Placement.objects.bulk_update(new_order, ["sort_order"])
     audit.record(
-        "placement.reorder",
+        AuditEvent.PLACEMENT_REORDER,
         actor=acting_user,
         obj=column,
         site=column.site,

@@ -28,6 +28,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from govplatform import audit, feed
+from govplatform.audit_events import AuditEvent
 from publishing.publisher import BrokenLinks, publish_changes
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def publish_changes_task(resource_ids=(), column_ids=(), site_ids=()) -> list[st
     except BrokenLinks as error:
         log.error("%s", error)
         audit.record(
-            "publish.refused",
+            AuditEvent.PUBLISH_REFUSED,
             details={"domain": error.report.domain, "refused": error.report.refused},
         )
         return [str(error.report)]

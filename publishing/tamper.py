@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from publishing import dependencies
 from publishing.folder import SiteFolder, site_lock
 from publishing.publisher import PublishError, SitePublisher
@@ -231,7 +232,7 @@ def check_all(*, domain: str | None = None, repair: bool = False, alarm: bool = 
     tampered = [check for check in results if not check.clean]
     for check in tampered:
         log.warning("published files tampered with: %s", check)
-        audit.record("publish.tampered", site=Site.objects.filter(pk=check.site_id).first(), details=check.summary())
+        audit.record(AuditEvent.PUBLISH_TAMPERED, site=Site.objects.filter(pk=check.site_id).first(), details=check.summary())
     if alarm and tampered:
         send_alarm(tampered, unknown=unknown_folders() if domain is None else [])
     return results

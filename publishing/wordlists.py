@@ -7,6 +7,7 @@ are read by the confidentiality and wording check (publishing.checks) at every s
 from django.db import transaction
 
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from govplatform.changes import field_changes
 from govplatform.permissions import require_platform_admin
 from publishing.models import CheckedWord
@@ -25,7 +26,7 @@ def add_word(word: CheckedWord, *, acting_user) -> CheckedWord:
     word.created_by = acting_user if acting_user is not None and acting_user.pk else None
     word.full_clean(exclude=["created_by"])
     word.save()
-    audit.record("word.add", actor=acting_user, obj=word, details=_details(word))
+    audit.record(AuditEvent.WORD_ADD, actor=acting_user, obj=word, details=_details(word))
     return word
 
 
@@ -38,12 +39,12 @@ def update_word(word: CheckedWord, *, acting_user) -> CheckedWord:
     word.full_clean(exclude=["created_by"])
     word.save()
     if changes:
-        audit.record("word.update", actor=acting_user, obj=word, details=_details(word, changes=changes))
+        audit.record(AuditEvent.WORD_UPDATE, actor=acting_user, obj=word, details=_details(word, changes=changes))
     return word
 
 
 @transaction.atomic
 def remove_word(word: CheckedWord, *, acting_user) -> None:
     require_platform_admin(acting_user)
-    audit.record("word.remove", actor=acting_user, obj=word, details=_details(word))
+    audit.record(AuditEvent.WORD_REMOVE, actor=acting_user, obj=word, details=_details(word))
     word.delete()

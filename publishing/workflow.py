@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from govplatform.models import Role
 from govplatform.permissions import is_system_account, require_editor_column, require_role
 from publishing import checks, placements, queries, readiness, signals
@@ -105,7 +106,7 @@ def submit(resource: Resource, *, acting_user) -> Resource:
     flags = checks.flag_revision(revision)
     _event(resource, WorkflowAction.SUBMIT, actor=acting_user, revision=revision)
     audit.record(
-        "resource.submit",
+        AuditEvent.RESOURCE_SUBMIT,
         actor=acting_user,
         obj=resource,
         details={
@@ -127,7 +128,7 @@ def _confirm_flags(flags, acting_user, resource) -> int:
     ReviewFlag.objects.bulk_update(flags, ["confirmed_by", "confirmed_at"])
     if flags:
         audit.record(
-            "review_flag.confirm",
+            AuditEvent.REVIEW_FLAG_CONFIRM,
             actor=acting_user,
             obj=resource,
             details={"flags": [{"id": f.pk, "kind": f.kind, "field": f.field, "excerpt": f.excerpt} for f in flags]},
@@ -191,7 +192,7 @@ def approve(resource: Resource, *, acting_user, confirm_flags: bool = False) -> 
     resource.review_level = level
     _event(resource, WorkflowAction.APPROVE, actor=acting_user, revision=revision, level=level)
     audit.record(
-        "resource.approve",
+        AuditEvent.RESOURCE_APPROVE,
         actor=acting_user,
         obj=resource,
         details={"revision": revision.number, "level": level, "levels": levels},
@@ -232,7 +233,7 @@ def publish_platform_notice(resource: Resource, *, acting_user, decision: str) -
     resource.save(update_fields=["review_level"])
     _event(resource, WorkflowAction.APPROVE, actor=acting_user, revision=revision, level=levels, reason=decision)
     audit.record(
-        "resource.approve",
+        AuditEvent.RESOURCE_APPROVE,
         actor=acting_user,
         obj=resource,
         details={"revision": revision.number, "level": levels, "levels": levels, "decision": decision},
@@ -254,7 +255,7 @@ def _publish(resource: Resource, *, acting_user, now) -> None:
     resource.save(update_fields=["published_revision", "submitted_revision", "status", "published_at"])
     placements.ensure_home_placement(resource, acting_user=acting_user)
     _event(resource, WorkflowAction.PUBLISH, actor=acting_user, revision=revision)
-    audit.record("resource.publish", actor=acting_user, obj=resource, details={"revision": revision.number})
+    audit.record(AuditEvent.RESOURCE_PUBLISH, actor=acting_user, obj=resource, details={"revision": revision.number})
     signals.send_on_commit(signals.resource_published, Resource, resource_id=resource.pk, revision_id=revision.pk)
 
 
@@ -278,7 +279,7 @@ def return_(resource: Resource, *, reason: str, acting_user) -> Resource:
     resource.save(update_fields=["status", "submitted_revision", "review_level"])
     _event(resource, WorkflowAction.RETURN, actor=acting_user, revision=revision, level=level, reason=reason)
     audit.record(
-        "resource.return",
+        AuditEvent.RESOURCE_RETURN,
         actor=acting_user,
         obj=resource,
         details={"revision": revision.number, "level": level, "reason": reason},
@@ -298,7 +299,7 @@ def withdraw_submission(resource: Resource, *, acting_user) -> Resource:
     resource.review_level = 0
     resource.save(update_fields=["status", "submitted_revision", "review_level"])
     _event(resource, WorkflowAction.RECALL, actor=acting_user, revision=revision)
-    audit.record("resource.recall", actor=acting_user, obj=resource, details={"revision": revision.number})
+    audit.record(AuditEvent.RESOURCE_RECALL, actor=acting_user, obj=resource, details={"revision": revision.number})
     return resource
 
 
@@ -340,7 +341,7 @@ def withdraw(resource: Resource, *, acting_user, reason: str = "") -> Resource:
     )
     _event(resource, WorkflowAction.WITHDRAW, actor=acting_user, revision=revision, reason=(reason or "").strip())
     audit.record(
-        "resource.withdraw",
+        AuditEvent.RESOURCE_WITHDRAW,
         actor=acting_user,
         obj=resource,
         details={"revision": revision.number if revision else None, "reason": (reason or "").strip()},
@@ -381,7 +382,7 @@ def schedule(resource: Resource, *, publish_at=None, unpublish_at=None, acting_u
         revision=resource.submitted_revision or resource.published_revision or resource.current_revision,
     )
     audit.record(
-        "resource.schedule",
+        AuditEvent.RESOURCE_SCHEDULE,
         actor=acting_user,
         obj=resource,
         details={

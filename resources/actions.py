@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from govplatform.models import Role
 from govplatform.permissions import is_platform_admin, require_editor_column, require_role, site_ids_for
 from publishing.models import WorkflowAction, WorkflowEvent
@@ -136,7 +137,7 @@ def _store_asset(checked: files.CheckedFile, *, kind: str, acting_user) -> Asset
             stored_file.storage.delete(stored_file.name)
         raise
     audit.record(
-        "asset.upload",
+        AuditEvent.ASSET_UPLOAD,
         actor=acting_user,
         obj=asset,
         details={
@@ -258,7 +259,7 @@ def create_resource(
         resource=resource, revision=revision, action=WorkflowAction.CREATE, actor=acting_user, time=now
     )
     audit.record(
-        "resource.create",
+        AuditEvent.RESOURCE_CREATE,
         actor=acting_user,
         obj=resource,
         details={"kind": kind, "revision": 1, "column": column.pk if column else None},
@@ -356,7 +357,7 @@ def save_draft(
         resource=locked, revision=revision, action=WorkflowAction.SAVE, actor=acting_user, time=revision.created_at
     )
     audit.record(
-        "resource.save",
+        AuditEvent.RESOURCE_SAVE,
         actor=acting_user,
         obj=locked,
         details={"revision": revision.number, "previous_status": previous_status, "note": revision.note},
@@ -401,7 +402,7 @@ def restore_revision(resource: Resource, revision: Revision, *, base_revision_id
         resource=locked, revision=new, action=WorkflowAction.RESTORE, actor=acting_user, time=new.created_at
     )
     audit.record(
-        "resource.restore",
+        AuditEvent.RESOURCE_RESTORE,
         actor=acting_user,
         obj=locked,
         details={"revision": new.number, "restored_from": revision.number, "replaced": base.number,

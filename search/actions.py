@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from govplatform.changes import field_changes
 from govplatform.models import Role
 from govplatform.permissions import require_platform_admin, require_role
@@ -54,7 +55,7 @@ def add_dictionary_word(word: str, *, acting_user, note: str = "") -> Dictionary
     if DictionaryWord.objects.filter(word=word).exists():
         raise ValidationError(_("“%(word)s” is already in the dictionary.") % {"word": word}, code="duplicate")
     entry = DictionaryWord.objects.create(word=word, note=(note or "").strip()[:200], created_by=acting_user)
-    audit.record("search.dictionary.add", actor=acting_user, obj=entry, details={"word": word})
+    audit.record(AuditEvent.SEARCH_DICTIONARY_ADD, actor=acting_user, obj=entry, details={"word": word})
     _after_dictionary_change(word)
     return entry
 
@@ -68,7 +69,7 @@ def update_dictionary_word(entry: DictionaryWord, *, acting_user) -> DictionaryW
     changes = field_changes(entry, ["word", "note"])
     entry.save()
     if changes:
-        audit.record("search.dictionary.update", actor=acting_user, obj=entry, details={"changes": changes})
+        audit.record(AuditEvent.SEARCH_DICTIONARY_UPDATE, actor=acting_user, obj=entry, details={"changes": changes})
         _after_dictionary_change(*(set(changes.get("word", [])) or {entry.word}))
     return entry
 
@@ -76,7 +77,7 @@ def update_dictionary_word(entry: DictionaryWord, *, acting_user) -> DictionaryW
 @transaction.atomic
 def delete_dictionary_word(entry: DictionaryWord, *, acting_user) -> None:
     require_platform_admin(acting_user)
-    audit.record("search.dictionary.delete", actor=acting_user, obj=entry, details={"word": entry.word})
+    audit.record(AuditEvent.SEARCH_DICTIONARY_DELETE, actor=acting_user, obj=entry, details={"word": entry.word})
     word = entry.word
     entry.delete()
     _after_dictionary_change(word)
@@ -112,7 +113,7 @@ def add_synonym(plain: str, official: str, *, acting_user) -> Synonym:
     require_platform_admin(acting_user)
     plain, official = _clean_synonym(plain, official)
     entry = Synonym.objects.create(plain=plain, official=official, created_by=acting_user)
-    audit.record("search.synonym.add", actor=acting_user, obj=entry, details={"plain": plain, "official": official})
+    audit.record(AuditEvent.SEARCH_SYNONYM_ADD, actor=acting_user, obj=entry, details={"plain": plain, "official": official})
     _after_synonym_change(official)
     return entry
 
@@ -124,7 +125,7 @@ def update_synonym(entry: Synonym, *, acting_user) -> Synonym:
     changes = field_changes(entry, ["plain", "official"])
     entry.save()
     if changes:
-        audit.record("search.synonym.update", actor=acting_user, obj=entry, details={"changes": changes})
+        audit.record(AuditEvent.SEARCH_SYNONYM_UPDATE, actor=acting_user, obj=entry, details={"changes": changes})
         _after_synonym_change(entry.official)
     return entry
 
@@ -133,7 +134,7 @@ def update_synonym(entry: Synonym, *, acting_user) -> Synonym:
 def delete_synonym(entry: Synonym, *, acting_user) -> None:
     require_platform_admin(acting_user)
     audit.record(
-        "search.synonym.delete",
+        AuditEvent.SEARCH_SYNONYM_DELETE,
         actor=acting_user,
         obj=entry,
         details={"plain": entry.plain, "official": entry.official},
@@ -166,7 +167,7 @@ def add_blocked_term(site, term: str, *, acting_user, note: str = "") -> Blocked
     _require_blocking(acting_user, site)
     term = _clean_blocked(site, term)
     entry = BlockedTerm.objects.create(site=site, term=term, note=(note or "").strip()[:200], created_by=acting_user)
-    audit.record("search.blocked_term.add", actor=acting_user, obj=entry, site=site, details={"term": term})
+    audit.record(AuditEvent.SEARCH_BLOCKED_TERM_ADD, actor=acting_user, obj=entry, site=site, details={"term": term})
     return entry
 
 
@@ -181,7 +182,7 @@ def update_blocked_term(entry: BlockedTerm, *, acting_user) -> BlockedTerm:
     changes = field_changes(entry, ["term", "note"])
     entry.save()
     if changes:
-        audit.record("search.blocked_term.update", actor=acting_user, obj=entry, site=stored.site,
+        audit.record(AuditEvent.SEARCH_BLOCKED_TERM_UPDATE, actor=acting_user, obj=entry, site=stored.site,
                      details={"changes": changes})  # fmt: skip
         return entry
 
@@ -189,7 +190,7 @@ def update_blocked_term(entry: BlockedTerm, *, acting_user) -> BlockedTerm:
 @transaction.atomic
 def delete_blocked_term(entry: BlockedTerm, *, acting_user) -> None:
     _require_blocking(acting_user, entry.site)
-    audit.record("search.blocked_term.delete", actor=acting_user, obj=entry, site=entry.site,
+    audit.record(AuditEvent.SEARCH_BLOCKED_TERM_DELETE, actor=acting_user, obj=entry, site=entry.site,
                  details={"term": entry.term})  # fmt: skip
     entry.delete()
 
@@ -200,6 +201,6 @@ def reindex(*, acting_user, site=None) -> dict:
     from search.indexer import reindex as rebuild
 
     report = rebuild(site_id=site.pk if site is not None else None)
-    audit.record("search.reindex", actor=acting_user, site=site, details={k: round(v, 3) if isinstance(v, float) else v
+    audit.record(AuditEvent.SEARCH_REINDEX, actor=acting_user, site=site, details={k: round(v, 3) if isinstance(v, float) else v
                                                                          for k, v in report.items()})  # fmt: skip
     return report

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govplatform import audit, feed
+from govplatform.audit_events import AuditEvent
 from govplatform.changes import field_changes
 from govplatform.models import Role
 from govplatform.permissions import has_role, is_platform_admin, require_platform_admin
@@ -34,7 +35,7 @@ def create_site(site: Site, *, primary_domain: str, acting_user) -> Site:
     domain = Domain(site=site, name=normalise_domain(primary_domain), is_primary=True)
     domain.full_clean()
     domain.save()
-    audit.record("site.create", actor=acting_user, obj=site, details={"primary_domain": domain.name})
+    audit.record(AuditEvent.SITE_CREATE, actor=acting_user, obj=site, details={"primary_domain": domain.name})
     return site
 
 
@@ -56,7 +57,7 @@ def update_site(site: Site, *, acting_user) -> Site:
     site.full_clean()
     site.save()
     if changes:
-        audit.record("site.update", actor=acting_user, obj=site, details={"changes": changes})
+        audit.record(AuditEvent.SITE_UPDATE, actor=acting_user, obj=site, details={"changes": changes})
         filings.record_site_changes(site, changes, acting_user=acting_user)  # SITE-8
         feed.changed(sites=[site.pk])  # names, filings and contacts are on every page
     return site
@@ -68,7 +69,7 @@ def add_domain(site: Site, name: str, *, acting_user, is_primary: bool = False) 
     domain = Domain(site=site, name=normalise_domain(name), is_primary=False)
     domain.full_clean()
     domain.save()
-    audit.record("domain.add", actor=acting_user, obj=domain, site=site, details={"domain": domain.name})
+    audit.record(AuditEvent.DOMAIN_ADD, actor=acting_user, obj=domain, site=site, details={"domain": domain.name})
     filings.record_domain_added(site, domain.name, acting_user=acting_user)  # SITE-8
     if is_primary:
         set_primary_domain(domain, acting_user=acting_user)
@@ -93,7 +94,7 @@ def set_primary_domain(domain: Domain, *, acting_user) -> Domain:
     domain.full_clean()  # the structure rule of SITE-3 applies to primary domains
     domain.save(update_fields=["is_primary"])
     audit.record(
-        "domain.set_primary",
+        AuditEvent.DOMAIN_SET_PRIMARY,
         actor=acting_user,
         obj=domain,
         site=domain.site,
@@ -111,6 +112,6 @@ def remove_domain(domain: Domain, *, acting_user) -> None:
     require_platform_admin(acting_user)
     if domain.is_primary:
         raise ValidationError(_("The primary domain cannot be removed; make another domain primary first."))  # SITE-3
-    audit.record("domain.remove", actor=acting_user, obj=domain, site=domain.site, details={"domain": domain.name})
+    audit.record(AuditEvent.DOMAIN_REMOVE, actor=acting_user, obj=domain, site=domain.site, details={"domain": domain.name})
     filings.record_domain_removed(domain.site, domain.name, acting_user=acting_user)  # SITE-8
     domain.delete()

@@ -20,6 +20,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from govplatform import audit_details
+from govplatform.audit_events import event_label
 from govplatform.models import AuditEntry, Role
 from govplatform.permissions import is_platform_admin, site_ids_for
 from sites import admin_forms as forms
@@ -221,7 +223,8 @@ def timeline(site: Site, *, audit_limit: int = 300) -> list[Event]:
             )  # fmt: skip
         )
     for entry in AuditEntry.objects.filter(site=site).order_by("-time", "-id")[:audit_limit]:
-        events.append(Event(entry.time, _("audit log"), entry.action, entry.actor_name, entry.object_repr))
+        detail = "；".join(part for part in (entry.object_repr, audit_details.describe(entry.details)) if part)
+        events.append(Event(entry.time, _("audit log"), event_label(entry.action), entry.actor_name, detail))
     events.sort(key=lambda event: event.time, reverse=True)
     return events
 

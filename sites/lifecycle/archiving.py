@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from columns.models import Column
 from govplatform import audit, feed
+from govplatform.audit_events import AuditEvent
 from govplatform.models import Role
 from govplatform.permissions import require_platform_admin, require_role
 from sites.lifecycle.rules import lock_site
@@ -40,7 +41,7 @@ def archive_column(column: Column, *, acting_user) -> Column:
     count = _subtree(column).filter(archived_at__isnull=True).update(archived_at=now)
     column.archived_at = now
     audit.record(
-        "column.archive",
+        AuditEvent.COLUMN_ARCHIVE,
         actor=acting_user,
         obj=column,
         details={"path": column.path, "topic": column.column_type == TOPIC_COLUMN_TYPE, "columns": count},
@@ -59,7 +60,7 @@ def unarchive_column(column: Column, *, acting_user) -> Column:
     archived_at = column.archived_at
     _subtree(column).filter(archived_at=archived_at).update(archived_at=None)
     column.archived_at = None
-    audit.record("column.unarchive", actor=acting_user, obj=column,
+    audit.record(AuditEvent.COLUMN_UNARCHIVE, actor=acting_user, obj=column,
                  details={"path": column.path, "archived_at": archived_at.isoformat()})  # fmt: skip
     feed.changed(sites=[column.site_id])
     return column
@@ -74,7 +75,7 @@ def archive_site(site: Site, *, acting_user) -> Site:
         raise ValidationError(_("%(site)s was archived already.") % {"site": site}, code="archived")
     site.archived_at = timezone.now()
     site.save(update_fields=["archived_at", "updated_at"])
-    audit.record("site.archive", actor=acting_user, obj=site, details={"archived_at": site.archived_at.isoformat()})
+    audit.record(AuditEvent.SITE_ARCHIVE, actor=acting_user, obj=site, details={"archived_at": site.archived_at.isoformat()})
     feed.changed(sites=[site.pk])
     return site
 
@@ -88,6 +89,6 @@ def unarchive_site(site: Site, *, acting_user) -> Site:
     before = site.archived_at
     site.archived_at = None
     site.save(update_fields=["archived_at", "updated_at"])
-    audit.record("site.unarchive", actor=acting_user, obj=site, details={"archived_at": before.isoformat()})
+    audit.record(AuditEvent.SITE_UNARCHIVE, actor=acting_user, obj=site, details={"archived_at": before.isoformat()})
     feed.changed(sites=[site.pk])
     return site

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from govplatform.permissions import require_platform_admin
 from sites.lifecycle import migration, offline, opening
 from sites.lifecycle.rules import decision_refusal, lock_site, require_site_manager
@@ -78,7 +79,7 @@ def approve(application: SiteApplication, *, acting_user, note: str = "") -> Sit
     elif locked.kind == ApplicationKind.MIGRATION:
         migration.on_approved(locked, acting_user)
     audit.record(
-        "site_application.approve",
+        AuditEvent.SITE_APPLICATION_APPROVE,
         actor=acting_user,
         obj=locked,
         site=locked.site,
@@ -103,7 +104,7 @@ def refuse(application: SiteApplication, *, reason: str, acting_user) -> SiteApp
     locked.decision_note = reason
     locked.save()
     audit.record(
-        "site_application.refuse",
+        AuditEvent.SITE_APPLICATION_REFUSE,
         actor=acting_user,
         obj=locked,
         site=locked.site,
@@ -122,6 +123,6 @@ def cancel(application: SiteApplication, *, acting_user) -> SiteApplication:
         raise ValidationError(refusals, code="not_cancellable")
     locked.status = ApplicationStatus.CANCELLED
     locked.save(update_fields=["status"])
-    audit.record("site_application.cancel", actor=acting_user, obj=locked, site=locked.site,
+    audit.record(AuditEvent.SITE_APPLICATION_CANCEL, actor=acting_user, obj=locked, site=locked.site,
                  details={"kind": locked.kind})  # fmt: skip
     return _refresh(application, locked)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from columns.models import Column
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from sites import public
 from sites.lifecycle.rules import ANNOUNCEMENT_DAYS, OPENED_STATUSES, local_day
 from sites.models import ChangeFiling, FilingKind, Redirect, Site
@@ -43,7 +44,7 @@ def file_change(site: Site, kind: str, *, subject: str, before, after, acting_us
         filed_by=acting_user if acting_user is not None and acting_user.pk else None,
     )
     audit.record(
-        "site.change_filing",
+        AuditEvent.SITE_CHANGE_FILING,
         actor=acting_user,
         obj=filing,
         site=site,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from columns.models import Column
 from govplatform import audit, feed
+from govplatform.audit_events import AuditEvent
 from govplatform.permissions import require_platform_admin
 from publishing.models import Placement, PlacementStatus, UsageRecord
 from resources.models import Resource
@@ -104,7 +105,7 @@ def apply_for_migration(site: Site, *, target_site: Site | None, reason: str, ac
         site=site, kind=ApplicationKind.MIGRATION, reason=reason, target_site=target_site, applied_by=acting_user
     )
     audit.record(
-        "site.apply_migration",
+        AuditEvent.SITE_APPLY_MIGRATION,
         actor=acting_user,
         obj=site,
         details={"application": application.pk, "target": target_site.name, "reason": reason},
@@ -231,7 +232,7 @@ def migrate_content(application: SiteApplication, *, default_column: Column, col
     }
     application.save(update_fields=["details"])
     audit.record(
-        "site.migrate_content",
+        AuditEvent.SITE_MIGRATE_CONTENT,
         actor=acting_user,
         obj=site,
         details={"application": application.pk, "target": target.name, "moved": count,
@@ -319,7 +320,7 @@ def complete_migration(application: SiteApplication, *, acting_user) -> Site:
     application.details = {**application.details, "announcement": announcement.pk, "portal": portal.pk}
     application.save(update_fields=["status", "completed_at", "details"])
     audit.record(
-        "site.migration_complete",
+        AuditEvent.SITE_MIGRATION_COMPLETE,
         actor=acting_user,
         obj=site,
         details={"application": application.pk, "target": target.name, "announcement": announcement.pk,
@@ -338,7 +339,7 @@ def confirm_cancellation(item: RegistrationCancellation, *, acting_user) -> Regi
         item.done_by = acting_user
         item.save(update_fields=["done_at", "done_by"])
         audit.record(
-            "site.registration_cancelled",
+            AuditEvent.SITE_REGISTRATION_CANCELLED,
             actor=acting_user,
             obj=item,
             site=item.site,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govplatform import audit, feed
+from govplatform.audit_events import AuditEvent
 from sites import public
 from sites.lifecycle import notices
 from sites.lifecycle.rules import (
@@ -150,7 +151,7 @@ def apply_for_offline(
         details={"filing_only": filing_only and not force_majeure},
     )
     audit.record(
-        "site.apply_offline",
+        AuditEvent.SITE_APPLY_OFFLINE,
         actor=acting_user,
         obj=site,
         details={
@@ -221,7 +222,7 @@ def take_offline(application: SiteApplication, *, acting_user) -> Site:
     application.save(update_fields=["status", "details"])
     public.request_route_sync()  # nginx asks the public process, which answers with the notice
     audit.record(
-        "site.take_offline",
+        AuditEvent.SITE_TAKE_OFFLINE,
         actor=acting_user,
         obj=site,
         details={"application": application.pk, "until": application.ends_at.isoformat(),
@@ -277,7 +278,7 @@ def apply_for_return(site: Site, *, planned_at, reason: str, acting_user) -> Sit
         details={"offline": offline_application.pk},
     )
     audit.record(
-        "site.apply_return",
+        AuditEvent.SITE_APPLY_RETURN,
         actor=acting_user,
         obj=site,
         details={"application": application.pk, "planned": planned_at.isoformat(), "reason": reason},
@@ -329,7 +330,7 @@ def return_online(application: SiteApplication, *, acting_user, now=None) -> Sit
         offline_application.completed_at = now
         offline_application.save(update_fields=["status", "completed_at"])
         notices.withdraw(offline_application.details.get("announcement"), reason=_("The site is back online."))
-    audit.record("site.return_online", actor=acting_user, obj=site, details={"application": application.pk})
+    audit.record(AuditEvent.SITE_RETURN_ONLINE, actor=acting_user, obj=site, details={"application": application.pk})
     public.request_route_sync()
     feed.changed(sites=[site.pk])
     return site

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govplatform import audit, feed
+from govplatform.audit_events import AuditEvent
 from govplatform.models import Role
 from govplatform.permissions import has_role, is_platform_admin, require_platform_admin
 from resources.uploads import check_file
@@ -73,7 +74,7 @@ def apply_for_site(site: Site, *, primary_domain: str, reason: str, acting_user)
     StatusChange.objects.create(site=site, before="", after=SiteStatus.APPLYING, application=application,
                                 actor=acting_user)  # fmt: skip
     audit.record(
-        "site.apply",
+        AuditEvent.SITE_APPLY,
         actor=acting_user,
         obj=site,
         details={"application": application.pk, "domain": domain.name, "reason": reason},
@@ -99,7 +100,7 @@ def apply_again(site: Site, *, reason: str, acting_user) -> SiteApplication:
     application = SiteApplication.objects.create(
         site=site, kind=ApplicationKind.OPENING, reason=reason, applied_by=acting_user
     )
-    audit.record("site.apply", actor=acting_user, obj=site, details={"application": application.pk, "reason": reason})
+    audit.record(AuditEvent.SITE_APPLY, actor=acting_user, obj=site, details={"application": application.pk, "reason": reason})
     return application
 
 
@@ -133,7 +134,7 @@ def record_id_code(site: Site, id_code: str, *, acting_user) -> Site:
         raise ValidationError({"id_code": _("Enter the site ID code.")}, code="id_code_required")
     site.full_clean()
     site.save(update_fields=["id_code", "updated_at"])
-    audit.record("site.record_id_code", actor=acting_user, obj=site, details={"before": before, "after": site.id_code})
+    audit.record(AuditEvent.SITE_RECORD_ID_CODE, actor=acting_user, obj=site, details={"before": before, "after": site.id_code})
     return site
 
 
@@ -157,7 +158,7 @@ def record_security_check(site: Site, *, passed: bool, report, note: str = "", a
     check.full_clean()
     check.save()
     audit.record(
-        "site.security_check",
+        AuditEvent.SITE_SECURITY_CHECK,
         actor=acting_user,
         obj=site,
         details={"check": check.pk, "passed": check.passed, "report": check.report.name},
@@ -202,7 +203,7 @@ def go_online(site: Site, *, acting_user) -> Site:
         application.details = {**application.details, "announcement": announcement.pk if announcement else None}
         application.save(update_fields=["status", "completed_at", "details"])
     audit.record(
-        "site.go_online",
+        AuditEvent.SITE_GO_ONLINE,
         actor=acting_user,
         obj=site,
         details={"announcement": announcement.pk if announcement else None, "portal": str(portal or "")},

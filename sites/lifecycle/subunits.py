@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from govplatform import actions as user_actions
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from govplatform.models import Membership, Role
 from govplatform.permissions import require_role
 from publishing.models import ReviewerScope
@@ -55,7 +56,7 @@ def create_sub_unit(portal: Site, *, name: str, kind: str, columns, acting_user)
     sub_unit.save()
     sub_unit.columns.set(columns)
     audit.record(
-        "sub_unit.create",
+        AuditEvent.SUB_UNIT_CREATE,
         actor=acting_user,
         obj=sub_unit,
         site=portal,
@@ -78,7 +79,7 @@ def update_sub_unit(sub_unit: SubUnit, *, name: str, kind: str, columns, acting_
     for member in sub_unit.members.select_related("membership"):
         _sync_scope(member, columns)
     after = {"name": sub_unit.name, "kind": kind, "columns": sorted(column.path for column in columns)}
-    audit.record("sub_unit.update", actor=acting_user, obj=sub_unit, site=sub_unit.portal,
+    audit.record(AuditEvent.SUB_UNIT_UPDATE, actor=acting_user, obj=sub_unit, site=sub_unit.portal,
                  details={"before": before, "after": after})  # fmt: skip
     return sub_unit
 
@@ -112,7 +113,7 @@ def add_member(sub_unit: SubUnit, user, role: str, *, acting_user) -> SubUnitMem
     member = SubUnitMember.objects.create(sub_unit=sub_unit, membership=membership)
     _sync_scope(member, list(sub_unit.columns.all()))
     audit.record(
-        "sub_unit.add_member",
+        AuditEvent.SUB_UNIT_ADD_MEMBER,
         actor=acting_user,
         obj=sub_unit,
         site=portal,
@@ -126,7 +127,7 @@ def remove_member(member: SubUnitMember, *, acting_user) -> None:
     sub_unit, membership = member.sub_unit, member.membership
     require_role(acting_user, sub_unit.portal, Role.SITE_ADMIN)
     audit.record(
-        "sub_unit.remove_member",
+        AuditEvent.SUB_UNIT_REMOVE_MEMBER,
         actor=acting_user,
         obj=sub_unit,
         site=sub_unit.portal,
@@ -145,7 +146,7 @@ def delete_sub_unit(sub_unit: SubUnit, *, acting_user) -> None:
     for member in members:
         remove_member(member, acting_user=acting_user)
     audit.record(
-        "sub_unit.delete",
+        AuditEvent.SUB_UNIT_DELETE,
         actor=acting_user,
         obj=sub_unit,
         site=portal,

@@ -12,6 +12,7 @@ from columns import actions as column_actions
 from columns.models import Column
 from govplatform import actions as user_actions
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from govplatform.models import AuditEntry, Membership, Role, User
 from sites import actions as site_actions
 from sites.models import Domain, Site
@@ -242,7 +243,7 @@ def test_address_behind_a_trusted_proxy():  # SEC-2
 
 @pytest.fixture
 def entry():
-    return audit.record("site.update", details={"x": 1})
+    return audit.record(AuditEvent.SITE_UPDATE, details={"x": 1})
 
 
 def test_entries_cannot_be_changed(entry):  # SEC-2
@@ -281,7 +282,7 @@ def test_entries_cannot_be_deleted_in_bulk(entry):  # SEC-2
 
 def test_deleting_a_user_or_site_leaves_the_entries(platform_admin):  # SEC-2
     actor = UserFactory()
-    audit.record("site.update", actor=actor, site=SiteFactory())
+    audit.record(AuditEvent.SITE_UPDATE, actor=actor, site=SiteFactory())
 
     User.objects.filter(pk=actor.pk).delete()
 

@@ -132,8 +132,9 @@ def test_the_timeline_shows_the_sites_history(platform, login):  # SITE-5 to SIT
 
     text = login(platform.dept_staff.admin).get(admin_url("sites_site_timeline", platform.dept.pk)).content.decode()
 
-    for expected in ("系统升级", "请避开汛期", "site.apply_offline", "site_application.refuse", "0399-2261399"):
+    for expected in ("系统升级", "请避开汛期", "申请网站临时下线", "驳回申请", "0399-2261399"):
         assert expected in text
+    assert "site.apply_offline" not in text and "site_application.refuse" not in text  # labels, not codes
 
 
 def test_columns_are_archived_after_a_confirmation(platform, login):  # SITE-9, TPL-11

@@ -14,6 +14,7 @@ from django.utils import timezone
 from govplatform import audit, tasks, twofactor
 from govplatform import audit_export as export
 from govplatform.actions import generate_password
+from govplatform.audit_events import AuditEvent
 from govplatform.models import AuditEntry, Role
 from tests.conftest import require_service
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
@@ -120,8 +121,8 @@ def test_inserts_are_free():  # SEC-2: new entries (and a restore's loaddata) ar
 @pytest.fixture
 def entries(platform_admin):
     site_a, site_b = SiteFactory(name="甲市人民政府"), SiteFactory(name="乙市人民政府")
-    audit.record("column.create", actor=platform_admin, site=site_a, details={"name": "要闻"})
-    audit.record("column.delete", actor=platform_admin, site=site_b)
+    audit.record(AuditEvent.COLUMN_CREATE, actor=platform_admin, site=site_a, details={"name": "要闻"})
+    audit.record(AuditEvent.COLUMN_DELETE, actor=platform_admin, site=site_b)
     old = AuditEntry.objects.create(
         actor_name="platform-admin", action="site.update", site=site_a, site_name=site_a.name,
         time=timezone.now() - timedelta(days=40),
@@ -164,8 +165,8 @@ def test_platform_admin_exports_the_filtered_log_as_csv(backoffice_client, platf
     assert response["Content-Disposition"].startswith("attachment;")
     rows = _csv_rows(response)
     assert len(rows) == 2  # the header and the one entry
-    assert rows[1][1:3] == ["platform-admin", "column.create"] and rows[1][6] == "甲市人民政府"
-    assert '"name": "要闻"' in rows[1][8]
+    assert rows[1][1:3] == ["platform-admin", "新建栏目"] and rows[1][6] == "甲市人民政府"  # the label, not the code
+    assert "名称：要闻" in rows[1][8]  # the details as text, not JSON
 
 
 def test_the_export_is_itself_audited(backoffice_client, platform_admin, entries):  # SEC-2
@@ -189,7 +190,7 @@ def test_export_action_for_selected_entries(backoffice_client, platform_admin, e
     )
 
     rows = _csv_rows(response)
-    assert [row[2] for row in rows[1:]] == ["site.update"]
+    assert [row[2] for row in rows[1:]] == ["修改网站信息"]  # the one selected entry, site.update
     assert AuditEntry.objects.get(action="audit.export").details["rows"] == 1
 
 
@@ -225,7 +226,7 @@ def test_cells_are_never_formulas(value, cell):  # SEC-2, SEC-7
 
 
 def test_hostile_names_are_neutralised_in_the_export(backoffice_client, platform_admin):  # SEC-2, SEC-7
-    audit.record("auth.login_failed", details={"username": "=cmd|' /C calc'!A0"})
+    audit.record(AuditEvent.AUTH_LOGIN_FAILED, details={"username": "=cmd|' /C calc'!A0"})
     AuditEntry.objects.create(actor_name="@evil", action="x.y", object_repr="=1+2")
     log_in(backoffice_client, platform_admin)
 

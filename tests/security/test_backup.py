@@ -17,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from govplatform import audit, crypto
+from govplatform.audit_events import AuditEvent
 from govplatform.backup import MAGIC
 from govplatform.models import AuditEntry, Role
 from publishing.publisher import publish_site
@@ -65,7 +66,7 @@ def installation(settings, tmp_path, platform_admin):
     editor = UserFactory(phone=PHONE, real_name="王编辑")
     MembershipFactory(user=editor, site=b.site, role=Role.EDITOR)
     MembershipFactory(site=other, role=Role.SITE_ADMIN)
-    audit.record("site.update", actor=platform_admin, site=other, details={"changes": {"名称": ["旧", "新"]}})
+    audit.record(AuditEvent.SITE_UPDATE, actor=platform_admin, site=other, details={"changes": {"名称": ["旧", "新"]}})
     AuditEntry.objects.create(actor_name="x", action="old.entry", time=timezone.now() - timezone.timedelta(days=300))
     news = b.column("xwzx", "新闻中心", channel=True)
     asset = resource_actions.upload_asset(png_upload(), kind="image", acting_user=editor)
@@ -149,8 +150,9 @@ def test_restore_into_a_database_keeps_sequences_going(installation, tmp_path, f
     assert run(["manage.py", "restore", str(archive)], env, timeout=300).returncode == 0
     code = (
         "import django; django.setup();"
-        "from govplatform import audit; from govplatform.models import AuditEntry;"
-        "entry = audit.record('after.restore'); print(entry.pk > max(AuditEntry.objects.exclude(pk=entry.pk)"
+        "from govplatform import audit; from govplatform.audit_events import AuditEvent;"
+        "from govplatform.models import AuditEntry;"
+        "entry = audit.record(AuditEvent.SITE_UPDATE); print(entry.pk > max(AuditEntry.objects.exclude(pk=entry.pk)"
         ".values_list('pk', flat=True)))"
     )
 

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from govplatform import audit
+from govplatform.audit_events import AuditEvent
 from search.indexer import reindex
 from sites.models import Domain
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{done}/{total}")
 
         report = reindex(site_id=site_obj.pk if site_obj else None, progress=progress)
-        audit.record("search.reindex", site=site_obj, details={k: round(v, 3) if isinstance(v, float) else v
+        audit.record(AuditEvent.SEARCH_REINDEX, site=site_obj, details={k: round(v, 3) if isinstance(v, float) else v
                                                                for k, v in report.items()})  # fmt: skip
         rate = report["documents"] / report["seconds"] if report["seconds"] else 0
         self.stdout.write(
