@@ -140,7 +140,7 @@ def _value(key: str, value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return gettext_now("yes") if value else gettext_now("no")
+        return gettext_now("Yes") if value else gettext_now("No")  # Django's own catalogue: 是 / 否
     if isinstance(value, dict):
         return "（" + describe(value) + "）"
     if isinstance(value, list | tuple):

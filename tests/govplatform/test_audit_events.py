@@ -110,6 +110,12 @@ def test_an_unknown_stored_code_is_named_as_unrecognised():
 
 
 def test_details_read_as_text_not_json():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        flag = audit_details.describe({"force_majeure": False})
+    assert flag == "不可抗因素：否"
+
     text = audit_details.describe(
         {"path": "/xxgk", "force_majeure": True, "until": "2027-03-03T00:00:00+00:00", "accounts": ["a", "b"],
          "counts": {"added": 1}, "role": "site_admin", "custom_key": None}
