@@ -184,7 +184,7 @@ def update_blocked_term(entry: BlockedTerm, *, acting_user) -> BlockedTerm:
     if changes:
         audit.record(AuditEvent.SEARCH_BLOCKED_TERM_UPDATE, actor=acting_user, obj=entry, site=stored.site,
                      details={"changes": changes})  # fmt: skip
-        return entry
+    return entry
 
 
 @transaction.atomic

@@ -188,3 +188,8 @@ def test_blocked_terms_in_the_back_office_are_scoped_to_the_sites_of_their_admin
     backoffice_client.post(admin_url("search_blockedterm_delete", entry.pk), {"post": "yes"})
     assert not BlockedTerm.objects.filter(pk=entry.pk).exists()
     assert AuditEntry.objects.filter(action="search.blocked_term.delete", actor=site_admin).exists()
+
+
+def test_updating_a_blocked_term_returns_it_even_when_nothing_changed(suggested, platform_admin):
+    entry = actions.add_blocked_term(None, "服务", acting_user=platform_admin)
+    assert actions.update_blocked_term(entry, acting_user=platform_admin) == entry
