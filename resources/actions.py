@@ -11,7 +11,7 @@ Saving is optimistic: the editor's form carries the id of the revision it was op
 is overwritten (PUB-4). The resource's row is locked while the new revision is written.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,15 +19,15 @@ from django.utils.translation import gettext as _
 
 from govplatform import audit
 from govplatform.audit_events import AuditEvent
-from govplatform.models import Role
-from govplatform.permissions import is_platform_admin, require_editor_column, require_role, site_ids_for
+from govplatform.permissions import require_editor_column, require_role
 from publishing.models import WorkflowAction, WorkflowEvent
-from resources import files
+from resources.asset_actions import EDITING_ROLES, check_asset, require_person
+from resources.asset_actions import upload_asset as upload_asset  # the library's actions in one place
 from resources.kinds import clean_revision_data
+from resources.kinds_registry import kind_class
 from resources.models import (
     Asset,
     PolicyInterpretation,
-    Rendition,
     Resource,
     ResourceKind,
     ResourceStatus,
@@ -35,8 +35,6 @@ from resources.models import (
 )
 from resources.sanitize import clean_text
 
-EDITING_ROLES = (Role.EDITOR, Role.SITE_ADMIN)
-FILE_KINDS = {ResourceKind.IMAGE, ResourceKind.ATTACHMENT, ResourceKind.VIDEO}
 METADATA_FIELDS = ("source", "author", "keywords", "description", "classification")
 RICH_TEXT_FORMAT = "text/html"
 
@@ -78,108 +76,9 @@ def _person(user) -> str:
     return (getattr(user, "real_name", "") or user.get_username()) if user is not None else _("the system")
 
 
-def _require_person(acting_user) -> None:
-    if acting_user is None:
-        raise PermissionDenied(_("Content is always saved by a person; sign in to save it."))
-
-
 def _require_editor(acting_user, site) -> None:
-    _require_person(acting_user)
+    require_person(acting_user)
     require_role(acting_user, site, *EDITING_ROLES)
-
-
-# -- files --------------------------------------------------------------------------------------
-
-
-def upload_asset(uploaded_file, *, kind: str, acting_user) -> Asset:
-    """Check an uploaded file by its content and store it under a platform-chosen name (RES-5, SEC-7).
-
-    Images are re-encoded and get renditions; attachments keep their readable text for the
-    confidentiality check (PUB-3). Raises ValidationError when the file is refused.
-
-    The check (decoding and re-encoding images, reading PDFs) changes nothing and runs before the
-    transaction, so that no database lock is held while it works.
-    """
-    _require_person(acting_user)
-    if not is_platform_admin(acting_user) and not site_ids_for(acting_user, *EDITING_ROLES):
-        raise PermissionDenied(_("Only editors and site administrators may upload files."))
-    checked = files.check_upload(uploaded_file, kind)
-    return _store_asset(checked, kind=kind, acting_user=acting_user)
-
-
-@transaction.atomic
-def _store_asset(checked: files.CheckedFile, *, kind: str, acting_user) -> Asset:
-    """Write the checked file, its renditions and the audit entry. Files of a failed write are removed."""
-    stored = []
-    try:
-        asset = Asset(
-            original_name=checked.original_name,
-            content_type=checked.file_type.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            width=checked.width,
-            height=checked.height,
-            text=checked.text,
-            uploaded_by=acting_user,
-        )
-        base = checked.storage_name()
-        asset.file.save(base, checked.content, save=False)
-        stored.append(asset.file)
-        asset.save()
-        stem = base.rsplit(".", 1)[0]
-        for rendition in checked.renditions:
-            row = Rendition(asset=asset, width=rendition.width, height=rendition.height)
-            row.file.save(f"{stem}-{rendition.width}.{rendition.extension}", rendition.content, save=False)
-            stored.append(row.file)
-            row.save()
-    except Exception:
-        for stored_file in stored:
-            stored_file.storage.delete(stored_file.name)
-        raise
-    audit.record(
-        AuditEvent.ASSET_UPLOAD,
-        actor=acting_user,
-        obj=asset,
-        details={
-            "kind": kind,
-            "type": str(checked.file_type.label),
-            "size": checked.size,
-            "sha256": checked.sha256,
-            "renditions": [r.width for r in checked.renditions],
-        },
-    )
-    return asset
-
-
-def _asset_kind(asset: Asset) -> str:
-    if asset.content_type.startswith("image/"):
-        return ResourceKind.IMAGE
-    if asset.content_type.startswith("video/"):
-        return ResourceKind.VIDEO
-    return ResourceKind.ATTACHMENT
-
-
-def _check_asset(kind: str, asset: Asset | None, acting_user, *, current_asset_id=None) -> None:
-    if kind not in FILE_KINDS:
-        if asset is not None:
-            raise ValidationError({"asset": _("Only images, attachments and videos have a file.")}, code="no_file")
-        return
-    if asset is None:
-        raise ValidationError({"asset": _("Upload the file first.")}, code="file_required")
-    if _asset_kind(asset) != kind:
-        raise ValidationError(
-            {
-                "asset": _("“%(name)s” is not a file for a resource of the kind “%(kind)s”.")
-                % {"name": asset.original_name, "kind": ResourceKind(kind).label}
-            },
-            code="file_kind",
-        )
-    # A file may be used by whoever uploaded it, or where it is already in use on one's own sites.
-    if asset.pk == current_asset_id or asset.uploaded_by_id == acting_user.pk or is_platform_admin(acting_user):
-        return
-    in_use = Revision.objects.filter(asset=asset, resource__site_id__in=site_ids_for(acting_user)).exists()
-    if not in_use:
-        raise PermissionDenied(_("You may not use the file “%(name)s”.") % {"name": asset.original_name})
 
 
 # -- resources ----------------------------------------------------------------------------------
@@ -188,9 +87,7 @@ def _check_asset(kind: str, asset: Asset | None, acting_user, *, current_asset_i
 def _resource_format(kind: str, asset: Asset | None) -> str:
     if asset is not None:
         return asset.content_type
-    if kind in (ResourceKind.ARTICLE, ResourceKind.POLICY, ResourceKind.INTERPRETATION):
-        return RICH_TEXT_FORMAT
-    return ""
+    return RICH_TEXT_FORMAT if kind_class(kind).rich_text else ""
 
 
 def _copy_metadata(resource: Resource, revision: Revision) -> None:
@@ -200,12 +97,12 @@ def _copy_metadata(resource: Resource, revision: Revision) -> None:
         max_length = Resource._meta.get_field(name).max_length
         setattr(resource, name, str(revision.metadata.get(name) or "")[:max_length])
     resource.format = _resource_format(resource.kind, revision.asset)
-    resource.index_number = revision.data.get("index_number", "") if resource.kind == ResourceKind.POLICY else ""
+    resource.index_number = kind_class(resource.kind).index_number(revision.data)
 
 
 def _sync_policy_links(resource: Resource, data: dict) -> None:
     """An interpretation's policies, kept as PolicyInterpretation rows queryable both ways (RES-8)."""
-    if resource.kind != ResourceKind.INTERPRETATION:
+    if not kind_class(resource.kind).links_policies:
         return
     wanted = set(data.get("policies") or [])
     existing = set(PolicyInterpretation.objects.filter(interpretation=resource).values_list("policy_id", flat=True))
@@ -218,7 +115,7 @@ def _sync_policy_links(resource: Resource, data: dict) -> None:
 def _prepare(kind, site, *, title, metadata, data, acting_user, resource=None):
     metadata = {**(metadata or {}), "title": title}
     data = dict(data or {})
-    if kind in (ResourceKind.ARTICLE, ResourceKind.POLICY, ResourceKind.INTERPRETATION):
+    if kind_class(kind).title_in_data:
         data["title"] = title
     return clean_revision_data(kind, data, metadata, site=site, user=acting_user, resource=resource)
 
@@ -237,7 +134,7 @@ def create_resource(
             code="column_site",
         )
     require_editor_column(acting_user, site, column)  # a sub-unit's editor: its columns only (SITE-10)
-    _check_asset(kind, asset, acting_user)
+    check_asset(kind, asset, acting_user)
     data, metadata = _prepare(kind, site, title=title, metadata=metadata, data=data, acting_user=acting_user)
     now = timezone.now()
     resource = Resource(
@@ -277,7 +174,7 @@ def _as_id(value) -> int | None:
 
 def _lock_for_edit(resource: Resource, base_revision_id, acting_user) -> Resource:
     """The resource's row, locked, after the permission, status and conflict checks."""
-    _require_person(acting_user)
+    require_person(acting_user)
     # Only the resource's row is locked (no join: PostgreSQL would lock the site's row as well).
     locked = Resource.objects.select_for_update().get(pk=resource.pk)
     require_role(acting_user, locked.site, *EDITING_ROLES)
@@ -346,7 +243,7 @@ def save_draft(
     locked = _lock_for_edit(resource, base_revision_id, acting_user)
     base = Revision.objects.get(pk=locked.current_revision_id)
     asset = asset if asset is not None else base.asset
-    _check_asset(locked.kind, asset, acting_user, current_asset_id=base.asset_id)
+    check_asset(locked.kind, asset, acting_user, current_asset_id=base.asset_id)
     data, metadata = _prepare(
         locked.kind, locked.site, title=title, metadata=metadata, data=data, acting_user=acting_user, resource=locked
     )
@@ -374,7 +271,7 @@ def restore_revision(resource: Resource, revision: Revision, *, base_revision_id
     locked = _lock_for_edit(resource, base_revision_id, acting_user)
     base = Revision.objects.get(pk=locked.current_revision_id)
     if revision.asset_id is not None:
-        _check_asset(locked.kind, revision.asset, acting_user, current_asset_id=revision.asset_id)
+        check_asset(locked.kind, revision.asset, acting_user, current_asset_id=revision.asset_id)
     try:
         # The old version is checked again: a resource it names may be gone, and the sanitiser
         # may have learned since.

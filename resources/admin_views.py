@@ -28,8 +28,9 @@ from resources import actions, admin_workflow
 from resources.actions import EditConflict, interpretations_of, policies_of
 from resources.admin_display import asset_preview, referenced_resources, relabel_diff, shown_fields
 from resources.admin_support import EDITING_ROLES, editable_site_ids, holds_role
-from resources.backoffice_forms import KIND_HELP, UPLOAD_FIELD, ResourceForm, initial_from_revision
+from resources.backoffice_forms import UPLOAD_FIELD, ResourceForm, initial_from_revision
 from resources.kinds import KIND_FORMS
+from resources.kinds_registry import FILE_KINDS, kind_class
 from resources.models import ResourceKind, ResourceStatus, Revision
 from sites.models import Site
 
@@ -80,7 +81,7 @@ def add_view(model_admin, request):
                 title=_("Add to the library"),
                 sites=sites,
                 chosen_site=site,
-                kinds=[(value, label, KIND_HELP.get(value, "")) for value, label in ResourceKind.choices],
+                kinds=[(value, label, kind_class(value).help_text) for value, label in ResourceKind.choices],
             ),
         )
     initial = {name: request.GET[name] for name in KIND_FORMS[kind].base_fields if name in request.GET}
@@ -127,7 +128,7 @@ def _file(request, form, kind):
 def save(request, form, *, site, kind, resource=None):
     """Create or save through the actions; on refusal the form carries the errors. Returns the resource."""
     valid = form.is_valid()
-    asset = _file(request, form, kind) if kind in actions.FILE_KINDS and hasattr(form, "cleaned_data") else None
+    asset = _file(request, form, kind) if kind in FILE_KINDS and hasattr(form, "cleaned_data") else None
     if not valid or form.errors:
         return None
     values = form.values()
@@ -282,10 +283,10 @@ def _resource_context(model_admin, request, resource, *, can_edit, editable) -> 
     returned = None
     if resource.status == ResourceStatus.RETURNED:
         returned = resource.events.filter(action=WorkflowAction.RETURN).select_related("actor").first()
-    links = []
-    if resource.kind == ResourceKind.POLICY:
+    links, kind = [], kind_class(resource.kind)
+    if kind.interpreted:
         links = list(interpretations_of(resource).filter(pk__in=visible.values("pk")).select_related("site"))
-    elif resource.kind == ResourceKind.INTERPRETATION:
+    elif kind.links_policies:
         links = list(policies_of(resource).filter(pk__in=visible.values("pk")).select_related("site"))
     return {
         "shown": shown_fields(resource, current, references),
@@ -308,7 +309,7 @@ def _resource_context(model_admin, request, resource, *, can_edit, editable) -> 
         "interpretation_add_url": (
             reverse("admin:resources_resource_add") + f"?kind=interpretation&site={resource.site_id}"
             f"&policies={resource.pk}"
-            if resource.kind == ResourceKind.POLICY and can_edit
+            if kind.interpreted and can_edit
             else ""
         ),
     }

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from columns.models import Column
 from resources import files
-from resources.actions import FILE_KINDS
 from resources.fields import ResourceIdsInput, ResourceRefField, ResourceRefsField
 from resources.kinds import KIND_FORMS, MetadataForm
-from resources.models import Asset, ResourceKind
+from resources.kinds_registry import FILE_KINDS
+from resources.models import Asset
 from resources.widgets import AdminRichTextWidget, RichTextField
 
 METADATA_NAMES = tuple(MetadataForm.base_fields)
@@ -220,16 +220,3 @@ class RequiredReasonForm(forms.Form):
         max_length=2000,
         error_messages={"required": _("Give the reason: the editors need it.")},
     )
-
-
-KIND_HELP = {
-    ResourceKind.ARTICLE: _("News, notices and other texts with a body."),
-    ResourceKind.IMAGE: _("A picture, checked and resized on upload."),
-    ResourceKind.ATTACHMENT: _("A document to download: PDF, OFD, Word, Excel, …"),
-    ResourceKind.VIDEO: _("A video file (MP4)."),
-    ResourceKind.LINK: _("A link to a page elsewhere."),
-    ResourceKind.INSTITUTION: _("An institution with its duties and contact (机构职能)."),
-    ResourceKind.LEADER: _("A leader with photo, résumé and responsibilities (负责人信息)."),
-    ResourceKind.POLICY: _("A policy document with its number, issuer, dates and validity (政策文件)."),
-    ResourceKind.INTERPRETATION: _("An interpretation of one or more policy documents (政策解读)."),
-}

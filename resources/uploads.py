@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.translation import gettext as _
 
-from resources import files
+from resources import files, images
 from resources.sniff import ATTACHMENT_KEYS, IMAGE_KEYS, TYPES, sniff
 
 
@@ -46,14 +46,14 @@ def check_file(uploaded, allowed, *, max_bytes: int | None = None) -> CheckedUpl
     found = sniff(uploaded, name)
     if found.key not in allowed or found.key not in IMAGE_KEYS | ATTACHMENT_KEYS:
         if found.key == "svg":
-            raise files._refuse_image_type(name, found)
+            raise images._refuse_image_type(name, found)
         raise ValidationError(
             _("“%(name)s” cannot be uploaded here (its content is %(found)s). Allowed: %(allowed)s.")
             % {"name": name, "found": found.label, "allowed": allowed_label(allowed)},
             code="file_type",
         )
     if found.key in IMAGE_KEYS:
-        return CheckedUpload(files.check_image(uploaded, name))
+        return CheckedUpload(images.check_image(uploaded, name))
     return CheckedUpload(files.check_attachment(uploaded, name))
 
 
