@@ -112,7 +112,8 @@ def queries_per_page(site_id: int) -> dict[str, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from publishing.publisher import SitePublisher, render_page
+    from publishing.publisher import render_page
+    from publishing.site_publisher import SitePublisher
     from resources.models import Resource
 
     article = Resource.objects.filter(site_id=site_id).order_by("id").first()

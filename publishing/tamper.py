@@ -13,7 +13,7 @@ The scan holds the site's publish lock, so a publish in progress is never mistak
 `restore` brings back the published state: added files and changed files are moved out of the site
 into TAMPER_QUARANTINE_ROOT/<time>/<domain>/ (kept as evidence, no longer served), then the
 publisher renders the whole site again in verify mode, which rewrites every file whose bytes on
-disk differ from the rendering (publishing.publisher.SitePublisher.full(verify=True)); the site is
+disk differ from the rendering (publishing.site_publisher.SitePublisher.full(verify=True)); the site is
 then scanned again.
 
 `alarm` writes an audit entry `publish.tampered` per site with the lists and mails the platform
@@ -41,7 +41,8 @@ from govplatform import audit
 from govplatform.audit_events import AuditEvent
 from publishing import dependencies
 from publishing.folder import SiteFolder, site_lock
-from publishing.publisher import PublishError, SitePublisher
+from publishing.outcomes import PublishError
+from publishing.site_publisher import SitePublisher
 from sites.models import Domain, Site
 
 log = logging.getLogger(__name__)

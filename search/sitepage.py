@@ -16,9 +16,9 @@ from django.db.models import Q
 
 from columns.models import Column
 from publishing.output_models import PublishedFile, SiteTheme
-from publishing.publisher import STATIC_DIR, STATIC_FILES
 from publishing.render import Page, Renderer
 from publishing.sitedata import ColumnInfo, SiteData, SiteInfo, Theme
+from publishing.static_files import STATIC_DIR, STATIC_FILES
 from sites.models import Domain, Site
 from sites.validators import PSB_RE, is_chinese_domain
 

@@ -66,9 +66,9 @@ def offline_application(site: Site):
 
 
 def _render_notice(site: Site, application) -> bytes:
-    from publishing.publisher import static_files
     from publishing.render import Page, Renderer
     from publishing.site_loading import load_site
+    from publishing.static_files import static_files
 
     data = load_site(site.pk)
     _files, assets = static_files(data.site.theme)

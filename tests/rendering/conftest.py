@@ -178,7 +178,7 @@ class Builder:
 def strict_partial_loads(monkeypatch):
     """An incremental publish that misses an item of its partial load fails here (in production
     it renders from the whole site instead): the tests prove the partial loads complete."""
-    monkeypatch.setattr("publishing.publisher.PARTIAL_FALLBACK", False)
+    monkeypatch.setattr("publishing.site_publisher.PARTIAL_FALLBACK", False)
 
 
 @pytest.fixture

@@ -250,7 +250,7 @@ def test_archived_banner(build, monkeypatch):  # SITE-9
         data.site.archived_at = build.clock
         return data
 
-    monkeypatch.setattr("publishing.publisher.load_site", archived)
+    monkeypatch.setattr("publishing.site_publisher.load_site", archived)
     publish_site(build.site.pk)
     html = build.read("xw/index.html")
     assert "已归档" in html and "归档时间" in html

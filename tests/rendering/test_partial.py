@@ -185,7 +185,7 @@ def test_large_change_loads_the_whole_site(build, monkeypatch):  # PUB-8
 
 
 def test_missed_item_falls_back_to_the_whole_site(build, monkeypatch):  # PUB-8
-    monkeypatch.setattr("publishing.publisher.PARTIAL_FALLBACK", True)
+    monkeypatch.setattr("publishing.site_publisher.PARTIAL_FALLBACK", True)
     monkeypatch.setattr(partial, "positions_read_by", lambda data, keys: {})  # loads nothing: rendering misses
     col = build.column("tz", "通知", channel=True)
     build.many(col, 30)

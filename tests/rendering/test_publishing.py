@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from publishing import publisher
+from publishing import folder
 from publishing.models import PageDependency, PublishedFile
 from publishing.publish_tasks import request_publish
 from publishing.publisher import BrokenLinks, publish_changes, publish_site, render_page
@@ -166,7 +166,7 @@ def test_crash_between_write_and_rename_keeps_old_file(portal, monkeypatch):  # 
     def crash(src, dst):
         raise OSError("power failure")
 
-    monkeypatch.setattr(publisher.os, "replace", crash)
+    monkeypatch.setattr(folder.os, "replace", crash)
     with pytest.raises(OSError):
         publish_changes(resource_ids=[portal.first.pk])
     assert path.read_bytes() == old
@@ -192,7 +192,7 @@ def test_killed_publish_leaves_every_file_old_or_new(portal, monkeypatch):  # PU
         calls.append(dst)
         real_replace(src, dst)
 
-    monkeypatch.setattr(publisher.os, "replace", killed)
+    monkeypatch.setattr(folder.os, "replace", killed)
     with pytest.raises(KeyboardInterrupt):
         publish_site(portal.site.pk)
     monkeypatch.undo()
