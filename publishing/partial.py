@@ -5,9 +5,9 @@ approval changes a handful of pages, and those read few items: the article and i
 in publishing order, the newest items of its column (index.html, rss.xml), the newest of each
 column (the home page, the channel pages). So an incremental publish starts from
 `load_partial(site_id)`: the site, its columns and domains as `load_site` reads them, and no
-item. The database then numbers the items (window functions over the shown placements: the
-position in the column's publishing order, the column's count, how many items with a page
-come before), and returns only the rows asked for:
+item. The database then numbers the items (publishing/numbering.py: the position in the
+column's publishing order, the column's count, how many items with a page come before), and
+returns only the rows asked for:
 
 - `OutlineLoader.prepare(...)`, once the change is known: the count of every column, its pinned
   items, its newest HOME_BLOCK items, every placement of the changed resources and of those
@@ -17,23 +17,21 @@ come before), and returns only the rows asked for:
 - `.placements(...)`, `.resources(...)`: the Items themselves, with the same query and the same
   construction as `load_site`, put at their positions in the columns' SparseItems.
 
-Each column's entries are a SparseOutline and its items a SparseItems, of the full length;
-reading what was not loaded raises NotLoaded, and the publisher then renders from the whole
-site, so a partial load can make a publish slower, never different. Asking for more than
+Each column's entries are a SparseOutline and its items a SparseItems (publishing/sparse.py),
+of the full length; reading what was not loaded raises NotLoaded, and the publisher then renders
+from the whole site, so a partial load can make a publish slower, never different. Asking for more than
 PARTIAL_LIMIT entries raises TooMuch: the whole site is loaded instead, in one bulk query.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Value, When
-from django.db.models.functions import Coalesce, Greatest
 
-from publishing.bulk_sql import Epoch, shaped_sql
 from publishing.contents import Content, resource_ids_in
 from publishing.models import Placement, PlacementStatus
+from publishing.numbering import NUMBERED, key_sql, shown_sql
 from publishing.render import HOME_BLOCK, SECTION_BLOCK, TEMPLATE_BY_COLUMN_TYPE
 from publishing.site_loading import (
     item_rows,
@@ -41,23 +39,18 @@ from publishing.site_loading import (
     load_frame,
     make_items,
     resolve_repost_origins,
-    shown_placements,
 )
 from publishing.sitedata import (
-    ENTRY_HAS_PAGE,
     ENTRY_KEY,
-    ENTRY_PAGES_BEFORE,
     ENTRY_PINNED,
     ENTRY_PLACEMENT,
-    ENTRY_RESOURCE,
-    NO_PAGE_KINDS,
     PAGE_SIZE,
     SITEMAP_CHUNK,
     ColumnInfo,
-    Item,
     NotLoaded,
     SiteData,
 )
+from publishing.sparse import SparseItems, SparseOutline
 from sites.models import Domain
 
 NEIGHBOUR_REACH = 64  # an article page looks this far for its previous and next page (render_content)
@@ -67,147 +60,6 @@ PARTIAL_LIMIT = 2000  # entries; past this an incremental publish loads the whol
 
 class TooMuch(Exception):
     """A change reads so much of the site that one bulk load is cheaper."""
-
-
-class SparseOutline(Sequence):
-    """A column's entries (sitedata.Entry) of which only some are loaded; others raise NotLoaded."""
-
-    __slots__ = ("column", "total", "pages", "pinned", "entries")
-
-    def __init__(self, column: ColumnInfo, total: int, pages: int):
-        self.column, self.total, self.pages = column, total, pages
-        self.pinned: list[int] = []  # positions; every pinned entry is loaded by prepare()
-        self.entries: dict[int, tuple] = {}
-
-    def __len__(self) -> int:
-        return self.total
-
-    def _get(self, position: int) -> tuple:
-        try:
-            return self.entries[position]
-        except KeyError:
-            raise NotLoaded(f"entry {position} of column {self.column.path!r} was not loaded") from None
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._get(p) for p in range(*index.indices(self.total))]
-        if index < 0:
-            index += self.total
-        if not 0 <= index < self.total:
-            raise IndexError("entry position out of range")
-        return self._get(index)
-
-    def __iter__(self):
-        return (self._get(p) for p in range(self.total))
-
-    def page_rids(self, start: int, stop: int | None = None) -> list[int]:
-        """Resource ids of the items with a page, numbered among those (sitemaps)."""
-        stop = self.pages if stop is None else min(stop, self.pages)
-        found = sorted(
-            (e[ENTRY_PAGES_BEFORE], e[ENTRY_RESOURCE])
-            for e in self.entries.values()
-            if e[ENTRY_HAS_PAGE] and start <= e[ENTRY_PAGES_BEFORE] < stop
-        )
-        if len(found) != max(0, stop - start):
-            raise NotLoaded(f"pages {start}..{stop} of column {self.column.path!r} were not loaded")
-        return [rid for _, rid in found]
-
-
-class SparseItems(Sequence):
-    """A column's items in publishing order, of which only some are loaded; others raise NotLoaded."""
-
-    __slots__ = ("_count", "_items", "_column")
-
-    def __init__(self, column: ColumnInfo, count: int):
-        self._column, self._count, self._items = column, count, {}
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __bool__(self) -> bool:
-        return self._count > 0
-
-    def _get(self, position: int) -> Item:
-        try:
-            return self._items[position]
-        except KeyError:
-            raise NotLoaded(f"item {position} of column {self._column.path!r} was not loaded") from None
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._get(p) for p in range(*index.indices(self._count))]
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError("item position out of range")
-        return self._get(index)
-
-    def __iter__(self):
-        return (self._get(p) for p in range(self._count))
-
-    def __reversed__(self):
-        return (self._get(p) for p in range(self._count - 1, -1, -1))
-
-    def put(self, position: int, item: Item) -> None:
-        self._items[position] = item
-
-
-# The shown placements numbered by the database, in one sort and one pass, newest first. {shown} is
-# the ORM's query of the shown placements (id, resource_id, column_id, pinned, has_page, lv: the
-# time it went live). rd counts from the newest item of the column (1), pages_after the items
-# with a page from the newest down to this one; the oldest item (last = 1) gives the column's
-# count (its rd) and how many items have a page (its pages_after).
-NUMBERED = """SELECT id, resource_id, column_id, pinned, has_page, {key}, rd, pages_after, last FROM (
- SELECT s.id, s.resource_id, s.column_id, s.pinned, s.has_page, s.lv, ROW_NUMBER() OVER w AS rd,
-  SUM(s.has_page) OVER w AS pages_after, CASE WHEN LEAD(s.id) OVER w IS NULL THEN 1 ELSE 0 END AS last
- FROM ({shown}) s
- WINDOW w AS (PARTITION BY s.column_id ORDER BY s.lv DESC, s.id DESC ROWS UNBOUNDED PRECEDING)
-) r WHERE r.last = 1 OR {condition}"""
-
-
-def _shown_sql(site_id: int, column_ids=None, hidden=frozenset()) -> tuple[str, list]:
-    """The shown placements, with the time they went live and whether they have a page.
-
-    The order is load_site's: (order key, placement id), the key being the seconds since 1970 of
-    the later of placed_at and the first publication. PostgreSQL sorts the timestamps themselves
-    (their order is the order of their keys: distinct microseconds are distinct doubles, at these
-    dates) and converts only the rows it returns (_key_sql); SQLite sorts the keys.
-    """
-    held = {"hidden": sorted(hidden)} if hidden else {}  # held back (publishing/held_back.py): another shape
-    name = " hidden" if hidden else ""
-    if column_ids is None:
-        return shaped_sql("numbered" + name, _shown_query, site_id=site_id, **held)
-    return shaped_sql(
-        "numbered in columns" + name, _shown_query, site_id=site_id, column_ids=sorted(column_ids), **held
-    )
-
-
-def _shown_query(site_id: int, column_ids=None, hidden=()):
-    query = shown_placements(site_id, hidden)
-    if column_ids is not None:
-        query = query.filter(column_id__in=column_ids)
-    if connection.vendor == "postgresql":
-        live = Greatest(F("placed_at"), Coalesce(F("resource__published_at"), F("placed_at")))
-    else:
-        placed = Epoch("placed_at")
-        live = Greatest(placed, Coalesce(Epoch("resource__published_at"), placed))
-    return (
-        query.annotate(
-            lv=live,
-            has_page=Case(
-                When(resource__kind__in=NO_PAGE_KINDS, then=Value(0)), default=Value(1), output_field=IntegerField()
-            ),
-        )
-        .values_list("id", "resource_id", "column_id", "pinned", "has_page", "lv")
-        .order_by()
-    )
-
-
-def _key_sql(column: str) -> str:
-    """The order key (a float, as bulk_sql.Epoch gives it) of a `lv` column of _shown_sql."""
-    if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(EPOCH FROM {column}) AS double precision)"
-    return column
 
 
 def _ranges(positions: Iterable[int]) -> list[tuple[int, int]]:
@@ -238,12 +90,12 @@ class OutlineLoader:
         """Entries matching any of the SQL terms (over the numbered rows r), in one query."""
         if not terms:
             return
-        shown, params = _shown_sql(self.data.site.id, column_ids, self.data.hidden)
+        shown, params = shown_sql(self.data.site.id, column_ids, self.data.hidden)
         condition = " OR ".join(f"({sql})" for sql, _ in terms)
         for _, term_params in terms:
             params += term_params
         with connection.cursor() as cursor:
-            cursor.execute(NUMBERED.format(shown=shown, key=_key_sql("lv"), condition=condition), params)
+            cursor.execute(NUMBERED.format(shown=shown, key=key_sql("lv"), condition=condition), params)
             rows = cursor.fetchall()
         columns = self.data.columns
         for row in rows:  # the oldest item of each column: its count and items with a page
@@ -353,8 +205,8 @@ class OutlineLoader:
         return self.by_resource[resource_id]
 
     def position_before(self, col: ColumnInfo, key: float, placement_id: int) -> int:
-        shown, params = _shown_sql(self.data.site.id, [col.id], self.data.hidden)
-        k = _key_sql("s.lv")
+        shown, params = shown_sql(self.data.site.id, [col.id], self.data.hidden)
+        k = key_sql("s.lv")
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT COUNT(*) FROM ({shown}) s WHERE {k} < %s OR ({k} = %s AND s.id < %s)",
