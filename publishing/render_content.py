@@ -21,18 +21,14 @@ from publishing.contents import resource_ids_in as _ids_from
 from publishing.jinja import pubdate
 from publishing.media_use import may_publish
 from publishing.sitedata import RELATED_COUNT, RELATED_WINDOW, Item
-from resources.models import ResourceKind, Validity
+from resources.kinds_registry import kind_class
+from resources.models import Validity
 
 if TYPE_CHECKING:
     from publishing.render import Page
 
 VALIDITY_TEXT = {Validity.AMENDED: "已修改", Validity.REPEALED: "已废止", Validity.EXPIRED: "已失效"}
 KEYWORD_SPLIT = re.compile(r"[,，、;；\s]+")
-TEMPLATE_BY_KIND = {
-    ResourceKind.POLICY: "policy.html",
-    ResourceKind.LEADER: "leader.html",
-    ResourceKind.INSTITUTION: "institution.html",
-}
 
 
 @dataclass(slots=True)
@@ -150,9 +146,10 @@ class ContentPages:
             page.resources.update(d_id for d_id in _ids_from(d.get("cover_image")))
         attachments = [self._file(ref, item, page) for ref in content.attachments]
         page.resources.update(_ids_from(d.get("attachments")))
-        if content.asset is not None and item.kind in (ResourceKind.IMAGE, ResourceKind.VIDEO, ResourceKind.ATTACHMENT):
+        kind = kind_class(item.kind)
+        if content.asset is not None and kind.file_on_page:
             shown = self._file(content.asset, item, page)
-            if item.kind == ResourceKind.IMAGE:
+            if kind.file_on_page == "cover":
                 cover = shown
             else:
                 attachments.insert(0, shown)
@@ -201,31 +198,37 @@ class ContentPages:
             links=[],
             links_heading="",
         )
-        template = TEMPLATE_BY_KIND.get(item.kind, "article.html")
-        if item.kind == ResourceKind.POLICY:
-            ctx["policy"] = self._policy(item, content, page)
-            ctx["links"] = self._linked(content.interpretations, page)
-            ctx["links_heading"] = "政策解读"
-        elif item.kind == ResourceKind.INTERPRETATION:
-            ctx["links"] = self._linked(content.policies, page)
-            ctx["links_heading"] = "解读的政策文件"
-        elif item.kind == ResourceKind.LEADER:
-            ctx["photo"] = self._file(content.photo, item, page) if content.photo else None
-            page.resources.update(_ids_from(d.get("photo")))
-            ctx["leader"] = {
+        if kind.page_links is not None:
+            name, ctx["links_heading"] = kind.page_links
+            ids = getattr(content, name, None)  # Content holds the policy links; other kinds keep them in data
+            ctx["links"] = self._linked(_ids_from(d.get(name)) if ids is None else ids, page)
+        for part in kind.page_parts:  # each part is one method below, named by the kind class
+            ctx.update(getattr(self, f"_{part}_part")(item, content, page))
+        return self.template(kind.page_template).render(ctx)
+
+    def _policy_part(self, item: Item, content: Content, page: Page) -> dict:
+        return {"policy": self._policy(item, content, page)}
+
+    def _leader_part(self, item: Item, content: Content, page: Page) -> dict:
+        d = content.data
+        page.resources.update(_ids_from(d.get("photo")))
+        return {
+            "photo": self._file(content.photo, item, page) if content.photo else None,
+            "leader": {
                 "position": first(d, "position"),
                 "sections": self._sections(d, (("resume", "简历"), ("responsibilities", "工作分工"))),
-            }
-            ctx["links"] = self._linked(_ids_from(d.get("speeches")), page)
-            ctx["links_heading"] = "讲话和文章"
-        elif item.kind == ResourceKind.INSTITUTION:
-            rows = [("联系电话", first(d, "phone")),
-                    ("办公地址", first(d, "address")), ("办公时间", first(d, "hours"))]  # fmt: skip
-            ctx["institution"] = {
+            },
+        }
+
+    def _institution_part(self, item: Item, content: Content, page: Page) -> dict:
+        d = content.data
+        rows = [("联系电话", first(d, "phone")), ("办公地址", first(d, "address")), ("办公时间", first(d, "hours"))]
+        return {
+            "institution": {
                 "rows": [(k, v) for k, v in rows if v],
                 "sections": self._sections(d, (("duties", "主要职责"),)),
             }
-        return self.template(template).render(ctx)
+        }
 
     def _sections(self, d: dict, fields) -> list[tuple[str, str]]:
         out = []

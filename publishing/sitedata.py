@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from resources.models import ResourceKind
+from resources.kinds_registry import NO_PAGE_KINDS
 
 PAGE_SIZE = 20  # items of a list page
 SITEMAP_CHUNK = 1000  # articles of a numbered sitemap file
 RELATED_WINDOW = 30  # related articles are chosen among this many older items of the column
 RELATED_COUNT = 5
-# Kinds whose placements have no page of their own: a link goes straight to its address.
-NO_PAGE_KINDS = {ResourceKind.LINK}
+# NO_PAGE_KINDS (resources/kinds_registry.py): kinds whose placements have no page of their own,
+# e.g. a link goes straight to its address.
 # An Entry is one shown placement, light: (order key, placement id, resource id, has page, pinned,
 # number of items with a page before it in the column).
 ENTRY_KEY, ENTRY_PLACEMENT, ENTRY_RESOURCE, ENTRY_HAS_PAGE, ENTRY_PINNED, ENTRY_PAGES_BEFORE = range(6)

@@ -26,7 +26,8 @@ from django.utils import timezone
 from columns.models import Column
 from publishing.models import HeldBackItem, Placement, PlacementStatus
 from publishing.text import plain_text
-from resources.models import Resource, ResourceKind, Revision
+from resources.kinds_registry import NO_PAGE_KINDS
+from resources.models import Resource, Revision
 from search.backends import backend
 from search.backends.base import DocumentRow
 from search.models import SearchClick, SearchDocument
@@ -165,7 +166,7 @@ def build_rows(resource_ids) -> list[DocumentRow]:
         for pid, cid, sid, placed_at, _home in by_site.values():
             path, column_name, column_type = columns[cid]
             when = resource["published_at"] or placed_at
-            if resource["kind"] == ResourceKind.LINK:
+            if resource["kind"] in NO_PAGE_KINDS:  # a link is found at its own address
                 url = str(data.get("url") or "")
             else:
                 url = f"/{path}{rid}.html"
