@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from publishing import workflow
+from publishing import scheduling
 
 
 @shared_task(name="publishing.run_schedule")
 def run_schedule() -> dict:
     """Publish approved content whose time has come and withdraw content whose end has come (PUB-5)."""
-    return {"published": workflow.publish_due(), "unpublished": workflow.unpublish_due()}
+    return {"published": scheduling.publish_due(), "unpublished": scheduling.unpublish_due()}

@@ -20,13 +20,13 @@ Editing published content (resources.actions.save_draft) makes a new draft while
 revision stays online; approving that draft at the final level replaces `published_revision`.
 Withdrawing clears `published_revision` (what citizens see); the revision that was online stays
 in the history through the WITHDRAW event, see publishing.queries.
-"""
 
-import logging
+The periodic task that acts on the times set by `schedule` (`publish_due`, `unpublish_due`) is
+publishing/scheduling.py.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -38,8 +38,6 @@ from govplatform.permissions import is_system_account, require_editor_column, re
 from publishing import checks, placements, queries, readiness, signals
 from publishing.models import ReviewFlag, WorkflowAction, WorkflowEvent
 from resources.models import Resource, ResourceStatus
-
-logger = logging.getLogger(__name__)
 
 EDITING_ROLES = (Role.EDITOR, Role.SITE_ADMIN)
 SUBMITTABLE = (ResourceStatus.DRAFT, ResourceStatus.RETURNED, ResourceStatus.WITHDRAWN)
@@ -205,7 +203,7 @@ def approve(resource: Resource, *, acting_user, confirm_flags: bool = False) -> 
         resource.save(update_fields=["review_level", "status"])
     else:
         resource.save(update_fields=["review_level"])
-        _publish(resource, acting_user=acting_user, now=now)
+        put_online(resource, acting_user=acting_user, now=now)
     return resource
 
 
@@ -238,11 +236,11 @@ def publish_platform_notice(resource: Resource, *, acting_user, decision: str) -
         obj=resource,
         details={"revision": revision.number, "level": levels, "levels": levels, "decision": decision},
     )
-    _publish(resource, acting_user=acting_user, now=timezone.now())
+    put_online(resource, acting_user=acting_user, now=timezone.now())
     return resource
 
 
-def _publish(resource: Resource, *, acting_user, now) -> None:
+def put_online(resource: Resource, *, acting_user, now) -> None:
     """Put the approved revision online (inside an action's transaction, resource locked)."""
     revision = resource.submitted_revision
     resource.published_revision = revision
@@ -391,58 +389,5 @@ def schedule(resource: Resource, *, publish_at=None, unpublish_at=None, acting_u
         },
     )
     if queries.approved_waiting(resource) and (publish_at is None or publish_at <= now):
-        _publish(resource, acting_user=acting_user, now=now)
+        put_online(resource, acting_user=acting_user, now=now)
     return resource
-
-
-# --- the periodic task (publishing.tasks) -----------------------------------------------------
-
-
-@transaction.atomic
-def _publish_if_due(resource_id: int, now) -> bool:
-    resource = Resource.objects.select_for_update().get(pk=resource_id)
-    if not queries.approved_waiting(resource):
-        return False
-    if resource.publish_at is not None and resource.publish_at > now:
-        return False
-    _publish(resource, acting_user=None, now=now)
-    return True
-
-
-def publish_due(now=None) -> list[int]:
-    """Publish approved content whose publishing time has come; returns the resources' IDs (PUB-5)."""
-    now = now or timezone.now()
-    due = Resource.objects.filter(queries.approved_waiting_q()).filter(
-        Q(publish_at__isnull=True) | Q(publish_at__lte=now)
-    )
-    done = []
-    for resource_id in due.order_by("publish_at", "pk").values_list("pk", flat=True):
-        try:
-            if _publish_if_due(resource_id, now):
-                done.append(resource_id)
-        except Exception:  # one broken resource must not stop the others; the next run retries it
-            logger.exception("scheduled publishing of resource %s failed", resource_id)
-    return done
-
-
-@transaction.atomic
-def _unpublish_if_due(resource_id: int, now) -> bool:
-    resource = Resource.objects.select_for_update().get(pk=resource_id)
-    if not queries.is_online(resource) or resource.unpublish_at is None or resource.unpublish_at > now:
-        return False
-    withdraw(resource, acting_user=None, reason=_("Scheduled unpublishing."))
-    return True
-
-
-def unpublish_due(now=None) -> list[int]:
-    """Withdraw published content whose unpublishing time has come; returns the resources' IDs (PUB-5)."""
-    now = now or timezone.now()
-    due = Resource.objects.filter(published_revision__isnull=False, unpublish_at__lte=now)
-    done = []
-    for resource_id in due.order_by("unpublish_at", "pk").values_list("pk", flat=True):
-        try:
-            if _unpublish_if_due(resource_id, now):
-                done.append(resource_id)
-        except Exception:  # as above
-            logger.exception("scheduled unpublishing of resource %s failed", resource_id)
-    return done

@@ -6,7 +6,7 @@ through the workflow by the system account (govplatform.permissions.SYSTEM_USERN
 then published by publishing.workflow.publish_platform_notice, which records the lifecycle
 decision in place of a reviewer's. Announcements with an end (at least 30 days for a migration,
 the offline period for an offline notice) get `unpublish_at`, and the scheduler
-(publishing.workflow.unpublish_due) withdraws them then.
+(publishing.scheduling.unpublish_due) withdraws them then.
 
 The texts are Chinese page content and live in templates/sites/notices/: the first line is the
 title, the rest the body.

@@ -236,7 +236,7 @@ def search_path(query: str, **params) -> str:
 
 
 def put_online(resources: list[Resource], reviewer) -> None:
-    """As the final approval leaves them (publishing.workflow._publish): the saved revision online,
+    """As the final approval leaves them (publishing.workflow.put_online): the saved revision online,
     placed in its own column. The content is the one the editor's save cleaned."""
     now = timezone.now()
     ids = [resource.pk for resource in resources]

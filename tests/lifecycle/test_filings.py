@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from columns import actions as column_actions
 from columns.models import Column
-from publishing.workflow import unpublish_due
+from publishing.scheduling import unpublish_due
 from resources.models import Resource
 from sites import actions as site_actions
 from sites.models import ChangeFiling, Domain, FilingKind, SiteStatus

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from publishing.models import Placement, PlacementStatus
 from publishing.placements import accept_repost, place
-from publishing.workflow import unpublish_due
+from publishing.scheduling import unpublish_due
 from resources.models import Resource
 from sites.lifecycle import decisions, migration
 from sites.lifecycle.rules import add_months

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from publishing.workflow import unpublish_due
+from publishing.scheduling import unpublish_due
 from resources.models import Resource
 from sites.lifecycle import decisions, offline
 from sites.models import ApplicationStatus, SiteStatus

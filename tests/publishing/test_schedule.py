@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from govplatform.models import AuditEntry
-from publishing import queries, tasks, workflow
+from publishing import queries, scheduling, tasks, workflow
 from publishing.models import WorkflowAction, WorkflowEvent
 from resources.models import ResourceStatus
 from tests.publishing.factories import edit
@@ -34,11 +34,11 @@ def test_content_approved_before_its_time_waits_and_is_published_by_the_task(tea
     assert not queries.is_online(resource)
     assert list(queries.shown_placements(team.column)) == []
 
-    assert workflow.publish_due(now=publish_at - datetime.timedelta(minutes=1)) == []
+    assert scheduling.publish_due(now=publish_at - datetime.timedelta(minutes=1)) == []
     resource.refresh_from_db()
     assert resource.status == ResourceStatus.APPROVED
 
-    assert workflow.publish_due(now=publish_at + datetime.timedelta(seconds=30)) == [resource.pk]
+    assert scheduling.publish_due(now=publish_at + datetime.timedelta(seconds=30)) == [resource.pk]
     resource.refresh_from_db()
     assert resource.status == ResourceStatus.PUBLISHED
     assert resource.published_at == publish_at + datetime.timedelta(seconds=30)
@@ -47,7 +47,7 @@ def test_content_approved_before_its_time_waits_and_is_published_by_the_task(tea
     assert (event.action, event.actor) == (WorkflowAction.PUBLISH, None)
     entry = AuditEntry.objects.filter(action="resource.publish").get()
     assert (entry.actor, entry.actor_name) == (None, "system")
-    assert workflow.publish_due(now=publish_at + 2 * HOUR) == []  # once only
+    assert scheduling.publish_due(now=publish_at + 2 * HOUR) == []  # once only
 
 
 def test_published_content_is_unpublished_at_its_time(team):  # PUB-5
@@ -57,8 +57,8 @@ def test_published_content_is_unpublished_at_its_time(team):  # PUB-5
     unpublish_at = timezone.now() + 3 * HOUR
     workflow.schedule(resource, unpublish_at=unpublish_at, acting_user=team.editor)
 
-    assert workflow.unpublish_due(now=unpublish_at - HOUR) == []
-    assert workflow.unpublish_due(now=unpublish_at) == [resource.pk]
+    assert scheduling.unpublish_due(now=unpublish_at - HOUR) == []
+    assert scheduling.unpublish_due(now=unpublish_at) == [resource.pk]
     resource.refresh_from_db()
     assert resource.status == ResourceStatus.WITHDRAWN
     assert not queries.is_online(resource)
@@ -69,16 +69,16 @@ def test_published_content_is_unpublished_at_its_time(team):  # PUB-5
         None,
         queries.last_published_revision(resource),
     )
-    assert workflow.unpublish_due(now=unpublish_at + HOUR) == []
+    assert scheduling.unpublish_due(now=unpublish_at + HOUR) == []
 
 
 def test_publish_and_unpublish_times_in_one_schedule(team):  # PUB-5
     start = timezone.now() + HOUR
     resource = approved_for_later(team, start)
     workflow.schedule(resource, publish_at=start, unpublish_at=start + 24 * HOUR, acting_user=team.editor)
-    assert workflow.publish_due(now=start) == [resource.pk]
-    assert workflow.unpublish_due(now=start + 23 * HOUR) == []
-    assert workflow.unpublish_due(now=start + 24 * HOUR) == [resource.pk]
+    assert scheduling.publish_due(now=start) == [resource.pk]
+    assert scheduling.unpublish_due(now=start + 23 * HOUR) == []
+    assert scheduling.unpublish_due(now=start + 24 * HOUR) == [resource.pk]
 
 
 def test_an_edit_approved_for_later_replaces_the_online_version_only_at_its_time(team):  # PUB-5, PUB-9
@@ -94,7 +94,7 @@ def test_an_edit_approved_for_later_replaces_the_online_version_only_at_its_time
     workflow.approve(resource, acting_user=team.reviewers[1])
     resource.refresh_from_db()
     assert (resource.status, resource.published_revision) == (ResourceStatus.APPROVED, first)
-    workflow.publish_due(now=publish_at)
+    scheduling.publish_due(now=publish_at)
     resource.refresh_from_db()
     assert (resource.status, resource.published_revision) == (ResourceStatus.PUBLISHED, second)
 
@@ -105,7 +105,7 @@ def test_a_new_draft_does_not_stop_the_approved_version(team):  # PUB-5, PUB-9
     approved = resource.submitted_revision
     edit(resource, author=team.editor, title="又改了一稿")  # save_draft: APPROVED → DRAFT
     assert queries.approved_waiting(resource)
-    assert workflow.publish_due(now=publish_at) == [resource.pk]
+    assert scheduling.publish_due(now=publish_at) == [resource.pk]
     resource.refresh_from_db()
     assert resource.published_revision == approved
     assert resource.status == ResourceStatus.DRAFT  # the new draft still waits for its own review
@@ -116,7 +116,7 @@ def test_submitting_a_new_draft_replaces_the_waiting_version(team):  # PUB-5
     resource = approved_for_later(team, publish_at)
     edit(resource, author=team.editor, title="替换稿")
     workflow.submit(resource, acting_user=team.editor)
-    assert workflow.publish_due(now=publish_at) == []
+    assert scheduling.publish_due(now=publish_at) == []
     assert AuditEntry.objects.filter(action="resource.submit").first().details["replaces_approved"] == 1
 
 
@@ -131,7 +131,7 @@ def test_waiting_content_can_be_withdrawn_and_is_then_never_published(team):  # 
     publish_at = timezone.now() + HOUR
     resource = approved_for_later(team, publish_at)
     workflow.withdraw(resource, acting_user=team.editor, reason="活动取消")
-    assert workflow.publish_due(now=publish_at + HOUR) == []
+    assert scheduling.publish_due(now=publish_at + HOUR) == []
     resource.refresh_from_db()
     assert (resource.status, resource.published_revision) == (ResourceStatus.WITHDRAWN, None)
 
@@ -176,14 +176,14 @@ def test_one_failing_resource_does_not_stop_the_others(team, monkeypatch):  # PU
     publish_at = timezone.now() + HOUR
     broken = approved_for_later(team, publish_at, title="坏的")
     fine = approved_for_later(team, publish_at, title="好的")
-    real_publish = workflow._publish
+    real_publish = workflow.put_online
 
     def publish(resource, **kwargs):
         if resource.pk == broken.pk:
             raise RuntimeError("disk full")
         return real_publish(resource, **kwargs)
 
-    monkeypatch.setattr(workflow, "_publish", publish)
-    assert workflow.publish_due(now=publish_at) == [fine.pk]
+    monkeypatch.setattr(scheduling, "put_online", publish)
+    assert scheduling.publish_due(now=publish_at) == [fine.pk]
     broken.refresh_from_db()
     assert broken.status == ResourceStatus.APPROVED  # rolled back, retried at the next run
