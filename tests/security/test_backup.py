@@ -18,7 +18,7 @@ from PIL import Image
 
 from govplatform import audit, crypto
 from govplatform.audit_events import AuditEvent
-from govplatform.backup import MAGIC
+from govplatform.backup_archive import MAGIC
 from govplatform.models import AuditEntry, Role
 from publishing.publisher import publish_site
 from resources import actions as resource_actions

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from govplatform import audit
 from govplatform.audit_events import AuditEvent
-from govplatform.backup import BackupError, write_backup
+from govplatform.backup import write_backup
+from govplatform.backup_archive import BackupError
 
 
 class Command(BaseCommand):

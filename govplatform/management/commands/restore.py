@@ -7,7 +7,8 @@ files is refused unless --force is given (then everything in it is replaced).
 
 from django.core.management.base import BaseCommand, CommandError
 
-from govplatform.backup import BackupError, restore_backup
+from govplatform.backup_archive import BackupError
+from govplatform.backup_restore import restore_backup
 
 
 class Command(BaseCommand):
