@@ -19,12 +19,12 @@ newest ones when most documents match, see Searcher.count).
 
 Each step finds its documents by whichever way the database's own estimate of the matches says
 is cheaper: walking a date index and testing each row, or the full-text index (walk_dates).
+The SQL pieces (scope, match, filters, score, that choice) are search/search_sql.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -34,23 +34,19 @@ from django.utils import timezone
 from search import logs
 from search.backends import backend
 from search.highlight import mark, snippet
-from search.indexer import EPOCH
 from search.models import SearchScope
 from search.query import ParsedQuery, Parser
 from search.results import FacetValue, Filters, Hit, Outcome
+from search.search_sql import SearchSQL
 from search.vocabulary import correct_text, vocabulary
-from sites.models import Domain, Site, SiteKind, SiteStatus
+from sites.models import Domain, Site, SiteKind
 
 PAGE_SIZE = 10
 MAX_PAGE = 50
 RERANK_WINDOW = 100
 COUNT_LIMIT = 1_000  # matches counted for the total and the facets; more show as "more than"
-MAX_SCORE_TERMS = 6
 SCORED_TEXT_CHARS = 600
-PHRASE_SCAN = 200  # newest documents with a phrase's words that are checked for the phrase itself
 COUNT_WALK_SHARE = 0.6  # share of all documents matching above which counting walks the date index
-WALK_ROW_COST = 2.5  # a row read walking the date index, in rows fetched through the full-text index
-HIDDEN_SITE_STATUSES = (SiteStatus.OFFLINE, SiteStatus.CLOSED)
 
 
 @dataclass
@@ -68,7 +64,7 @@ def allowed_scope(site: Site, requested: str) -> str:
     return SearchScope.SITE
 
 
-class Searcher:
+class Searcher(SearchSQL):
     def __init__(self, site: Site, scope: str, filters: Filters):
         self.site = site
         self.scope = allowed_scope(site, scope)
@@ -80,125 +76,6 @@ class Searcher:
         self._estimates: dict = {}
         self.vocabulary = vocabulary()
         self.parser = Parser(self.vocabulary)
-
-    # --- SQL pieces -------------------------------------------------------------------------------
-
-    def scope_sql(self, by_date: bool = False) -> tuple[str, list]:
-        """The scope condition; `by_date`: usable by the (site, date) index, else only a filter so
-        that the full-text index drives the lookup."""
-        if self.scope == SearchScope.PLATFORM:
-            marks = ", ".join(["%s"] * len(HIDDEN_SITE_STATUSES))
-            return (
-                f"d.is_repost = %s AND d.site_id IN (SELECT id FROM {Site._meta.db_table} WHERE status NOT IN ({marks}))",
-                [False, *HIDDEN_SITE_STATUSES],
-            )
-        return ("d.site_id = %s" if by_date else "d.site_id + 0 = %s"), [self.site.pk]
-
-    def _base_where(self, parsed: ParsedQuery, by_date: bool = False) -> tuple[str, list]:
-        if parsed.phrases_to_check:
-            ids = self._phrase_matches(parsed)
-            if not ids:
-                return "1 = 0", []
-            return f"d.id IN ({', '.join(['%s'] * len(ids))})", ids
-        match_sql, params = self.engine.match(parsed.groups)
-        scope_sql, scope_params = self.scope_sql(by_date)
-        return f"{match_sql} AND {scope_sql}", params + scope_params
-
-    def walk_dates(self, parsed: ParsedQuery, wanted: int, filtered: bool = False) -> bool:
-        """Whether the newest `wanted` matches are best found by walking a date index and testing
-        each document's words, rather than by fetching every match through the full-text index
-        and sorting them. A walk reads about wanted × documents / matches rows (fewer matches
-        when a column type or site is chosen: `filtered`; a chosen year is a range of the date
-        index, see _filter_sql), the full-text lookup every match, and a walked row costs about
-        2.5 fetched ones (benchmarks/search_bench.py at 100,000 articles: the newest 200 of 2,500
-        matches take 34 ms walking and 4 ms fetched; of 99,000 matches, 2 ms walking)."""
-        match_sql, params = self.engine.match(parsed.groups)
-        matches, documents = self._estimate(match_sql, params)
-        if matches is None:  # a backend whose planner cannot tell: its own choice
-            return True
-        kept = matches
-        filter_sql, filter_params = self._filter_sql(with_year=False)
-        if filtered and filter_sql:
-            kept, _ = self._estimate(match_sql + filter_sql, params + filter_params)
-        return matches * kept > WALK_ROW_COST * wanted * documents
-
-    def _estimate(self, where: str, params: list) -> tuple[float | None, float]:
-        key = (where, tuple(params))
-        if key not in self._estimates:
-            self._estimates[key] = self.engine.matches_estimate(where, params) or (None, 0.0)
-        return self._estimates[key]
-
-    def _phrase_matches(self, parsed: ParsedQuery) -> list[int]:
-        """Documents with the quoted phrases as written: checked in the text of the newest
-        PHRASE_SCAN documents that have the phrases' words (one bounded query)."""
-        key = (tuple(parsed.phrases_to_check), repr(parsed.groups))
-        if key not in self._phrase_cache:
-            walk = self.walk_dates(parsed, PHRASE_SCAN)
-            match_sql, params = self.engine.match(parsed.groups)
-            scope_sql, scope_params = self.scope_sql(by_date=walk)
-            checks, check_params = [], []
-            for phrase in parsed.phrases_to_check:
-                # A phrase without letters that have a case (Chinese, digits) is looked for in the
-                # text as stored: lower-casing 200 texts costs more than the search itself.
-                title, content = ("x.title", "x.content") if phrase.lower() == phrase.upper() else (
-                    "lower(x.title)", "lower(x.content)")  # fmt: skip
-                strpos = self.engine.strpos
-                checks.append(f"({strpos}({title}, %s) > 0 OR {strpos}({content}, %s) > 0)")
-                check_params += [phrase.lower(), phrase.lower()]
-            with self._lookup(walk), connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT x.id FROM (SELECT d.id, d.title, d.content FROM {self.engine.table} d"
-                    f" WHERE {match_sql} AND {scope_sql}"
-                    f" ORDER BY d.published_at DESC, d.resource_id DESC LIMIT {PHRASE_SCAN}) x"
-                    f" WHERE {' AND '.join(checks)}",
-                    params + scope_params + check_params,
-                )
-                self._phrase_cache[key] = [row[0] for row in cursor.fetchall()]
-        return self._phrase_cache[key]
-
-    def _lookup(self, walk: bool):
-        return nullcontext() if walk else self.engine.index_lookup()
-
-    def _filter_sql(self, with_year: bool = True) -> tuple[str, list]:
-        parts, params = [], []
-        if self.filters.site_id:
-            parts.append("d.site_id = %s")
-            params.append(self.filters.site_id)
-        if self.filters.column_type:
-            parts.append("d.column_type = %s")
-            params.append(self.filters.column_type)
-        if self.filters.year and with_year:
-            # The year's dates too, so that a walk of the date index starts at the year's end
-            # instead of reading every newer document (year is the local year of published_at).
-            zone = timezone.get_default_timezone()
-            start = dt.datetime(self.filters.year, 1, 1, tzinfo=zone)
-            end = dt.datetime(self.filters.year + 1, 1, 1, tzinfo=zone)
-            adapt = connection.ops.adapt_datetimefield_value
-            parts.append("d.year = %s AND d.published_at >= %s AND d.published_at < %s")
-            params += [self.filters.year, adapt(start), adapt(end)]
-        return "".join(f" AND {p}" for p in parts), params
-
-    def _score_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
-        least, greatest = self.engine.least, self.engine.greatest
-        terms, params, parts = parsed.terms[:MAX_SCORE_TERMS], [], []
-        phrases = {p.lower() for p in parsed.phrases}
-        for term in terms:
-            weight = 2.0 if term in phrases else 1.0
-            counts = []
-            for column in ("w.lt", "w.ls", "w.lc"):
-                counts.append(f"((length({column}) - length(replace({column}, %s, ''))) / %s)")
-                params += [term, len(term)]
-            parts.append(
-                f"{weight} * (4.0 * {least}({counts[0]}, 2) + 2.0 * {least}({counts[1]}, 2)"
-                f" + 0.5 * {least}({counts[2]}, 8))"
-            )
-        today = (timezone.localdate() - EPOCH).days
-        parts.append(f"3.0 * 365.0 / (365.0 + {greatest}(0, %s - w.published_day))")
-        params.append(today)
-        parts.append("2.0 * w.clicks / (w.clicks + 10.0)")
-        return " + ".join(parts), params
-
-    # --- running ----------------------------------------------------------------------------------
 
     def count(self, parsed: ParsedQuery) -> _Run:
         """Total and facet combinations of a parsed query (one grouped query). When most documents

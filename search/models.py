@@ -49,7 +49,7 @@ class SearchDocument(models.Model):
         indexes = [
             models.Index(fields=["site", "-published_at"], name="search_doc_site_date"),
             # The newest matches of a portal's platform-wide search (reposts are left out there):
-            # without it, finding them sorts every match (search/engine.py, walk_dates).
+            # without it, finding them sorts every match (search/search_sql.py, walk_dates).
             models.Index(
                 fields=["-published_at", "-resource_id"], name="search_doc_date", condition=Q(is_repost=False)
             ),

@@ -1,4 +1,4 @@
-"""What a full-text backend does; the SQL both backends share lives in search/engine.py."""
+"""What a full-text backend does; the SQL both backends share lives in search/search_sql.py and search/engine.py."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.db import connection
 
-from search import engine, logs
+from search import engine, logs, search_sql
 from search.engine import Filters
 from search.models import PopularQuery, SearchClick, SearchDocument, SearchLog
 from tests.rendering.conftest import parse
@@ -274,7 +274,7 @@ def test_counting_is_bounded_and_says_so(corpus, client, monkeypatch):  # SRCH-3
 def test_both_ways_to_the_newest_matches_give_the_same_pages(corpus, monkeypatch):  # SRCH-3
     """Walking the date index and fetching every match through the full-text index are two plans
     for the same answer; walk_dates and _mostly_matching only pick the cheaper one."""
-    monkeypatch.setattr(engine, "PHRASE_SCAN", 1)  # the newest page with the phrase's words only
+    monkeypatch.setattr(search_sql, "PHRASE_SCAN", 1)  # the newest page with the phrase's words only
 
     limit = engine.COUNT_LIMIT
 
