@@ -104,12 +104,11 @@ def check_many(pairs) -> dict[int, Readiness]:
         "site_id", "name"
     ):
         domains.setdefault(site_id, set()).add(name.lower())
+    bodies = {resource.pk: (resource.site_id, _rich_text(resource.kind, data)) for resource, data in pairs}
     wanted: dict[int, set[str]] = {}
     refs: dict[int, list[int]] = {}
     for resource, data in pairs:
-        wanted[resource.pk] = _targets(
-            domains.get(resource.site_id, set()), resource.pk, _rich_text(resource.kind, data)
-        )
+        wanted[resource.pk] = _targets(domains.get(resource.site_id, set()), resource.pk, bodies[resource.pk][1])
         refs[resource.pk] = referenced_ids(resource.kind, data)
     all_paths = {(r.site_id, p) for r, _rev in pairs for p in wanted[r.pk]}
     existing = set()
@@ -119,9 +118,10 @@ def check_many(pairs) -> dict[int, Readiness]:
         ).values_list("site_id", "path")
         existing = set(rows)
     all_refs = {pk for ids in refs.values() for pk in ids}
-    offline = Resource.objects.filter(pk__in=all_refs, published_revision__isnull=True).only("id", "title", "status")
-    offline = {r.pk: r for r in offline} if all_refs else {}
-    bodies = {resource.pk: (resource.site_id, _rich_text(resource.kind, data)) for resource, data in pairs}
+    offline = {}
+    if all_refs:
+        rows = Resource.objects.filter(pk__in=all_refs, published_revision__isnull=True).only("id", "title", "status")
+        offline = {r.pk: r for r in rows}
     unusable = media_use.unusable_paths(bodies)
     for resource, _data in pairs:
         ready = out[resource.pk]
