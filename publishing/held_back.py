@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,10 +89,17 @@ def reason_text(row: HeldBackItem, titles: dict[int, str] | None = None) -> str:
     """Why the row's page is not online, in the user's language (titles: of the unpublished resources)."""
     titles = titles or {}
     parts = []
-    if row.missing_paths:
+    # A held page's missing paths are pages it links to, or library files it may not publish
+    # (publishing/media_use.py); each kind gets its own sentence.
+    media = (settings.MEDIA_URL or "/media/").lstrip("/")
+    files = [path for path in row.missing_paths if path.startswith(media)]
+    pages = [path for path in row.missing_paths if not path.startswith(media)]
+    if pages:
+        parts.append(_("it links to pages that do not exist: %(paths)s") % {"paths": "、".join("/" + p for p in pages)})
+    if files:
         parts.append(
-            _("it links to pages that do not exist: %(paths)s")
-            % {"paths": "、".join("/" + path for path in row.missing_paths)}
+            _("it shows files of the library that this site may not publish: %(paths)s")
+            % {"paths": "、".join("/" + p for p in files)}
         )
     if row.unpublished:
         names = [

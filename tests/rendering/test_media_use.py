@@ -113,3 +113,15 @@ def test_readiness_names_the_file_the_site_may_not_use(build):  # SEC-3, PUB-3
     message = ready.message()
     assert draft_file.file.name in message and "其他市内部方案" not in message
     assert Path(settings.MEDIA_ROOT, draft_file.file.name).exists()
+
+
+def test_the_held_back_reason_names_a_refused_file_as_a_file_not_a_missing_page():
+    from types import SimpleNamespace
+
+    from publishing import held_back
+
+    row = SimpleNamespace(site=SimpleNamespace(name="甲市"), page_online=False, unpublished=[],
+                          missing_paths=["media/library/2026/12/a.pdf", "old/2019/notice.html"])  # fmt: skip
+    reason = held_back.reason_text(row)
+    assert "pages that do not exist: /old/2019/notice.html" in reason
+    assert "may not publish: /media/library/2026/12/a.pdf" in reason
