@@ -123,7 +123,7 @@ def clean_original_name(name: str | None) -> str:
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _size_of(uploaded) -> int:
+def size_of(uploaded) -> int:
     size = getattr(uploaded, "size", None)
     if size is None:
         uploaded.seek(0, io.SEEK_END)
@@ -141,7 +141,7 @@ def _sha256(fileobj) -> str:
     return digest.hexdigest()
 
 
-def _too_large(name: str, size: int, limit: int, what: str) -> ValidationError:
+def too_large(name: str, size: int, limit: int, what: str) -> ValidationError:
     return ValidationError(
         _("“%(name)s” is %(size)s; %(what)s may be at most %(limit)s.")
         % {"name": name, "size": filesizeformat(size), "what": what, "limit": filesizeformat(limit)},
@@ -170,9 +170,9 @@ def _refuse_attachment(name: str, found: FileType) -> ValidationError:
 
 
 def check_attachment(uploaded, name: str) -> CheckedFile:
-    size = _size_of(uploaded)
+    size = size_of(uploaded)
     if size > max_attachment_bytes():
-        raise _too_large(name, size, max_attachment_bytes(), _("attachments"))
+        raise too_large(name, size, max_attachment_bytes(), _("attachments"))
     found = sniff(uploaded, name)
     if found.key not in ATTACHMENT_KEYS:
         raise _refuse_attachment(name, found)
@@ -194,9 +194,9 @@ def check_attachment(uploaded, name: str) -> CheckedFile:
 
 
 def check_video(uploaded, name: str) -> CheckedFile:
-    size = _size_of(uploaded)
+    size = size_of(uploaded)
     if size > max_video_bytes():
-        raise _too_large(name, size, max_video_bytes(), _("videos"))
+        raise too_large(name, size, max_video_bytes(), _("videos"))
     found = sniff(uploaded, name)
     if found.key not in VIDEO_KEYS:
         raise ValidationError(
@@ -228,6 +228,6 @@ def check_upload(uploaded, kind: str) -> CheckedFile:
     kind_class = KIND_CLASSES.get(kind)
     if kind_class is None or not kind_class.has_file:
         raise ValidationError(_("Files can be uploaded only as images, attachments or videos."), code="kind")
-    if _size_of(uploaded) == 0:
+    if size_of(uploaded) == 0:
         raise ValidationError(_("The file “%(name)s” is empty.") % {"name": name}, code="empty")
     return kind_class.check_file(uploaded, name)

@@ -19,8 +19,8 @@ from resources.files import (
     CheckedFile,
     RenditionContent,
     _setting,
-    _size_of,
-    _too_large,
+    size_of,
+    too_large,
 )
 from resources.models import ResourceKind
 from resources.sniff import IMAGE_KEYS, TYPES, FileType, sniff
@@ -146,9 +146,9 @@ def _renditions(image: Image.Image, file_type: FileType) -> list[RenditionConten
 
 
 def check_image(uploaded, name: str) -> CheckedFile:
-    size = _size_of(uploaded)
+    size = size_of(uploaded)
     if size > max_image_bytes():
-        raise _too_large(name, size, max_image_bytes(), _("images"))
+        raise too_large(name, size, max_image_bytes(), _("images"))
     found = sniff(uploaded, name)
     if found.key not in IMAGE_KEYS:
         raise _refuse_image_type(name, found)

@@ -38,11 +38,11 @@ def check_file(uploaded, allowed, *, max_bytes: int | None = None) -> CheckedUpl
     if isinstance(uploaded, CheckedUpload):
         return uploaded
     name = files.clean_original_name(getattr(uploaded, "name", ""))
-    size = files._size_of(uploaded)
+    size = files.size_of(uploaded)
     if size == 0:
         raise ValidationError(_("The file “%(name)s” is empty.") % {"name": name}, code="empty")
     if max_bytes is not None and size > max_bytes:
-        raise files._too_large(name, size, max_bytes, _("this file"))
+        raise files.too_large(name, size, max_bytes, _("this file"))
     found = sniff(uploaded, name)
     if found.key not in allowed or found.key not in IMAGE_KEYS | ATTACHMENT_KEYS:
         if found.key == "svg":
