@@ -46,5 +46,7 @@ demo-passwords: install
 test: install
 	$(VENV)/bin/pytest -n 2
 
+# ruff, and the layers of the README's layout (import-linter's contract in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports

@@ -85,8 +85,8 @@ def _weighted(rng, pairs):
 
 
 def people():
-    from govplatform.models import Membership, Role, User
-    from sites.models import Domain
+    from accounts.models import User
+    from sites.models import Domain, Membership, Role
 
     admin, _ = User.objects.get_or_create(
         username=f"{TAG}_admin", defaults={"is_platform_admin": True, "is_staff": True, "real_name": "基准管理员"}
@@ -114,7 +114,7 @@ def load(total: int, seed: int = 3) -> None:
     from django.utils import timezone
 
     from columns.models import Column
-    from publishing.models import Placement, ReviewFlag, WorkflowEvent
+    from editorial.models import Placement, ReviewFlag, WorkflowEvent
     from resources.models import Resource, Revision
     from sites.models import Domain, Site
 
@@ -124,13 +124,13 @@ def load(total: int, seed: int = 3) -> None:
             with connection.cursor() as cursor:  # fast: no cascades through the ORM
                 site_id = old.site_id
                 for sql in (
-                    "DELETE FROM publishing_reviewflag WHERE resource_id IN (SELECT id FROM resources_resource WHERE site_id = %s)",
-                    "DELETE FROM publishing_workflowevent WHERE resource_id IN (SELECT id FROM resources_resource WHERE site_id = %s)",
-                    "DELETE FROM publishing_placement WHERE site_id = %s",
+                    "DELETE FROM editorial_reviewflag WHERE resource_id IN (SELECT id FROM resources_resource WHERE site_id = %s)",
+                    "DELETE FROM editorial_workflowevent WHERE resource_id IN (SELECT id FROM resources_resource WHERE site_id = %s)",
+                    "DELETE FROM editorial_placement WHERE site_id = %s",
                     "UPDATE resources_resource SET current_revision_id = NULL, published_revision_id = NULL, submitted_revision_id = NULL WHERE site_id = %s",
                     "DELETE FROM resources_revision WHERE resource_id IN (SELECT id FROM resources_resource WHERE site_id = %s)",
                     "DELETE FROM resources_resource WHERE site_id = %s",
-                    "DELETE FROM govplatform_membership WHERE site_id = %s",
+                    "DELETE FROM sites_membership WHERE site_id = %s",
                 ):  # fmt: skip
                     cursor.execute(sql, [site_id])
             for level in (2, 1, 0):
@@ -207,8 +207,8 @@ def load(total: int, seed: int = 3) -> None:
         # The bulk load wrote every resource twice (insert, then the revision links): compact the
         # tables as a library that grew over years would be, and give the planner its statistics.
         with connection.cursor() as cursor:
-            for table in ("resources_resource", "resources_revision", "publishing_placement",
-                          "publishing_workflowevent", "publishing_reviewflag"):  # fmt: skip
+            for table in ("resources_resource", "resources_revision", "editorial_placement",
+                          "editorial_workflowevent", "editorial_reviewflag"):  # fmt: skip
                 cursor.execute(f"VACUUM FULL ANALYZE {table}")
     print(f"loaded {len(resources):,} resources in {time.perf_counter() - started:.1f} s")
 
@@ -275,8 +275,8 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from govplatform.admin_site import backoffice
-    from publishing.admin import review_queue_admin
+    from backoffice.review_admin import review_queue_admin
+    from backoffice.site import backoffice
     from resources.models import Resource
     from sites.models import Domain
 

@@ -128,7 +128,7 @@ def main() -> int:
 
         from django.core.handlers.wsgi import WSGIHandler
 
-        from govplatform import public_views
+        from public import views as public_views
 
         handler = WSGIHandler()
         cached = public_views.site_for_host

@@ -66,7 +66,7 @@ def setup() -> None:
     call_command("migrate", verbosity=0)
 
 
-BULK_TABLES = ["resources_resource", "resources_revision", "publishing_placement", "publishing_publishedfile",
+BULK_TABLES = ["resources_resource", "resources_revision", "editorial_placement", "publishing_publishedfile",
                "publishing_pagedependency"]  # fmt: skip
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from accounts.models import User
 from columns.models import Column
-from govplatform.models import User
-from publishing.models import Placement, PlacementStatus
+from editorial.models import Placement, PlacementStatus
 from resources.models import Resource, ResourceKind, ResourceStatus, Revision
 from sites.models import Domain, Site, SiteKind, SiteStatus
 
@@ -141,8 +141,12 @@ def insert_articles(site: Site, rows: list[tuple[Column, dict]], user: User) -> 
                 resource=resource,
                 number=1,
                 title=art["title"],
-                metadata={"source": art["source"], "author": art["author"], "keywords": "，".join(art["keywords"]),
-                          "description": art["summary"]},  # fmt: skip
+                metadata={
+                    "source": art["source"],
+                    "author": art["author"],
+                    "keywords": "，".join(art["keywords"]),
+                    "description": art["summary"],
+                },  # fmt: skip
                 data={"body": body_html(art), "summary": art["summary"], "subtitle": "", "attachments": []},
                 created_by=user,
                 created_at=resource.published_at,
@@ -161,8 +165,14 @@ def insert_articles(site: Site, rows: list[tuple[Column, dict]], user: User) -> 
             )
         Placement.objects.bulk_create(
             [
-                Placement(resource=r, column=col, site=site, status=PlacementStatus.ACTIVE, placed_by=user,
-                          placed_at=r.published_at)  # fmt: skip
+                Placement(
+                    resource=r,
+                    column=col,
+                    site=site,
+                    status=PlacementStatus.ACTIVE,
+                    placed_by=user,
+                    placed_at=r.published_at,
+                )  # fmt: skip
                 for r, (col, _art) in zip(resources, rows, strict=True)
             ],
             batch_size=2000,

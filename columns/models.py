@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
-from mptt.querysets import TreeQuerySet
 
 from columns.types import MAX_CHANNELS, MAX_DEPTH
 
@@ -30,16 +29,7 @@ def validate_column_type(value: str) -> None:
         )
 
 
-class ColumnQuerySet(TreeQuerySet):
-    def for_user(self, user):
-        from govplatform.permissions import is_platform_admin, site_ids_for
-
-        if is_platform_admin(user):
-            return self
-        return self.filter(site_id__in=site_ids_for(user))
-
-
-class ColumnManager(TreeManager.from_queryset(ColumnQuerySet)):
+class ColumnManager(TreeManager):
     pass
 
 
@@ -154,3 +144,62 @@ class Column(MPTTModel):
             return 0
         deepest = self.get_descendants().aggregate(models.Max("level"))["level__max"]
         return deepest - self.level
+
+
+class SubUnitKind(models.TextChoices):
+    TOWNSHIP = "township", _("township or street")
+    DEPARTMENT = "department", _("department")
+    COUNTY = "county", _("county-level unit")
+
+
+class SubUnit(models.Model):
+    """A unit without a site of its own that publishes into some columns of its portal (SITE-10)."""
+
+    portal = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="sub_units", verbose_name=_("portal")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=SubUnitKind.choices)
+    columns = models.ManyToManyField("columns.Column", related_name="+", verbose_name=_("columns"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sub-unit")
+        verbose_name_plural = _("sub-units")
+        ordering = ["portal_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["portal", "name"], name="sub_unit_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def site(self):
+        return self.portal
+
+
+class SubUnitMember(models.Model):
+    """A role on the portal held for a sub-unit: limited to the sub-unit's columns."""
+
+    sub_unit = models.ForeignKey(SubUnit, on_delete=models.CASCADE, related_name="members")
+    membership = models.OneToOneField("sites.Membership", on_delete=models.CASCADE, related_name="sub_unit")
+
+    class Meta:
+        verbose_name = _("sub-unit member")
+        verbose_name_plural = _("sub-unit members")
+
+    def __str__(self):
+        return f"{self.sub_unit} · {self.membership}"
+
+
+class EditorScope(models.Model):
+    """Limits an editor to some columns of a site (SITE-10), as ReviewerScope does for reviewers."""
+
+    membership = models.OneToOneField("sites.Membership", on_delete=models.CASCADE, related_name="edit_scope")
+    columns = models.ManyToManyField("columns.Column", related_name="+", verbose_name=_("columns"))
+
+    class Meta:
+        verbose_name = _("editor's columns")
+        verbose_name_plural = _("editors' columns")
+
+    def __str__(self):
+        return str(self.membership)

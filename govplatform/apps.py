@@ -4,7 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class GovPlatformConfig(AppConfig):
     name = "govplatform"
-    verbose_name = _("Platform: users, roles and audit")
-
-    def ready(self):
-        from govplatform import session_expiry, signals  # noqa: F401  (connect their receivers)
+    verbose_name = _("Platform")

@@ -22,7 +22,7 @@ import struct
 from django.conf import settings
 from django.utils import timezone
 
-from govplatform import crypto
+from core import crypto
 
 MAGIC = b"GOVPLATFORM-BACKUP 1\n"
 CHUNK = 1 << 20

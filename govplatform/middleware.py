@@ -7,7 +7,7 @@ import hashlib
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 
-from govplatform import audit
+from auditlog import audit
 
 
 def _bare_host(request) -> str:

@@ -25,12 +25,20 @@ ALLOWED_HOSTS = env_list(
 LOCAL_HOST_SUFFIX = ".localhost"
 
 INSTALLED_APPS = [
-    "govplatform",
+    # The apps in their layers, lowest first (README: layout); `lint-imports` checks the order.
+    "accounts",
+    "auditlog",
     "sites",
     "columns",
     "resources",
+    "editorial",
     "publishing",
+    "lifecycle",
     "search",
+    "public",
+    "backoffice",
+    "demo",
+    "govplatform",
     "mptt",
     "django_prose_editor",
     "csp",
@@ -56,12 +64,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "govplatform.permissions.PermissionCacheMiddleware",
+    "sites.permissions.PermissionCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "govplatform.middleware.ContentSecurityPolicyMiddleware",
     "govplatform.middleware.AuditContextMiddleware",
-    "govplatform.session_expiry.SessionExpiryMiddleware",
+    "accounts.session_expiry.SessionExpiryMiddleware",
     # Last: turns a login refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -113,18 +121,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "govplatform.User"
+AUTH_USER_MODEL = "accounts.User"
 # SEC-4: CRYPTO_PROFILE=sm uses the national algorithms: SM4 + HMAC-SM3 for encrypted fields and
 # backups, PBKDF2-HMAC-SM3 for new passwords (older hashes are upgraded at the next login).
 CRYPTO_PROFILE = os.environ.get("CRYPTO_PROFILE", "aes").strip().lower() or "aes"
 PASSWORD_HASHERS = [
-    *(["govplatform.hashers.PBKDF2SM3PasswordHasher"] if CRYPTO_PROFILE == "sm" else []),
+    *(["accounts.hashers.PBKDF2SM3PasswordHasher"] if CRYPTO_PROFILE == "sm" else []),
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
-    *(["govplatform.hashers.PBKDF2SM3PasswordHasher"] if CRYPTO_PROFILE != "sm" else []),
+    *(["accounts.hashers.PBKDF2SM3PasswordHasher"] if CRYPTO_PROFILE != "sm" else []),
 ]
 # Keys of encrypted fields (base64 of 32 bytes, comma-separated, the first one encrypts): env
 # FIELD_ENCRYPTION_KEY, or generated once into var/field_key. Back it up apart from the database.
@@ -132,26 +140,26 @@ FIELD_ENCRYPTION_KEYS = field_encryption_keys()
 # Key of backup archives (same form); the field key when unset.
 BACKUP_KEYS = env_list("BACKUP_KEY", [])
 # Backups serialise rows with times to the microsecond (Django's JSON keeps milliseconds).
-SERIALIZATION_MODULES = {"exactjson": "govplatform.exact_json"}
+SERIALIZATION_MODULES = {"exactjson": "core.exact_json"}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "govplatform.password_validation.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.password_validation.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 LOGIN_URL = "admin:login"
-# SEC-1: django-axes checks every password (and govplatform.login_views every second-factor code)
+# SEC-1: django-axes checks every password (and accounts.login_views every second-factor code)
 # against the failures of the account and of the address; over the limit both wait COOLOFF.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "govplatform.audit.request_ip"
-AXES_LOCKOUT_CALLABLE = "govplatform.login_views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "auditlog.audit.request_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.login_views.locked_out"
 AXES_ENABLE_ADMIN = False  # the back office has its own page: 用户 → 登录锁定 (govplatform/lockout_views.py)
-# Each failure kept too: the lockout page shows when a series of failures began (govplatform/lockouts.py).
+# Each failure kept too: the lockout page shows when a series of failures began (accounts/lockouts.py).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 # The name an authenticator app shows beside the account.
@@ -205,7 +213,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
-# Behind nginx: the internal location that serves MEDIA_ROOT once govplatform.media_views has
+# Behind nginx: the internal location that serves MEDIA_ROOT once backoffice.media_views has
 # said yes (X-Accel-Redirect); empty, the view sends files itself.
 MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
 PUBLISH_ROOT = env_path("PUBLISH_ROOT", VAR_DIR / "publish")

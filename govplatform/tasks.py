@@ -17,8 +17,8 @@ def ping(payload: str) -> str:
 @shared_task(name="govplatform.purge_audit_log")
 def purge_audit_log() -> int:
     """Daily: delete audit entries older than AUDIT_RETENTION_DAYS (never under 183 days, SEC-2)."""
-    from govplatform import actions
-    from govplatform.models import AuditEntry
+    from accounts import actions
+    from auditlog.models import AuditEntry
 
     days = settings.AUDIT_RETENTION_DAYS
     if days < AuditEntry.MIN_RETENTION_DAYS:
@@ -39,6 +39,6 @@ def verify_published() -> dict:
 @shared_task(name="govplatform.purge_login_failures")
 def purge_login_failures() -> int:
     """Daily: delete django-axes' failure-log entries past their retention (SEC-1)."""
-    from govplatform import lockouts
+    from accounts import lockouts
 
     return lockouts.purge_failure_log()

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from govplatform import media_views
-from govplatform.admin_site import backoffice
+from backoffice import media_views
+from backoffice.site import backoffice
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

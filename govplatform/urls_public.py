@@ -5,7 +5,7 @@ No back-office URL is mounted here.
 
 from django.urls import path, re_path
 
-from govplatform import public_views
+from public import views as public_views
 from search import views as search_views
 
 urlpatterns = [

@@ -22,9 +22,9 @@ so it works the same on a whole site and on a partial load (publishing/partial.p
 
 from django.db.models import Q
 
+from editorial.models import Placement
 from publishing import dependencies
 from publishing.bulk_sql import Epoch
-from publishing.models import Placement
 from publishing.render import Renderer
 from publishing.site_loading import order_key
 from publishing.sitedata import (

@@ -7,9 +7,12 @@ class PublishingConfig(AppConfig):
     verbose_name = _("Publishing")
 
     def ready(self):
-        # The workflow and placement actions send signals after commit; the publisher listens
-        # and queues a publish of the dependent pages. Importing the module also registers the
-        # Celery task (autodiscovery only finds modules named tasks.py).
-        from publishing import publish_tasks
+        # Actions report their changes to the change feed; after the commit the publisher queues
+        # a publish of the dependent pages. Importing the module also registers the Celery task
+        # (autodiscovery only finds modules named tasks.py). The last review level asks the
+        # publisher whether an item can go online without a broken link (publishing/readiness.py).
+        from editorial import workflow
+        from publishing import publish_tasks, readiness
 
-        publish_tasks.connect_signals()
+        publish_tasks.connect()
+        workflow.check_before_online(readiness.check)

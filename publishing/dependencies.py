@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.utils import timezone
 
-from publishing.output_models import PageDependency, PublishedFile
+from publishing.models import PageDependency, PublishedFile
 
 BATCH = 2000
 SMALL_BATCH = 200  # rows of one INSERT (SQLite allows at most 32,766 parameters in a statement)

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from publishing import signals
-from publishing.output_models import HeldBackItem
+from core import feed
+from publishing.models import HeldBackItem
 
 
 @dataclass
@@ -43,7 +43,7 @@ def record(site_id: int, holds: dict[int, Hold], before: set[int]) -> None:
         return
     turned = (before ^ holds.keys()) | {rid for rid, hold in holds.items() if hold.page_online}
     if turned:
-        signals.send_on_commit(signals.held_back_changed, HeldBackItem, resource_ids=sorted(turned))
+        feed.changed(held_back=turned)  # search offers only the pages that are there
     HeldBackItem.objects.filter(site_id=site_id).exclude(resource_id__in=holds).delete()
     now = timezone.now()
     for resource_id, hold in holds.items():

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, StrictUndefined
 
-from govplatform import weburl
+from core import weburl
 from publishing.links import link_target
 
 CHINA = ZoneInfo("Asia/Shanghai")

@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 
 from django.conf import settings
 
-from govplatform import weburl
+from core import weburl
 
 EXTERNAL_NOTICE = "/-/external.html"
 
@@ -40,7 +40,7 @@ def external_notice_url(url: str) -> str:
 
 
 def link_target(href: str, own_domains=frozenset()) -> str:
-    """The address to publish for a link, read as browsers read it (govplatform/weburl.py):
+    """The address to publish for a link, read as browsers read it (core/weburl.py):
     a path for this site's own pages, the parsed address for government sites, the external-link
     notice for everything else on the web (LINK-3). References within the page's host stay as
     written; mail and phone links stay; any other scheme meets the notice, which refuses it."""

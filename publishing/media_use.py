@@ -21,7 +21,7 @@ import re
 from django.conf import settings
 from django.db.models import FilteredRelation, Q
 
-from publishing.models import PlacementStatus
+from editorial.models import PlacementStatus
 from resources.models import Asset, Rendition, Resource
 
 MEDIA_SRC_RE = re.compile(r'<img\b[^>]*?\bsrc="([^"]+)"')

@@ -1,196 +1,155 @@
-"""The editorial workflow and the use of resources in columns (PUB-1 to PUB-5, PUB-9, RES-3, RES-4)."""
+"""What the static publisher keeps about its output: themes, the manifest, the dependency index.
 
-from django.conf import settings
+- SiteTheme: the colours and logo layout of a site (TPL-6: one main colour, at most two others).
+- PublishedFile: every file written under PUBLISH_ROOT/<domain>/ with its hash (PUB-8; SEC-5
+  compares the disk with it).
+- PageDependency: which published page shows which resource or column, so a change re-renders
+  only the pages that depend on it.
+- HeldBackItem: a resource the publisher could not put online on a site, and why (publishing/held_back.py).
+
+Imported by publishing/models.py so that Django registers them with the publishing app.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class WorkflowAction(models.TextChoices):
-    CREATE = "create", _("created")
-    SAVE = "save", _("saved")
-    RESTORE = "restore", _("restored an old revision")
-    SUBMIT = "submit", _("submitted for review")
-    RECALL = "recall", _("submission taken back")
-    APPROVE = "approve", _("approved")
-    RETURN = "return", _("returned")
-    SCHEDULE = "schedule", _("scheduled")
-    PUBLISH = "publish", _("published")
-    WITHDRAW = "withdraw", _("withdrawn")
+hex_colour = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Give the colour as # followed by six hexadecimal digits, e.g. #b4262a."), code="colour"
+)
 
 
-class WorkflowEvent(models.Model):
-    """The history of a resource: every workflow transition with actor and time (PUB-2)."""
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of #rrggbb."""
 
-    resource = models.ForeignKey("resources.Resource", on_delete=models.CASCADE, related_name="events")
-    revision = models.ForeignKey("resources.Revision", on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField(_("action"), max_length=20, choices=WorkflowAction.choices)
-    level = models.PositiveSmallIntegerField(_("review level"), null=True, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    time = models.DateTimeField(_("time"), default=timezone.now)
-    reason = models.TextField(_("reason"), blank=True)
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    class Meta:
-        verbose_name = _("workflow event")
-        verbose_name_plural = _("workflow history")
-        ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["resource", "-time"])]
-
-    def __str__(self):
-        return f"{self.get_action_display()} · {self.resource_id} · {self.time:%Y-%m-%d %H:%M}"
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
-class ReviewLevel(models.IntegerChoices):
-    FIRST = 1, _("first review (初审)")
-    SECOND = 2, _("second review (复审)")
-    FINAL = 3, _("final review (终审)")
+def contrast(one: str, other: str) -> float:
+    a, b = sorted((relative_luminance(one), relative_luminance(other)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
 
 
-class ReviewerScope(models.Model):
-    """Limits a reviewer to some columns of a site (PUB-9). No scope: every column of the site."""
-
-    membership = models.OneToOneField("govplatform.Membership", on_delete=models.CASCADE, related_name="review_scope")
-    columns = models.ManyToManyField("columns.Column", related_name="+", verbose_name=_("columns"))
-
-    class Meta:
-        verbose_name = _("reviewer's columns")
-        verbose_name_plural = _("reviewers' columns")
-
-    def __str__(self):
-        return str(self.membership)
+MIN_CONTRAST = 4.5  # WCAG 2.1 AA for normal text (TPL-9)
 
 
-class FlagKind(models.TextChoices):
-    ID_CARD = "id_card", _("ID-card number")
-    MOBILE = "mobile", _("mobile number")
-    BANK_CARD = "bank_card", _("bank-card number")
-    SENSITIVE = "sensitive", _("sensitive word")
-    WRONG_WORDING = "wrong_wording", _("wrong wording")
+class LogoLayout(models.TextChoices):
+    LOGO_LEFT = "logo_left", _("logo left of the site name")
+    LOGO_ONLY = "logo_only", _("logo image with the name written in it")
+    NAME_ONLY = "name_only", _("site name without a logo")
 
 
-class WordList(models.TextChoices):
-    SENSITIVE = "sensitive", _("sensitive words")
-    WRONG_WORDING = "wrong_wording", _("wrong wordings")
+class SiteTheme(models.Model):
+    """The look of one site: a main colour and at most two others (TPL-6), fed to CSS variables."""
 
-
-class CheckedWord(models.Model):
-    """An entry of the sensitive-word or wrong-wording list that platform administrators keep (PUB-3)."""
-
-    list = models.CharField(_("list"), max_length=20, choices=WordList.choices)
-    text = models.CharField(_("word or phrase"), max_length=100)
-    suggestion = models.CharField(_("correct wording"), max_length=100, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    site = models.OneToOneField("sites.Site", on_delete=models.CASCADE, related_name="theme", verbose_name=_("site"))
+    primary_colour = models.CharField(
+        _("main colour"), max_length=7, default="#b4262a", validators=[hex_colour], help_text=_("主色调")
+    )
+    secondary_colour = models.CharField(
+        _("second colour"), max_length=7, default="#1f4e8c", validators=[hex_colour], help_text=_("辅色调")
+    )
+    accent_colour = models.CharField(
+        _("third colour"), max_length=7, default="#f4f1ea", validators=[hex_colour], help_text=_("辅色调")
+    )
+    logo_layout = models.CharField(
+        _("logo layout"), max_length=20, choices=LogoLayout.choices, default=LogoLayout.LOGO_LEFT
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("checked word")
-        verbose_name_plural = _("word lists")
-        constraints = [models.UniqueConstraint(fields=["list", "text"], name="checked_word_unique")]
+        verbose_name = _("site theme")
+        verbose_name_plural = _("site themes")
 
     def __str__(self):
-        return self.text
+        return f"{self.site} · {self.primary_colour}"
+
+    def clean(self):
+        """White text sits on the main and second colours, dark text on the third (TPL-9)."""
+        errors = {}
+        checks = [
+            ("primary_colour", self.primary_colour, "#ffffff", _("white text")),
+            ("secondary_colour", self.secondary_colour, "#ffffff", _("white text")),
+            ("accent_colour", self.accent_colour, "#222222", _("dark text")),
+        ]
+        for name, colour, text, text_name in checks:
+            if hex_colour.regex.match(colour or "") and contrast(colour, text) < MIN_CONTRAST:
+                errors[name] = _(  # TPL-9
+                    "%(colour)s is too light or too dark for %(text)s on it: contrast %(ratio).1f:1, at least "
+                    "4.5:1 is needed so that elderly and partially sighted readers can read it."
+                ) % {"colour": colour, "text": text_name, "ratio": contrast(colour, text)}
+        if errors:
+            raise ValidationError(errors)
 
 
-class ReviewFlag(models.Model):
-    """Something the confidentiality and wording check found in a submitted revision (PUB-3).
+class PublishedFile(models.Model):
+    """One file of a published site, as the publisher wrote it (the manifest)."""
 
-    The reviewer must confirm every flag (it is acceptable, or it was fixed) before approving.
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="published_files")
+    path = models.CharField(_("path"), max_length=500, help_text=_("Relative to the site's folder, e.g. zwgk/12.html"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("published file")
+        verbose_name_plural = _("published files")
+        constraints = [models.UniqueConstraint(fields=["site", "path"], name="published_file_unique_path")]
+
+    def __str__(self):
+        return self.path
+
+
+class PageDependency(models.Model):
+    """A published page shows a resource or a column (one of the two is set)."""
+
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+")
+    page_path = models.CharField(max_length=500)
+    resource_id = models.BigIntegerField(null=True, blank=True)
+    column_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("page dependency")
+        verbose_name_plural = _("page dependencies")
+        indexes = [
+            models.Index(fields=["site", "page_path"], name="pagedep_site_page"),
+            models.Index(fields=["resource_id"], name="pagedep_resource"),
+            models.Index(fields=["column_id"], name="pagedep_column"),
+        ]
+
+    def __str__(self):
+        return f"{self.page_path} → {self.resource_id or ''}{self.column_id or ''}"
+
+
+class HeldBackItem(models.Model):
+    """A resource whose page the publisher holds back on a site, and why (LINK-2, issue 12 items 10, 11).
+
+    Its page links to files that do not exist (`missing_paths`) or shows resources that are not
+    published (`unpublished`). A new page is left out of every list of the site; a page that was
+    online keeps its old version. Every publish of the site tries it again and drops the row once
+    the page is published.
     """
 
-    resource = models.ForeignKey("resources.Resource", on_delete=models.CASCADE, related_name="flags")
-    revision = models.ForeignKey("resources.Revision", on_delete=models.CASCADE, related_name="flags")
-    kind = models.CharField(_("kind"), max_length=20, choices=FlagKind.choices)
-    field = models.CharField(_("where"), max_length=50)
-    excerpt = models.CharField(_("excerpt"), max_length=300)
-    suggestion = models.CharField(_("suggestion"), max_length=100, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("site"))
+    resource = models.ForeignKey(
+        "resources.Resource", on_delete=models.CASCADE, related_name="held_back", verbose_name=_("resource")
     )
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    missing_paths = models.JSONField(_("links to missing pages"), default=list, blank=True)
+    unpublished = models.JSONField(_("unpublished resources shown"), default=list, blank=True)
+    page_online = models.BooleanField(_("an older version is online"), default=False)
+    since = models.DateTimeField(_("held back since"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("review flag")
-        verbose_name_plural = _("review flags")
-        ordering = ["id"]
+        verbose_name = _("held-back item")
+        verbose_name_plural = _("held-back items")
+        constraints = [models.UniqueConstraint(fields=["site", "resource"], name="held_back_unique_item")]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.excerpt}"
-
-
-class PlacementStatus(models.TextChoices):
-    PENDING = "pending", _("waiting for the target site's reviewer")
-    ACTIVE = "active", _("in use")
-    REFUSED = "refused", _("refused")
-
-
-class PlacementQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from govplatform.permissions import is_platform_admin, site_ids_for
-
-        if is_platform_admin(user):
-            return self
-        sites = site_ids_for(user)
-        return self.filter(models.Q(site_id__in=sites) | models.Q(resource__site_id__in=sites))
-
-    def active(self):
-        return self.filter(status=PlacementStatus.ACTIVE)
-
-
-class Placement(models.Model):
-    """A resource used in a column (RES-3): of its own site, or of another site as a repost (转载)."""
-
-    resource = models.ForeignKey("resources.Resource", on_delete=models.CASCADE, related_name="placements")
-    column = models.ForeignKey("columns.Column", on_delete=models.CASCADE, related_name="placements")
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="placements")
-    status = models.CharField(_("status"), max_length=20, choices=PlacementStatus.choices)
-    is_repost = models.BooleanField(_("repost"), default=False)
-    pinned = models.BooleanField(_("pinned"), default=False)
-    sort_order = models.IntegerField(_("order"), default=0)
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-
-    objects = PlacementQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("placement")
-        verbose_name_plural = _("placements")
-        ordering = ["-pinned", "sort_order", "-placed_at"]
-        constraints = [models.UniqueConstraint(fields=["resource", "column"], name="placement_unique_column")]
-        indexes = [models.Index(fields=["column", "status", "-pinned", "sort_order", "-placed_at"])]
-
-    def __str__(self):
-        return f"{self.resource_id} → {self.column}"
-
-
-class UsageRecord(models.Model):
-    """Every placement, acceptance and removal: who used which resource where and when (RES-4)."""
-
-    class Action(models.TextChoices):
-        PLACE = "place", _("placed")
-        ACCEPT = "accept", _("repost accepted")
-        REFUSE = "refuse", _("repost refused")
-        REMOVE = "remove", _("removed")
-
-    resource = models.ForeignKey("resources.Resource", on_delete=models.CASCADE, related_name="usage")
-    column = models.ForeignKey("columns.Column", on_delete=models.SET_NULL, null=True, related_name="+")
-    column_name = models.CharField(max_length=50)
-    site = models.ForeignKey("sites.Site", on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    time = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("usage record")
-        verbose_name_plural = _("usage records")
-        ordering = ["-time"]
-
-    def __str__(self):
-        return f"{self.get_action_display()} · {self.column_name}"
-
-
-# The publisher's own models (themes, manifest, dependency index) live in their own module.
-from publishing.output_models import HeldBackItem, PageDependency, PublishedFile, SiteTheme  # noqa: E402, F401
+        return f"{self.resource_id} @ {self.site_id}"

@@ -29,8 +29,8 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from editorial.models import Placement, PlacementStatus
 from publishing.contents import Content, resource_ids_in
-from publishing.models import Placement, PlacementStatus
 from publishing.numbering import NUMBERED, key_sql, shown_sql
 from publishing.render import HOME_BLOCK, SECTION_BLOCK, TEMPLATE_BY_COLUMN_TYPE
 from publishing.site_loading import (

@@ -1,6 +1,6 @@
 """Publishing in the background: the Celery task and how actions ask for it (PUB-8).
 
-Actions report what they changed to the change feed (govplatform.feed.changed) inside their
+Actions report what they changed to the change feed (core.feed.changed) inside their
 transaction; the feed merges the changes of one outermost transaction (a bulk operation calling
 many actions) and, when it commits, hands them to `publish_what_changed`, which queues one task
 with the union of their ids (nothing is published for a change that rolled back). With the
@@ -18,8 +18,7 @@ database away for a moment, a full or unmounted disk) are retried with a growing
 A page refused for broken links is a content problem, not a failure to retry: it is logged and
 recorded in the audit log.
 
-The workflow's signals (publishing.signals, sent after commit) are connected here too:
-`connect_signals()` is called from the publishing app's ready(); it subscribes to the feed too.
+`connect()`, called from the publishing app's ready(), subscribes `publish_what_changed`.
 """
 
 import logging
@@ -27,8 +26,9 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from govplatform import audit, feed
-from govplatform.audit_events import AuditEvent
+from auditlog import audit
+from auditlog.events import AuditEvent
+from core import feed
 from publishing.publisher import BrokenLinks, publish_changes
 
 log = logging.getLogger(__name__)
@@ -78,27 +78,12 @@ def request_publish(resource_ids=(), column_ids=(), site_ids=()) -> None:
     """Queue a publish of what depends on these resources, columns and sites, after commit.
 
     Kept for callers inside publishing and for tests: it reports the change to the change feed
-    (govplatform.feed), which merges the changes of one outermost transaction and delivers them
+    (core.feed), which merges the changes of one outermost transaction and delivers them
     once at commit (at once in autocommit); `publish_what_changed` then queues the task.
     """
     feed.changed(resources=resource_ids, columns=column_ids, sites=site_ids)
 
 
-def _on_resource(sender, resource_id, **kwargs):
-    request_publish(resource_ids=[resource_id])
-
-
-def _on_placements(sender, resource_id=None, column_ids=(), **kwargs):
-    if resource_id is not None:  # placed, moved, pinned, removed: its pages and lists
-        request_publish(resource_ids=[resource_id])
-    else:  # several resources reordered: the lists of these columns (search has nothing to index)
-        feed.changed(column_lists=column_ids)
-
-
-def connect_signals() -> None:
-    from publishing import signals
-
+def connect() -> None:
+    """Called from the publishing app's ready(): publish what the change feed reports."""
     feed.subscribe(publish_what_changed)
-    signals.resource_published.connect(_on_resource, dispatch_uid="publisher.resource_published")
-    signals.resource_withdrawn.connect(_on_resource, dispatch_uid="publisher.resource_withdrawn")
-    signals.placements_changed.connect(_on_placements, dispatch_uid="publisher.placements_changed")

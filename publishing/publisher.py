@@ -17,9 +17,9 @@ from __future__ import annotations
 import logging
 
 from columns.models import Column
+from editorial.models import Placement, PlacementStatus
 from publishing import dependencies
 from publishing.contents import load_contents
-from publishing.models import Placement, PlacementStatus
 from publishing.outcomes import BrokenLinks, PublishError, Report
 from publishing.partial import load_partial
 from publishing.render import TEMPLATE_BY_COLUMN_TYPE

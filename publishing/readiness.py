@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from publishing import links, media_use
-from publishing.output_models import PublishedFile
+from publishing.models import PublishedFile
 from resources.kinds import KIND_FORMS, referenced_ids
 from resources.models import Resource
 from resources.widgets import RichTextField

@@ -15,9 +15,9 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, NullIf
 
 from columns.models import Column
+from editorial.models import Placement, PlacementStatus
 from publishing.bulk_sql import Epoch, fetch, from_epoch, shaped_sql
-from publishing.models import Placement, PlacementStatus
-from publishing.output_models import SiteTheme
+from publishing.models import SiteTheme
 from publishing.sitedata import NO_PAGE_KINDS, ColumnInfo, Item, SiteData, SiteInfo, Theme
 from sites.models import Domain, Site
 from sites.validators import PSB_RE, is_chinese_domain
@@ -123,7 +123,7 @@ def _meta(key: str, fallback: str):
 
 
 def shown_placements(site_id: int, hidden=()):
-    """What citizens see: ACTIVE placements of online resources (see publishing/queries.py).
+    """What citizens see: ACTIVE placements of online resources (see editorial/queries.py).
 
     Less the resources in `hidden`, which the publisher holds back (publishing/held_back.py).
     """

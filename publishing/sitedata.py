@@ -5,7 +5,7 @@ for the few items an incremental publish renders (publishing/partial.py); publis
 reads the heavy part (bodies, attachments, images, policy links) for the items about to be
 rendered.
 
-What citizens see (see publishing/queries.py): a resource is online exactly when it has a
+What citizens see (see editorial/queries.py): a resource is online exactly when it has a
 published revision; a placement is shown when it is ACTIVE and its resource is online. A column
 is visible when it or a descendant shows something (COL-4).
 

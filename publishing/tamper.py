@@ -37,8 +37,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from govplatform import audit
-from govplatform.audit_events import AuditEvent
+from auditlog import audit
+from auditlog.events import AuditEvent
 from publishing import dependencies
 from publishing.folder import SiteFolder, site_lock
 from publishing.outcomes import PublishError
@@ -217,7 +217,7 @@ def unknown_folders() -> list[str]:
     if not root.is_dir():
         return []
     primary = set(Domain.objects.filter(is_primary=True).values_list("name", flat=True))
-    # .locks: the publisher's locks; .routes: hosts nginx hands to the public process (sites/public.py)
+    # .locks: the publisher's locks; .routes: hosts nginx hands to the public process (public/serving.py)
     return sorted(
         entry.name for entry in root.iterdir() if entry.name not in (".locks", ".routes") and entry.name not in primary
     )
@@ -233,14 +233,16 @@ def check_all(*, domain: str | None = None, repair: bool = False, alarm: bool = 
     tampered = [check for check in results if not check.clean]
     for check in tampered:
         log.warning("published files tampered with: %s", check)
-        audit.record(AuditEvent.PUBLISH_TAMPERED, site=Site.objects.filter(pk=check.site_id).first(), details=check.summary())
+        audit.record(
+            AuditEvent.PUBLISH_TAMPERED, site=Site.objects.filter(pk=check.site_id).first(), details=check.summary()
+        )
     if alarm and tampered:
         send_alarm(tampered, unknown=unknown_folders() if domain is None else [])
     return results
 
 
 def alarm_recipients() -> list[str]:
-    from govplatform.models import User
+    from accounts.models import User
 
     admins = User.objects.filter(is_active=True).filter(Q(is_platform_admin=True) | Q(is_superuser=True))
     return sorted(set(admins.exclude(email="").values_list("email", flat=True)))

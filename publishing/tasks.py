@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from publishing import scheduling
+from editorial import scheduling
 
 
 @shared_task(name="publishing.run_schedule")

@@ -1,6 +1,6 @@
 """Actions on the files of the library: upload a file, and check that a resource may use one (RES-5, SEC-7).
 
-Part of the library's actions (resources/actions.py, which also offers `upload_asset`). The file
+Part of the library's actions (editorial/drafts.py, which also offers `upload_asset`). The file
 checks a kind applies are said by its class (resources/kinds_registry.py).
 """
 
@@ -8,15 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from govplatform import audit
-from govplatform.audit_events import AuditEvent
-from govplatform.models import Role
-from govplatform.permissions import is_platform_admin, site_ids_for
+from auditlog import audit
+from auditlog.events import AuditEvent
 from resources import files
 from resources.kinds_registry import FILE_KINDS
 from resources.models import Asset, Rendition, ResourceKind, Revision
-
-EDITING_ROLES = (Role.EDITOR, Role.SITE_ADMIN)
+from resources.policies import EDITING_ROLES
+from sites.permissions import is_platform_admin, site_ids_for
 
 
 def require_person(acting_user) -> None:

@@ -21,7 +21,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govplatform import weburl
+from core import weburl
 from resources.fields import IsoDateField, KeywordsField, PlainTextField, ResourceRefField, ResourceRefsField
 from resources.models import Resource, ResourceKind, Validity
 from resources.references import ReferenceChecks
@@ -115,7 +115,7 @@ class VideoForm(AttachmentForm):
 
 
 class WebAddressField(PlainTextField):
-    """An http(s) address, stored the way browsers read it (govplatform/weburl.py), so that the
+    """An http(s) address, stored the way browsers read it (core/weburl.py), so that the
     address that is checked and published is the one citizens are sent to (LINK-3):
     `https://evil.example\\@www.shifan.gov.cn/` is stored as https://evil.example/@www.shifan.gov.cn/."""
 

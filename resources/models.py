@@ -46,16 +46,6 @@ class Validity(models.TextChoices):
     EXPIRED = "expired", _("expired")
 
 
-class ResourceQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Resources of the sites the user has a role on (platform admins: all)."""
-        from govplatform.permissions import is_platform_admin, site_ids_for
-
-        if is_platform_admin(user):
-            return self
-        return self.filter(site_id__in=site_ids_for(user))
-
-
 class Resource(models.Model):
     site = models.ForeignKey(
         "sites.Site", on_delete=models.PROTECT, related_name="resources", verbose_name=_("owning site")
@@ -103,8 +93,6 @@ class Resource(models.Model):
     index_number = models.CharField(  # RES-7
         _("index number"), max_length=60, blank=True, help_text=_("索引号 of the public-information catalogue.")
     )
-
-    objects = ResourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("resource")

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from govplatform.reference_fields import in_range
+from core.reference_fields import in_range
 from resources.fields import ResourceRefField
 from resources.models import Resource, ResourceKind
 
@@ -53,7 +53,7 @@ class ReferenceChecks:
 
     def _usable_site_ids(self):
         if not hasattr(self, "_site_ids"):
-            from govplatform.permissions import is_platform_admin, site_ids_for
+            from sites.permissions import is_platform_admin, site_ids_for
 
             if self.user is None or is_platform_admin(self.user):
                 self._site_ids = None  # the system and platform administrators may use every site's resources

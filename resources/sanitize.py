@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from govplatform import weburl
+from core import weburl
 
 # What the body of an article may contain after cleaning.
 OUTPUT_TAGS = {
@@ -78,6 +78,8 @@ NOT_TEXT_RE = re.compile(
 def remove_non_text(text: str) -> str:
     """`text` without the characters of NOT_TEXT_RE (what XML and HTML output can always hold)."""
     return NOT_TEXT_RE.sub("", text)
+
+
 SIZE_RE = re.compile(r"^[1-9][0-9]{0,3}$")
 
 
@@ -113,7 +115,7 @@ BAD_URL_CHARS = re.compile(r"[\x00-\x20\x7f\\<>\"'`\ufffd]")
 
 
 def _clean_href(value: str) -> str | None:
-    """Absolute links (and //host) are kept as browsers read them (govplatform/weburl.py), so that
+    """Absolute links (and //host) are kept as browsers read them (core/weburl.py), so that
     what is published is what was checked: `https://evil.example\\.gov.cn/` becomes
     https://evil.example/.gov.cn/, credentials go (LINK-3). Relative ones must be plain paths."""
     address = weburl.parse(value)

@@ -14,14 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from govplatform import audit
-from govplatform.audit_events import AuditEvent
-from govplatform.changes import field_changes
-from govplatform.models import Role
-from govplatform.permissions import require_platform_admin, require_role
+from auditlog import audit
+from auditlog.events import AuditEvent
+from core.changes import field_changes
 from search.models import BlockedTerm, DictionaryWord, Synonym
 from search.query import bump_synonyms_version
 from search.text import bump_dictionary_version, is_cjk, normalise, split_list
+from sites.models import Role
+from sites.permissions import require_platform_admin, require_role
 
 
 def _clean_word(word: str) -> str:
@@ -113,7 +113,9 @@ def add_synonym(plain: str, official: str, *, acting_user) -> Synonym:
     require_platform_admin(acting_user)
     plain, official = _clean_synonym(plain, official)
     entry = Synonym.objects.create(plain=plain, official=official, created_by=acting_user)
-    audit.record(AuditEvent.SEARCH_SYNONYM_ADD, actor=acting_user, obj=entry, details={"plain": plain, "official": official})
+    audit.record(
+        AuditEvent.SEARCH_SYNONYM_ADD, actor=acting_user, obj=entry, details={"plain": plain, "official": official}
+    )
     _after_synonym_change(official)
     return entry
 

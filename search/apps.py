@@ -7,7 +7,10 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        # Index on publish, remove on withdrawal (SRCH-1): the publishing signals, sent after commit.
-        from search import receivers
+        # Index on publish, remove on withdrawal (SRCH-1): the change feed, heard after the commit.
+        from search import (
+            policies,  # noqa: F401  (registers the permission policies of its models)
+            receivers,
+        )
 
-        receivers.connect_signals()
+        receivers.connect()

@@ -1,7 +1,7 @@
 """Building index documents from what is online, and writing them (SRCH-1).
 
 One document per online resource and site that shows it: the resource's own site and every site
-that reposts it (an ACTIVE placement of an online resource, publishing/queries.py). Its address is
+that reposts it (an ACTIVE placement of an online resource, editorial/queries.py). Its address is
 the page the static publisher writes: `/<column path><resource id>.html` in the resource's home
 column when it is shown there, else in its first column on that site (publishing/site_loading.py),
 or the link itself for link resources. Its text: title, summary, every text field of the
@@ -24,8 +24,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from columns.models import Column
-from publishing.models import HeldBackItem, Placement, PlacementStatus
-from publishing.text import plain_text
+from editorial.models import Placement, PlacementStatus
+from editorial.text import plain_text
+from publishing.models import HeldBackItem
 from resources.kinds_registry import NO_PAGE_KINDS
 from resources.models import Resource, Revision
 from search.backends import backend

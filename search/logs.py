@@ -118,8 +118,11 @@ def _clicked_recently(click: SearchClick, visitor: str) -> bool:
     steer what every citizen sees first. Visitors without a known address share one key ('')."""
     return (
         SearchClick.objects.filter(
-            resource_id=click.resource_id, site_id=click.site_id, log__visitor=visitor,
-            time__gt=click.time - timedelta(days=1), time__lte=click.time,
+            resource_id=click.resource_id,
+            site_id=click.site_id,
+            log__visitor=visitor,
+            time__gt=click.time - timedelta(days=1),
+            time__lte=click.time,
         )  # fmt: skip
         .exclude(pk=click.pk)
         .exists()

@@ -195,17 +195,6 @@ class PopularQuery(models.Model):
         return self.query
 
 
-class BlockedTermQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Platform administrators: every term; site administrators: their sites' terms."""
-        from govplatform.models import Role
-        from govplatform.permissions import is_platform_admin, site_ids_for
-
-        if is_platform_admin(user):
-            return self
-        return self.filter(site_id__in=site_ids_for(user, Role.SITE_ADMIN))
-
-
 class BlockedTerm(models.Model):
     """A term no suggestion may contain, on one site or (no site) on every site (SRCH-2)."""
 
@@ -219,8 +208,6 @@ class BlockedTerm(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("added by")
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-
-    objects = BlockedTermQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("blocked suggestion term")

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from govplatform import weburl
+from core import weburl
 from publishing.links import link_target
 from search.models import SearchScope
 from search.query import Note

@@ -15,7 +15,7 @@ import time
 from django.db.models import Q
 
 from columns.models import Column
-from publishing.output_models import PublishedFile, SiteTheme
+from publishing.models import PublishedFile, SiteTheme
 from publishing.render import Page, Renderer
 from publishing.sitedata import ColumnInfo, SiteData, SiteInfo, Theme
 from publishing.static_files import STATIC_DIR, STATIC_FILES

@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from govplatform.audit import request_ip
+from auditlog.audit import request_ip
 from search import engine, logs, sitepage, suggest
 from search.models import SearchScope
 from sites.host_cache import site_for_host

@@ -3,7 +3,7 @@
 `site_for_host(host)` answers what `sites.resolve.site_for_host` answers, without a query on a
 warm cache. Each process keeps its own small map: the normalised host to the Site (loaded with
 its domains, so `primary_domain` costs nothing, and annotated `may_redirect`: whether any
-Redirect names this host or every host of the site, so `sites.public.find_redirect` queries only
+Redirect names this host or every host of the site, so `public.serving.find_redirect` queries only
 then), or to None for a host that no site has. Callers get a copy of the cached Site.
 
 Invalidation is immediate and reaches every process, in the way Django's sites framework clears

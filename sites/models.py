@@ -1,5 +1,6 @@
 """A government site on the platform, with its filings and domains (SITE-1 to SITE-4)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -29,18 +30,8 @@ class SiteStatus(models.TextChoices):
 # built before it goes online, so that its security check examines the real pages (SITE-5); a
 # migrating site still shows its content with the migration notice (SITE-7). An applying site is
 # not approved yet; every page of an offline site is answered by the public process with its
-# notice (sites/public.py), from the files already published; a closed site's addresses redirect.
+# notice (public/serving.py), from the files already published; a closed site's addresses redirect.
 PUBLISHED_STATUSES = (SiteStatus.APPROVED, SiteStatus.ONLINE, SiteStatus.MIGRATING)
-
-
-class SiteQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The sites a back-office user may see: all for platform admins, else those with a role."""
-        from govplatform.permissions import is_platform_admin, site_ids_for
-
-        if is_platform_admin(user):
-            return self
-        return self.filter(pk__in=site_ids_for(user))
 
 
 class Site(models.Model):
@@ -111,8 +102,6 @@ class Site(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = SiteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("site")
@@ -208,21 +197,74 @@ class Domain(models.Model):
             validators.validate_domain_form(self.name)
 
 
-# The lifecycle's records (applications, filings, redirects, sub-units) live in their own module.
-from sites.lifecycle_models import (  # noqa: E402, F401
-    LIVE_STATUSES,
-    ApplicationKind,
-    ApplicationStatus,
-    ChangeFiling,
-    EditorScope,
-    FilingKind,
-    Redirect,
-    RegistrationCancellation,
-    RegistrationItem,
-    SecurityCheck,
-    SiteApplication,
-    StatusChange,
-    SubUnit,
-    SubUnitKind,
-    SubUnitMember,
-)
+class Role(models.TextChoices):
+    SITE_ADMIN = "site_admin", _("site administrator")
+    EDITOR = "editor", _("editor")
+    REVIEWER = "reviewer", _("reviewer")
+
+
+# PUB-1: content editing and content review are separate duties on one site.
+INCOMPATIBLE_ROLES = {Role.EDITOR: Role.REVIEWER, Role.REVIEWER: Role.EDITOR}
+
+
+class Membership(models.Model):
+    """A role of a user on one site."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("site"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("site role")
+        verbose_name_plural = _("site roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "site", "role"], name="membership_unique_role"),
+        ]
+        ordering = ["site_id", "role", "user_id"]
+
+    def __str__(self):
+        return f"{self.user} · {self.site} · {self.get_role_display()}"
+
+    def clean(self):
+        conflicting = INCOMPATIBLE_ROLES.get(self.role)
+        if conflicting and self.user_id and self.site_id:
+            clash = Membership.objects.filter(user_id=self.user_id, site_id=self.site_id, role=conflicting)
+            if clash.exclude(pk=self.pk).exists():
+                raise ValidationError(  # PUB-1
+                    _("One person cannot be both editor and reviewer of the same site (separation of duties)."),
+                    code="role_conflict",
+                )
+
+
+class Redirect(models.Model):
+    """An old address answered with 301 (SITE-7 migrations, SITE-8 domain and column changes).
+
+    `host` empty: any host of `site`. `is_prefix`: the path and everything under it, with the
+    rest of the requested path appended to `target` when `keep_rest`. An exact path wins over
+    prefixes, a longer prefix over a shorter one, a host's own redirect over the site's.
+    """
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, null=True, blank=True, related_name="redirects", verbose_name=_("site")
+    )
+    host = models.CharField(_("host"), max_length=253, blank=True, db_index=True)
+    path = models.CharField(_("old path"), max_length=500)
+    is_prefix = models.BooleanField(_("with everything under it"), default=False)
+    keep_rest = models.BooleanField(
+        _("keep the rest of the path"), default=True, help_text=_("With everything under it: append what follows.")
+    )
+    target = models.CharField(_("new address"), max_length=800)
+    reason = models.CharField(_("reason"), max_length=20)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("redirect")
+        verbose_name_plural = _("redirects")
+        ordering = ["host", "path"]
+        indexes = [models.Index(fields=["site", "path"])]
+
+    def __str__(self):
+        return f"{self.host or self.site}{self.path} → {self.target}"

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from govplatform.models import Role
 from sites import host_cache
+from sites.models import Role
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
 
 

@@ -9,9 +9,9 @@ import factory
 from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
+from accounts.models import User
 from columns.models import Column
-from govplatform.models import Membership, Role, User
-from sites.models import Domain, Site, SiteKind, SiteStatus
+from sites.models import Domain, Membership, Role, Site, SiteKind, SiteStatus
 from sites.validators import portal_body
 
 

@@ -38,7 +38,7 @@ def browser_log_in(page, base_url: str, user) -> None:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    from govplatform import session_expiry
+    from accounts import session_expiry
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)

@@ -4,10 +4,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from columns import actions as column_actions
+from auditlog.models import AuditEntry
 from columns.models import Column
-from govplatform import actions as user_actions
-from govplatform.models import AuditEntry, Membership, Role
+from lifecycle import column_changes as column_actions
+from sites import memberships
+from sites.models import Membership, Role
 from tests.factories import SiteFactory, UserFactory
 from tests.helpers import log_in
 
@@ -28,7 +29,7 @@ def _build(site_name, tag, prefix, actor):
     users = {}
     for key, role in ROLES.items():
         users[key] = UserFactory(username=f"{tag}-{key}", real_name=f"{prefix}{key}")
-        user_actions.grant_role(users[key], site, role, acting_user=actor)
+        memberships.grant_role(users[key], site, role, acting_user=actor)
     return SimpleNamespace(
         site=site,
         columns=[Column.objects.get(pk=c.pk) for c in (news, photos, notices)],

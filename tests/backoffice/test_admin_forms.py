@@ -6,9 +6,10 @@ import pytest
 from django.utils import translation
 from django.utils.html import escape
 
+from accounts.models import User
+from auditlog.models import AuditEntry
 from columns.models import Column
-from govplatform.models import AuditEntry, Membership, Role, User
-from sites.models import Domain, Site
+from sites.models import Domain, Membership, Role, Site
 from sites.validators import validate_primary_domain
 from tests.factories import ColumnFactory, SiteFactory, UserFactory
 from tests.helpers import admin_url
@@ -122,7 +123,7 @@ def test_site_admin_grants_an_editor_role(site, site_admin, login):  # PUB-1
     user = UserFactory()
 
     response = login(site_admin).post(
-        admin_url("govplatform_membership_add"), {"user": user.pk, "site": site.pk, "role": "editor"}
+        admin_url("sites_membership_add"), {"user": user.pk, "site": site.pk, "role": "editor"}
     )
 
     assert response.status_code == 302, errors_of(response)
@@ -133,9 +134,7 @@ def test_site_admin_grants_an_editor_role(site, site_admin, login):  # PUB-1
 def test_site_admin_cannot_grant_site_admin(site, site_admin, login):  # PUB-1
     user = UserFactory()
 
-    login(site_admin).post(
-        admin_url("govplatform_membership_add"), {"user": user.pk, "site": site.pk, "role": "site_admin"}
-    )
+    login(site_admin).post(admin_url("sites_membership_add"), {"user": user.pk, "site": site.pk, "role": "site_admin"})
 
     assert not Membership.objects.filter(user=user).exists()
 
@@ -144,7 +143,7 @@ def test_role_form_shows_the_separation_of_duties(site, site_admin, login, make_
     editor = make_member(site, Role.EDITOR)
 
     response = login(site_admin).post(
-        admin_url("govplatform_membership_add"),
+        admin_url("sites_membership_add"),
         {"user": editor.pk, "site": site.pk, "role": "reviewer"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -296,9 +295,9 @@ def test_platform_admin_cannot_make_a_chinese_domain_primary(platform_admin, log
 def test_platform_admin_creates_an_account_with_a_one_time_password(platform_admin, login):  # SEC-1
     client = login(platform_admin)
 
-    form = client.get(admin_url("govplatform_user_add"))
+    form = client.get(admin_url("accounts_user_add"))
     response = client.post(
-        admin_url("govplatform_user_add"),
+        admin_url("accounts_user_add"),
         {"username": "zhaoliu", "real_name": "赵六", "email": "zl@bd.gov.cn"},
         follow=True,
     )
@@ -315,8 +314,8 @@ def test_platform_admin_creates_an_account_with_a_one_time_password(platform_adm
 def test_only_platform_admins_manage_accounts(site, make_member, login, role):  # SEC-1, PUB-1
     client = login(make_member(site, role))
 
-    assert client.get(admin_url("govplatform_user_changelist")).status_code == 403
-    assert client.post(admin_url("govplatform_user_add"), {"username": "intruder"}).status_code == 403
+    assert client.get(admin_url("accounts_user_changelist")).status_code == 403
+    assert client.post(admin_url("accounts_user_add"), {"username": "intruder"}).status_code == 403
     assert client.get(admin_url("sites_site_add")).status_code == 403
     assert not User.objects.filter(username="intruder").exists()
 
@@ -338,7 +337,7 @@ def test_site_admin_moves_a_column_by_changing_its_parent(site, site_admin, logi
 def test_site_admin_revokes_an_editor(site, site_admin, login, make_member):  # PUB-1, SEC-2
     membership = Membership.objects.get(user=make_member(site, Role.EDITOR))
 
-    response = login(site_admin).post(admin_url("govplatform_membership_delete", membership.pk), {"post": "yes"})
+    response = login(site_admin).post(admin_url("sites_membership_delete", membership.pk), {"post": "yes"})
 
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
@@ -349,7 +348,7 @@ def test_platform_admin_changes_a_users_profile(platform_admin, login):  # SEC-2
     user = UserFactory(real_name="张三")
 
     response = login(platform_admin).post(
-        admin_url("govplatform_user_change", user.pk),
+        admin_url("accounts_user_change", user.pk),
         {"username": user.username, "real_name": "张三丰", "email": user.email, "phone": "", "is_active": "on"},
     )
 

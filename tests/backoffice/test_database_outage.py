@@ -99,7 +99,7 @@ def test_a_back_office_page_during_an_outage_gets_the_503_page(sites, outage, ca
 
 
 def test_other_errors_still_get_the_usual_500(sites, monkeypatch):  # TPL-11
-    monkeypatch.setattr("govplatform.public_views.site_for_host", lambda host: 1 / 0)
+    monkeypatch.setattr("public.views.site_for_host", lambda host: 1 / 0)
     response = Client(HTTP_HOST=sites.a.site.primary_domain, raise_request_exception=False).get("/")
     assert response.status_code == 500
     assert "Retry-After" not in response

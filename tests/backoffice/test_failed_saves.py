@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
-from resources import actions
-from resources.admin_views import DATABASE_FAILED
+from backoffice.resource_views import DATABASE_FAILED
+from editorial import drafts as actions
 from resources.models import Revision
 from tests.helpers import admin_url, log_in
 from tests.outage import inserts_into, outage_fixture  # noqa: F401 (fixture)
@@ -82,7 +82,9 @@ def test_a_database_error_inside_the_save_keeps_everything_typed(editing, outage
     text = assert_everything_typed_is_kept(response)
     assert escape(DATABASE_FAILED) in text and "数据库暂时无法完成保存" in text
     assert Revision.objects.filter(resource=resource).count() == 1  # nothing saved
-    assert any(r.levelno == logging.ERROR and r.exc_info for r in caplog.records if r.name == "resources.admin_views")
+    assert any(
+        r.levelno == logging.ERROR and r.exc_info for r in caplog.records if r.name == "backoffice.resource_views"
+    )
     assert client.post(url, form).status_code == 302  # saved when the editor tries again
     resource.refresh_from_db()
     assert resource.current_revision.metadata["author"] == "周敏"

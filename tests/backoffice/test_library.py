@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from govplatform.models import AuditEntry
-from publishing import placements, workflow
-from publishing.models import Placement, PlacementStatus, UsageRecord
-from resources import actions
+from auditlog.models import AuditEntry
+from editorial import drafts as actions
+from editorial import placements, workflow
+from editorial.models import Placement, PlacementStatus, UsageRecord
 from resources.models import Resource, ResourceKind, ResourceStatus
 from tests.helpers import admin_url
 from tests.resources.factories import image_bytes, make_article, make_policy, upload
@@ -218,7 +218,7 @@ def changelist_queries(client, url, admin_instance, per_page) -> int:
 
 
 def test_query_count_does_not_grow_with_the_page_size(sites, login, platform_admin):  # RES-1 (the benchmark)
-    from govplatform.admin_site import backoffice
+    from backoffice.site import backoffice
 
     a = sites.a
     for number in range(12):
@@ -342,7 +342,7 @@ def test_refused_upload_shows_the_reason_and_keeps_the_text(sites, login):  # RE
 
 
 def test_concurrent_save_shows_who_saved_and_keeps_the_text(sites, login, make_member):  # PUB-4
-    from govplatform.models import Role
+    from sites.models import Role
 
     a = sites.a
     resource = article(a)

@@ -5,9 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from govplatform import actions as user_actions
-from govplatform.models import Role
-from govplatform.permissions import PermissionCacheMiddleware, has_role, site_ids_for
+from sites import memberships
+from sites.models import Role
+from sites.permissions import PermissionCacheMiddleware, has_role, site_ids_for
 from tests.backoffice.conftest import sites  # noqa: F401 (fixture)
 from tests.helpers import admin_url
 
@@ -23,7 +23,7 @@ def test_site_staff_pages_ask_the_database_little(sites, login, page):  # noqa: 
         response = client.get(admin_url(page))
 
     assert response.status_code == 200
-    membership_reads = [q for q in queries.captured_queries if 'FROM "govplatform_membership"' in q["sql"]]
+    membership_reads = [q for q in queries.captured_queries if 'FROM "sites_membership"' in q["sql"]]
     assert len(membership_reads) <= 2, [q["sql"] for q in membership_reads]
     assert len(queries.captured_queries) <= 15
 
@@ -33,7 +33,7 @@ def test_a_role_granted_during_the_request_counts_at_once(sites, platform_admin)
 
     def view(request):
         before = has_role(editor, site_b, Role.EDITOR)
-        user_actions.grant_role(editor, site_b, Role.EDITOR, acting_user=platform_admin)
+        memberships.grant_role(editor, site_b, Role.EDITOR, acting_user=platform_admin)
         return before, has_role(editor, site_b, Role.EDITOR), site_ids_for(editor)
 
     before, after, ids = PermissionCacheMiddleware(view)(None)

@@ -10,13 +10,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from govplatform.models import AuditEntry, Role
-from publishing import placements, workflow
-from publishing.admin import review_queue_admin
-from publishing.models import CheckedWord, Placement, PlacementStatus, ReviewFlag, WordList
-from resources import actions
+from auditlog.models import AuditEntry
+from backoffice.review_admin import review_queue_admin
+from editorial import drafts as actions
+from editorial import placements, workflow
+from editorial.models import CheckedWord, Placement, PlacementStatus, ReviewFlag, WordList
 from resources.kinds import ArticleForm
 from resources.models import ResourceStatus
+from sites import memberships
+from sites.models import Role
 from tests.factories import UserFactory
 from tests.helpers import admin_url
 from tests.resources.factories import make_article
@@ -63,11 +65,10 @@ def test_queue_lists_what_waits_for_the_reviewer_on_their_sites_only(sites, logi
 
 
 def test_queue_spans_every_site_the_reviewer_reviews(sites, login):  # PUB-9
-    from govplatform import actions as user_actions
 
     reviewer = UserFactory(username="both-reviewer")
     for side in (sites.a, sites.b):
-        user_actions.grant_role(reviewer, side.site, Role.REVIEWER, acting_user=None)
+        memberships.grant_role(reviewer, side.site, Role.REVIEWER, acting_user=None)
     a, b = submitted(sites.a, title="甲市通知"), submitted(sites.b, title="乙市通知")
 
     response = login(reviewer).get(admin_url("resources_resource_review_queue"))
@@ -192,13 +193,12 @@ def test_review_page_shows_the_difference_to_the_published_version(sites, login)
 
 
 def test_each_level_needs_another_reviewer(sites, login):  # PUB-9
-    from govplatform import actions as user_actions
     from tests.factories import ColumnFactory
 
     a = sites.a
     column = ColumnFactory(site=a.site, review_levels=2)
     second = UserFactory(username="second-reviewer")
-    user_actions.grant_role(second, a.site, Role.REVIEWER, acting_user=None)
+    memberships.grant_role(second, a.site, Role.REVIEWER, acting_user=None)
     resource = make_article(a.site, a.users["editor"], column=column)
     workflow.submit(resource, acting_user=a.users["editor"])
     first_client = login(a.users["reviewer"])
@@ -261,13 +261,13 @@ def repost(sites):
 
 def changelist_action(client, action, placement, **extra):
     return client.post(
-        admin_url("publishing_placement_changelist"), {"action": action, "_selected_action": [placement.pk], **extra}
+        admin_url("editorial_placement_changelist"), {"action": action, "_selected_action": [placement.pk], **extra}
     )
 
 
 def test_reviewer_of_the_target_site_accepts_a_repost(sites, login, repost):  # RES-3, PUB-6
     client = login(sites.b.users["reviewer"])
-    waiting = client.get(admin_url("publishing_placement_changelist") + "?waiting=me")
+    waiting = client.get(admin_url("editorial_placement_changelist") + "?waiting=me")
     assert [p.pk for p in waiting.context["cl"].result_list] == [repost.pk]
 
     changelist_action(client, "accept_reposts", repost)
@@ -316,7 +316,7 @@ def test_placements_of_other_sites_are_not_listed(sites, login, repost):  # SEC-
     other = submitted(sites.b, title="乙市自己的通知")
     workflow.approve(other, acting_user=sites.b.users["reviewer"])
 
-    response = login(sites.a.users["editor"]).get(admin_url("publishing_placement_changelist"))
+    response = login(sites.a.users["editor"]).get(admin_url("editorial_placement_changelist"))
 
     titles = {p.resource.title for p in response.context["cl"].result_list}
     assert titles == {"甲市防汛工作会议"}  # its own placement and its repost to B, never B's own content
@@ -329,14 +329,14 @@ def test_placements_of_other_sites_are_not_listed(sites, login, repost):  # SEC-
 def test_word_lists_are_for_platform_administrators_only(sites, login, role):  # PUB-3, PUB-1
     client = login(sites.a.users[role])
 
-    assert client.get(admin_url("publishing_checkedword_changelist")).status_code == 403
-    client.post(admin_url("publishing_checkedword_add"), {"list": "sensitive", "text": "绝密", "suggestion": ""})
+    assert client.get(admin_url("editorial_checkedword_changelist")).status_code == 403
+    client.post(admin_url("editorial_checkedword_add"), {"list": "sensitive", "text": "绝密", "suggestion": ""})
     assert not CheckedWord.objects.exists()
 
 
 def test_platform_admin_adds_a_wrong_wording_that_the_check_then_flags(sites, login, platform_admin):  # PUB-3
     response = login(platform_admin).post(
-        admin_url("publishing_checkedword_add"),
+        admin_url("editorial_checkedword_add"),
         {"list": WordList.WRONG_WORDING, "text": "一带一路战略", "suggestion": "“一带一路”倡议"},
     )
 

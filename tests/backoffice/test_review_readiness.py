@@ -10,7 +10,7 @@ item's page and in the library, in Chinese, and its status does not say "publish
 import pytest
 from django.utils import translation
 
-from publishing import workflow
+from editorial import workflow
 from publishing.models import HeldBackItem
 from resources.models import ResourceStatus
 from tests.helpers import admin_url
@@ -34,7 +34,9 @@ def chinese():
 
 
 def submitted(side, **data):
-    resource = make_article(side.site, side.users["editor"], title="关于调整办事时间的通知", column=side.columns[0], **data)
+    resource = make_article(
+        side.site, side.users["editor"], title="关于调整办事时间的通知", column=side.columns[0], **data
+    )
     workflow.submit(resource, acting_user=side.users["editor"])
     resource.refresh_from_db()
     return resource
@@ -42,7 +44,8 @@ def submitted(side, **data):
 
 def approve(client, resource):
     return client.post(
-        admin_url("resources_resource_review", resource.pk), {"revision_id": resource.submitted_revision_id, "_approve": "1"}
+        admin_url("resources_resource_review", resource.pk),
+        {"revision_id": resource.submitted_revision_id, "_approve": "1"},
     )
 
 

@@ -6,8 +6,7 @@ Every back-office URL of B's objects is walked as A's editor, reviewer and site 
 import pytest
 
 from columns.models import Column
-from govplatform.models import Membership
-from sites.models import Site
+from sites.models import Membership, Site
 from tests.factories import UserFactory
 from tests.helpers import admin_url
 
@@ -18,9 +17,9 @@ STANDARD_VIEWS = ("{}_change", "{}_history", "{}_delete")
 OBJECT_VIEWS = {
     "site": ("sites_site", STANDARD_VIEWS),
     "column": ("columns_column", STANDARD_VIEWS),
-    "membership": ("govplatform_membership", STANDARD_VIEWS),
-    "auditentry": ("govplatform_auditentry", STANDARD_VIEWS),
-    "user": ("govplatform_user", ("{}_change", "{}_history", "auth_user_password_change")),
+    "membership": ("sites_membership", STANDARD_VIEWS),
+    "auditentry": ("auditlog_auditentry", STANDARD_VIEWS),
+    "user": ("accounts_user", ("{}_change", "{}_history", "auth_user_password_change")),
 }
 
 
@@ -63,11 +62,11 @@ CHANGELISTS = [
     "index",
     "sites_site_changelist",
     "columns_column_changelist",
-    "govplatform_membership_changelist",
-    "govplatform_auditentry_changelist",
-    "govplatform_user_changelist",
+    "sites_membership_changelist",
+    "auditlog_auditentry_changelist",
+    "accounts_user_changelist",
     "columns_column_add",
-    "govplatform_membership_add",
+    "sites_membership_add",
 ]
 
 
@@ -102,7 +101,7 @@ def test_staff_see_their_own_sites_columns(sites, login, role):  # PUB-1
 
 
 def test_site_admin_sees_the_audit_log_of_their_site_only(sites, login):  # SEC-2
-    response = login(sites.a.users["admin"]).get(admin_url("govplatform_auditentry_changelist"))
+    response = login(sites.a.users["admin"]).get(admin_url("auditlog_auditentry_changelist"))
 
     assert response.status_code == 200
     assert "甲要闻动态" in response.content.decode()
@@ -111,7 +110,7 @@ def test_site_admin_sees_the_audit_log_of_their_site_only(sites, login):  # SEC-
 
 @pytest.mark.parametrize("role", ["editor", "reviewer"])
 def test_editors_and_reviewers_have_no_audit_log(sites, login, role):  # SEC-2
-    response = login(sites.a.users[role]).get(admin_url("govplatform_auditentry_changelist"))
+    response = login(sites.a.users[role]).get(admin_url("auditlog_auditentry_changelist"))
 
     assert response.status_code == 403
 
@@ -185,13 +184,13 @@ def test_deleting_bs_objects_is_refused(sites, login, role):  # SEC-3, PUB-1
 
     responses = [
         client.post(admin_url("columns_column_delete", leaf.pk), {"post": "yes"}),
-        client.post(admin_url("govplatform_membership_delete", membership.pk), {"post": "yes"}),
+        client.post(admin_url("sites_membership_delete", membership.pk), {"post": "yes"}),
         client.post(
             admin_url("columns_column_changelist"),
             {"action": "delete_selected", "_selected_action": [c.pk for c in sites.b.columns], "post": "yes"},
         ),
         client.post(
-            admin_url("govplatform_membership_changelist"),
+            admin_url("sites_membership_changelist"),
             {"action": "delete_selected", "_selected_action": [m.pk for m in sites.b.memberships], "post": "yes"},
         ),
     ]
@@ -211,7 +210,7 @@ def test_granting_a_role_on_site_b_is_refused(sites, login, role):  # PUB-1
         {"user": newcomer.pk, "site": sites.b.site.pk, "role": "site_admin"},
         {"user": sites.a.users[role].pk, "site": sites.b.site.pk, "role": "reviewer"},
     ):
-        response = client.post(admin_url("govplatform_membership_add"), data)
+        response = client.post(admin_url("sites_membership_add"), data)
         assert response.status_code in (200, 403)
 
     assert Membership.objects.filter(site=sites.b.site).count() == len(sites.b.memberships)
@@ -266,7 +265,7 @@ def test_platform_admin_sees_every_site(sites, login, platform_admin):  # PUB-1
                 assert client.get(url).status_code == 403, url  # never deleted, by anyone
             else:
                 assert client.get(url).status_code == 200, url
-    for name in ("sites_site_changelist", "columns_column_changelist", "govplatform_membership_changelist"):
+    for name in ("sites_site_changelist", "columns_column_changelist", "sites_membership_changelist"):
         text = client.get(admin_url(name)).content.decode()
         assert "甲市人民政府" in text and "乙市人民政府" in text, name
     text = client.get(admin_url("columns_column_changelist")).content.decode()
@@ -300,7 +299,7 @@ def test_user_without_a_role_gets_no_back_office(sites, login):  # SEC-1, PUB-1
 
 
 def test_former_staff_lose_access(sites, login, platform_admin):  # SEC-1
-    from govplatform import actions
+    from accounts import actions
 
     user = sites.a.users["admin"]
     client = login(user)

@@ -3,14 +3,14 @@
 Every payload of the shared corpus (tests/security/payloads.py, more than 100) is saved through
 the path real input takes, in every place where editors' or citizens' text reaches a page:
 
-- editors, through resources.actions: upload_asset (checks the file, cleans its name) and
+- editors, through editorial.drafts: upload_asset (checks the file, cleans its name) and
   create_resource (the kind forms clean plain text and sanitise rich text). Each payload is in
   the body, title, subtitle, summary, 来源 (source), author, keywords and description of an
   article (odd payloads) or of a policy document (even payloads: PolicyForm is ArticleForm with
   document fields, policy.html extends article.html), whose 文号 (document number) and issuing
   body carry the payload and the one before it; and in an attachment's uploaded file name, title
   and description. One item page per payload and context kind keeps the check within its time.
-  The saved revisions are put online as the final approval leaves them (publishing.workflow.
+  The saved revisions are put online as the final approval leaves them (editorial.workflow.
   _publish: the saved revision online, placed in its column; the content is not touched again)
   and the site is published by the real publisher.
 - citizens, through the public process: the search page /search/?q=… (the query is echoed in the
@@ -53,15 +53,15 @@ from django.db.models import F
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from govplatform.models import Role
-from publishing.models import Placement, PlacementStatus
+from editorial import drafts as actions
+from editorial.models import Placement, PlacementStatus
 from publishing.publisher import publish_site
-from resources import actions
 from resources.models import Resource, ResourceKind, ResourceStatus
 from search import engine, popular
 from search.indexer import reindex
 from search.models import PopularQuery
 from search.query import MAX_QUERY_CHARS
+from sites.models import Role
 from tests.browser.conftest import site_url
 from tests.browser.injection_detector import (
     CANARY_HOST,
@@ -236,7 +236,7 @@ def search_path(query: str, **params) -> str:
 
 
 def put_online(resources: list[Resource], reviewer) -> None:
-    """As the final approval leaves them (publishing.workflow.put_online): the saved revision online,
+    """As the final approval leaves them (editorial.workflow.put_online): the saved revision online,
     placed in its own column. The content is the one the editor's save cleaned."""
     now = timezone.now()
     ids = [resource.pk for resource in resources]

@@ -1,4 +1,4 @@
-"""Chromium reads links as govplatform/weburl.py says browsers do (LINK-3, SEC-7).
+"""Chromium reads links as core/weburl.py says browsers do (LINK-3, SEC-7).
 
 The external-link notice is decided on the server by parsing each address with the WHATWG URL
 rules (ada-url). Here real Chromium resolves, on a page of a government site, every address of the
@@ -11,7 +11,7 @@ import html
 
 import pytest
 
-from govplatform import weburl
+from core import weburl
 from publishing.links import link_target
 from resources.sanitize import clean_html
 from tests.security.payloads import LINK_BYPASSES

@@ -5,7 +5,7 @@
 
 import pytest
 
-from resources import actions
+from editorial import drafts as actions
 from resources.models import Resource
 from tests.backoffice.conftest import sites  # noqa: F401 (fixture)
 from tests.helpers import admin_url, browser_log_in

@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from columns import actions
 from columns.checks import missing_required_kinds_for
 from columns.models import Column
 from columns.types import MAX_CHANNELS, STANDARD_COLUMN_TYPES
-from govplatform.models import Role
+from lifecycle import column_changes as actions
+from sites.models import Role
 from tests.factories import ColumnFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from columns import actions
+from auditlog.models import AuditEntry
 from columns.models import Column
-from govplatform.models import AuditEntry
+from lifecycle import column_changes as actions
 from tests.factories import ColumnFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db

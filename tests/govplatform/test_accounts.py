@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.password_validation import validate_password
 
-from govplatform import actions
-from govplatform.models import User
+from accounts import actions
+from accounts.models import User
 from tests.subprocesses import BASE_DIR, clean_env, run
 
 

@@ -8,14 +8,16 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from columns import actions as column_actions
+from accounts import actions as user_actions
+from accounts.models import User
+from auditlog import audit
+from auditlog.events import AuditEvent
+from auditlog.models import AuditEntry
 from columns.models import Column
-from govplatform import actions as user_actions
-from govplatform import audit
-from govplatform.audit_events import AuditEvent
-from govplatform.models import AuditEntry, Membership, Role, User
-from sites import actions as site_actions
-from sites.models import Domain, Site
+from lifecycle import column_changes as column_actions
+from lifecycle import site_settings as site_actions
+from sites import memberships
+from sites.models import Domain, Membership, Role, Site
 from tests.factories import ColumnFactory, SiteFactory, UserFactory
 from tests.helpers import admin_url, log_in
 
@@ -96,13 +98,13 @@ def _update_user(actor):
 
 def _grant_role(actor):
     site = SiteFactory()
-    return user_actions.grant_role(UserFactory(), site, Role.EDITOR, acting_user=actor), site
+    return memberships.grant_role(UserFactory(), site, Role.EDITOR, acting_user=actor), site
 
 
 def _revoke_role(actor):
     site = SiteFactory()
     membership = Membership.objects.create(user=UserFactory(), site=site, role=Role.REVIEWER)
-    user_actions.revoke_role(membership, acting_user=actor)
+    memberships.revoke_role(membership, acting_user=actor)
     return membership, site
 
 

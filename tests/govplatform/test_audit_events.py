@@ -8,14 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from govplatform import audit, audit_details
-from govplatform.audit_events import AuditEvent, event_label
-from govplatform.models import AuditEntry
+from auditlog import audit
+from auditlog.events import AuditEvent, event_label
+from auditlog.models import AuditEntry
+from backoffice import audit_details
 from tests.factories import SiteFactory
 from tests.helpers import admin_url, log_in
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("govplatform", "sites", "columns", "resources", "publishing", "search", "tests")
+APPS = (
+    "core", "accounts", "auditlog", "sites", "columns", "resources", "editorial", "publishing", "lifecycle", "search",
+    "public", "backoffice", "demo", "govplatform", "tests",
+)  # fmt: skip
 
 
 def _record_calls():
@@ -141,7 +145,7 @@ def logged(platform_admin):
 def test_the_audit_log_list_and_its_filter_show_labels(backoffice_client, platform_admin, logged):
     log_in(backoffice_client, platform_admin)
 
-    page = backoffice_client.get(admin_url("govplatform_auditentry_changelist")).content.decode()
+    page = backoffice_client.get(admin_url("auditlog_auditentry_changelist")).content.decode()
 
     assert "申请网站临时下线" in page
     assert "site.apply_offline</" not in page and ">site.apply_offline" not in page
@@ -152,7 +156,7 @@ def test_an_entry_page_shows_the_label_and_readable_details(backoffice_client, p
     log_in(backoffice_client, platform_admin)
     entry = AuditEntry.objects.get(action=AuditEvent.SITE_APPLY_OFFLINE)
 
-    page = backoffice_client.get(admin_url("govplatform_auditentry_change", entry.pk)).content.decode()
+    page = backoffice_client.get(admin_url("auditlog_auditentry_change", entry.pk)).content.decode()
 
     assert "申请网站临时下线" in page and "系统升级" in page
     assert "force_majeure" not in page and "&quot;reason&quot;" not in page
@@ -162,7 +166,7 @@ def test_an_entry_page_shows_the_label_and_readable_details(backoffice_client, p
 def test_the_export_shows_labels_and_readable_details(backoffice_client, platform_admin, logged):
     log_in(backoffice_client, platform_admin)
 
-    response = backoffice_client.get(admin_url("govplatform_auditentry_export"))
+    response = backoffice_client.get(admin_url("auditlog_auditentry_export"))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
     (row,) = [row for row in rows[1:] if row[6] == "甲市人民政府"]

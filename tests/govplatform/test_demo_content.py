@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from govplatform.models import AuditEntry
-from publishing.models import Placement, PlacementStatus, ReviewFlag, WorkflowAction, WorkflowEvent
+from auditlog.models import AuditEntry
+from editorial.models import Placement, PlacementStatus, ReviewFlag, WorkflowAction, WorkflowEvent
 from resources.models import PolicyInterpretation, Resource, ResourceKind, ResourceStatus
 from tests.helpers import admin_url
 
@@ -23,7 +23,7 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def published_sites(monkeypatch):
     """The demo sites load_demo asks to publish (the publisher's own tests render pages)."""
-    from govplatform import demo_content
+    from demo import content as demo_content
 
     calls = []
     monkeypatch.setattr(demo_content, "publish_sites", lambda sites: calls.append(sorted(s.pk for s in sites.values())))
@@ -74,28 +74,25 @@ def test_load_demo_builds_the_content_through_the_workflow_once(published_sites)
     assert len(published_sites) == 1 and len(published_sites[0]) == 5  # one publish of the five sites, once
 
 
-def test_publishing_is_held_back_while_the_demo_is_built():  # PUB-8
-    from govplatform import demo_content
-    from publishing import signals
+def test_publishing_is_held_back_while_the_demo_is_built(django_capture_on_commit_callbacks):  # PUB-8
+    from core import feed
+    from demo import content as demo_content
 
     heard = []
-
-    def receiver(sender, **kwargs):
-        heard.append(kwargs)
-
-    signals.resource_published.connect(receiver)
+    feed.subscribe(heard.append)
     try:
-        with demo_content.publishing_held_back():
-            signals.resource_published.send(sender=Resource, resource_id=1, revision_id=1)
-        signals.resource_published.send(sender=Resource, resource_id=2, revision_id=2)
+        with django_capture_on_commit_callbacks(execute=True):
+            with demo_content.publishing_held_back():
+                feed.changed(resources=[1])
+            feed.changed(resources=[2])
     finally:
-        signals.resource_published.disconnect(receiver)
+        feed._subscribers.remove(heard.append)
 
-    assert heard == [{"resource_id": 2, "revision_id": 2, "signal": signals.resource_published}]
+    assert heard == [feed.Changes(resources=[2])]
 
 
 def _key(site) -> str:
-    from govplatform import demo_data
+    from demo import data as demo_data
 
     return next(spec["key"] for spec in demo_data.SITES if spec["fields"]["name"] == site.name)
 

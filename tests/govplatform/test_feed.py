@@ -1,4 +1,4 @@
-"""The change feed (govplatform.feed): what actions say changed reaches every subscriber once per
+"""The change feed (core.feed): what actions say changed reaches every subscriber once per
 outermost transaction, after the commit, merged; nothing for what rolled back (PUB-8, issue 13)."""
 
 import logging
@@ -6,8 +6,8 @@ import logging
 import pytest
 from django.db import transaction
 
-from govplatform import feed
-from govplatform.feed import Changes
+from core import feed
+from core.feed import Changes
 
 
 class Rollback(Exception):
@@ -77,16 +77,14 @@ def test_an_empty_change_registers_nothing(heard, django_capture_on_commit_callb
 
 
 @pytest.mark.django_db
-def test_a_failing_subscriber_is_logged_and_the_others_still_hear(
-    heard, django_capture_on_commit_callbacks, caplog
-):
+def test_a_failing_subscriber_is_logged_and_the_others_still_hear(heard, django_capture_on_commit_callbacks, caplog):
     def broken(changes):
         raise OSError("disk full")
 
     later: list[Changes] = []
     feed._subscribers.insert(0, broken)
     feed.subscribe(later.append)
-    with caplog.at_level(logging.ERROR, logger="govplatform.feed"):
+    with caplog.at_level(logging.ERROR, logger="core.feed"):
         with django_capture_on_commit_callbacks(execute=True):
             feed.changed(resources=[1])  # the action itself never sees the subscriber's error
     assert heard == later == [Changes(resources={1})]

@@ -16,13 +16,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from auditlog.models import AuditEntry
 from columns.models import Column
-from govplatform.models import AuditEntry, Role
-from publishing import workflow
-from resources import actions as resource_actions
+from editorial import drafts as resource_actions
+from editorial import workflow
+from lifecycle import site_settings as site_actions
 from resources.models import ResourceKind
-from sites import actions as site_actions
-from sites.models import SiteStatus
+from sites.models import Role, SiteStatus
 from tests.factories import ColumnFactory, DepartmentSiteFactory, MembershipFactory, SiteFactory, UserFactory
 from tests.resources.factories import pdf_bytes
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from columns.models import Column
-from sites.lifecycle import archiving
+from lifecycle import archiving
 from tests.lifecycle.conftest import audit_actions, column, page, public_get, publish_article
 from tests.rendering.conftest import parse
 

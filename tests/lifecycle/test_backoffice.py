@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 
 from columns.models import Column
-from sites import actions as site_actions
-from sites.lifecycle import decisions, offline
-from sites.models import ApplicationKind, ApplicationStatus, Site, SiteApplication, SiteStatus
+from lifecycle import decisions, offline
+from lifecycle import site_settings as site_actions
+from lifecycle.models import ApplicationKind, ApplicationStatus, SiteApplication
+from sites.models import Site, SiteStatus
 from tests.helpers import admin_url, log_in
 from tests.lifecycle.conftest import complete_for_opening, report
 

@@ -10,10 +10,11 @@ import pytest
 from django.core.management import call_command
 
 from columns.models import Column
-from govplatform import demo_content
+from demo import content as demo_content
+from lifecycle.models import ApplicationKind, ApplicationStatus, ChangeFiling, FilingKind, StatusChange
 from publishing.publisher import publish_site
 from resources.models import Resource
-from sites.models import ApplicationKind, ApplicationStatus, ChangeFiling, FilingKind, Site, SiteStatus, StatusChange
+from sites.models import Site, SiteStatus
 from tests.lifecycle.conftest import page
 
 pytestmark = pytest.mark.django_db

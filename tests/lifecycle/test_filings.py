@@ -5,12 +5,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from columns import actions as column_actions
 from columns.models import Column
-from publishing.scheduling import unpublish_due
+from editorial.scheduling import unpublish_due
+from lifecycle import column_changes as column_actions
+from lifecycle import site_settings as site_actions
+from lifecycle.models import ChangeFiling, FilingKind
 from resources.models import Resource
-from sites import actions as site_actions
-from sites.models import ChangeFiling, Domain, FilingKind, SiteStatus
+from sites.models import Domain, SiteStatus
 from tests.lifecycle.conftest import audit_actions, page, public_get, publish_article, routed
 
 pytestmark = pytest.mark.django_db

@@ -6,20 +6,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from publishing.models import Placement, PlacementStatus
-from publishing.placements import accept_repost, place
-from publishing.scheduling import unpublish_due
+from editorial.models import Placement, PlacementStatus
+from editorial.placements import accept_repost, place
+from editorial.scheduling import unpublish_due
+from lifecycle import decisions, migration
+from lifecycle.models import ApplicationStatus, RegistrationCancellation, RegistrationItem
+from lifecycle.rules import add_months
 from resources.models import Resource
-from sites.lifecycle import decisions, migration
-from sites.lifecycle.rules import add_months
-from sites.models import (
-    ApplicationStatus,
-    Redirect,
-    RegistrationCancellation,
-    RegistrationItem,
-    SiteKind,
-    SiteStatus,
-)
+from sites.models import Redirect, SiteKind, SiteStatus
 from tests.factories import SiteFactory
 from tests.lifecycle.conftest import audit_actions, column, page, public_get, publish_article, routed
 

@@ -6,10 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from publishing.scheduling import unpublish_due
+from editorial.scheduling import unpublish_due
+from lifecycle import decisions, offline
+from lifecycle.models import ApplicationStatus
 from resources.models import Resource
-from sites.lifecycle import decisions, offline
-from sites.models import ApplicationStatus, SiteStatus
+from sites.models import SiteStatus
 from tests.lifecycle.conftest import audit_actions, page, public_get, publish_article, routed, soon
 
 pytestmark = pytest.mark.django_db

@@ -6,12 +6,13 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
-from govplatform.actions import generate_password
-from govplatform.models import User
-from govplatform.permissions import SYSTEM_USERNAME, has_role, is_system_account
+from accounts.actions import generate_password
+from accounts.models import User
+from lifecycle import decisions, notices, opening
+from lifecycle.models import ApplicationKind, ApplicationStatus, StatusChange
 from resources.models import Resource
-from sites.lifecycle import decisions, notices, opening
-from sites.models import ApplicationKind, ApplicationStatus, Site, SiteKind, SiteStatus, StatusChange
+from sites.models import Site, SiteKind, SiteStatus
+from sites.permissions import SYSTEM_USERNAME, has_role, is_system_account
 from tests.lifecycle.conftest import audit_actions, complete_for_opening, page, report
 from tests.resources.factories import EXE
 

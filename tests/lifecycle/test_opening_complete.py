@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from resources import actions as resource_actions
+from editorial import drafts as resource_actions
+from lifecycle import decisions, migration, offline, opening
+from lifecycle.models import ApplicationStatus, SiteApplication
 from resources.models import Resource, ResourceKind
-from sites.lifecycle import decisions, migration, offline, opening
-from sites.models import ApplicationStatus, Site, SiteApplication, SiteStatus
+from sites.models import Site, SiteStatus
 from tests.factories import SiteFactory
 from tests.helpers import admin_url, log_in
 from tests.lifecycle.conftest import REQUIRED_COLUMNS, column, complete_for_opening, publish_article, report

@@ -4,7 +4,7 @@ pages (sites.models.PUBLISHED_STATUSES), and the action that makes it publishabl
 
 import pytest
 
-from sites.lifecycle import archiving, decisions, migration, offline
+from lifecycle import archiving, decisions, migration, offline
 from sites.models import SiteStatus
 from tests.lifecycle.conftest import column, page, public_get, publish_article, soon
 from tests.lifecycle.test_opening import apply

@@ -3,13 +3,12 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from columns.models import Column
-from govplatform.models import Membership, Role
-from publishing import placements, workflow
-from resources import actions as resource_actions
+from columns.models import Column, SubUnitKind
+from editorial import drafts as resource_actions
+from editorial import placements, workflow
+from lifecycle import subunits
 from resources.models import ResourceKind, ResourceStatus
-from sites.lifecycle import subunits
-from sites.models import SubUnitKind
+from sites.models import Membership, Role
 from tests.factories import UserFactory
 from tests.lifecycle.conftest import audit_actions, column, page, publish_article
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from govplatform.models import Role
-from publishing.models import ReviewerScope
+from editorial.models import ReviewerScope
+from sites.models import Role
 from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory
 from tests.publishing.factories import make_resource
 

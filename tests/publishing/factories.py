@@ -1,6 +1,6 @@
 """Resources for workflow tests, written directly as Resource + Revision rows.
 
-`make_resource` stands for resources.actions.create_resource and `edit` for save_draft: they
+`make_resource` stands for editorial.drafts.create_resource and `edit` for save_draft: they
 write the same rows (a new immutable revision becomes the working copy; editing approved or
 published content makes a new draft while the published revision stays online, PUB-9).
 """

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from govplatform.models import AuditEntry
-from publishing import checks, workflow
-from publishing.checks import WordMatcher, check_text
-from publishing.models import CheckedWord, FlagKind, ReviewFlag, WordList
+from auditlog.models import AuditEntry
+from editorial import checks, workflow
+from editorial.checks import WordMatcher, check_text
+from editorial.models import CheckedWord, FlagKind, ReviewFlag, WordList
 from resources.models import ResourceKind, ResourceStatus
 from tests.publishing.factories import edit, make_asset, make_resource
 

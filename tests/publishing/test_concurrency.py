@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 
-from publishing import workflow
-from publishing.models import WorkflowAction, WorkflowEvent
+from editorial import workflow
+from editorial.models import WorkflowAction, WorkflowEvent
 from resources.models import Resource, ResourceStatus
 from tests.conftest import require_service
 from tests.factories import ColumnFactory

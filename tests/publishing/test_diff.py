@@ -2,7 +2,7 @@
 
 import pytest
 
-from publishing import diff, workflow
+from editorial import diff, workflow
 from tests.publishing.factories import edit
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from publishing import tamper
-from publishing.output_models import PageDependency, PublishedFile
+from publishing.models import PageDependency, PublishedFile
 from publishing.publish_tasks import publish_changes_task
 from publishing.publisher import publish_changes, publish_site
 from tests.conftest import redis_reachable, require_service

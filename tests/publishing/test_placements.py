@@ -2,13 +2,14 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.dispatch import Signal
 from django.utils import timezone, translation
 
-from govplatform.models import AuditEntry, Role
-from publishing import placements, queries, signals, workflow
-from publishing.models import Placement, PlacementStatus, UsageRecord
+from auditlog.models import AuditEntry
+from core import feed
+from editorial import placements, queries, workflow
+from editorial.models import Placement, PlacementStatus, UsageRecord
 from resources.models import Resource
+from sites.models import Role
 from tests.factories import ColumnFactory, MembershipFactory, SiteFactory
 from tests.publishing.conftest import member, scope
 
@@ -276,18 +277,18 @@ def test_changes_are_signalled_after_commit_and_a_failing_receiver_does_not_fail
     resource = published(team)
     received = []
 
-    def receiver(sender, resource_id, column_ids, **kwargs):
-        received.append((resource_id, column_ids))
+    def receiver(changes):
+        received.append((changes.resources, changes.column_lists))
         raise RuntimeError("publisher down")
 
-    # A signal of the test's own, so that the static publisher's receivers do not run here.
-    monkeypatch.setattr(signals, "placements_changed", Signal())
-    signals.placements_changed.connect(receiver, weak=False)
+    # The test's own subscriber only, so that the static publisher's do not run here.
+    monkeypatch.setattr(feed, "_subscribers", [receiver])
     notices = ColumnFactory(site=team.site)
     with django_capture_on_commit_callbacks(execute=True):
         placement = placements.place(resource, notices, acting_user=team.editor)
         assert received == []  # nothing before the commit
     with django_capture_on_commit_callbacks(execute=True):
         placements.reorder(notices, [placement.pk], acting_user=team.editor)
-    assert received == [(resource.pk, [notices.pk]), (None, [notices.pk])]
+    # placed: the item's pages and lists; reordered: the column's lists only
+    assert received == [({resource.pk}, set()), (set(), {notices.pk})]
     assert "publisher down" in caplog.text

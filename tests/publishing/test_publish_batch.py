@@ -8,11 +8,11 @@ is queued at once, as before.
 import pytest
 from django.db import transaction
 
-from columns import actions as column_actions
 from columns.models import Column
-from govplatform.models import Role
+from lifecycle import column_changes as column_actions
 from publishing import publish_tasks
 from publishing.publish_tasks import request_publish
+from sites.models import Role
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
 
 
@@ -100,7 +100,7 @@ def test_a_rolled_back_request_joins_a_batch_that_goes_on(queued, django_capture
             request_publish(resource_ids=[1])
             raise Rollback
 
-    # a little more than changed: safe, a publish renders the current state (see govplatform.feed)
+    # a little more than changed: safe, a publish renders the current state (see core.feed)
     assert queued == [ids(resources=[1, 2])]
 
 

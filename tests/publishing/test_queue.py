@@ -5,8 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from govplatform.models import Role
-from publishing import placements, queries, workflow
+from editorial import placements, queries, workflow
+from sites.models import Role
 from tests.factories import ColumnFactory, MembershipFactory, UserFactory
 from tests.publishing.conftest import member, scope
 from tests.publishing.factories import edit, make_resource

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from govplatform.models import AuditEntry
-from publishing import queries, scheduling, tasks, workflow
-from publishing.models import WorkflowAction, WorkflowEvent
+from auditlog.models import AuditEntry
+from editorial import queries, scheduling, workflow
+from editorial.models import WorkflowAction, WorkflowEvent
+from publishing import tasks
 from resources.models import ResourceStatus
 from tests.publishing.factories import edit
 

@@ -1,11 +1,11 @@
-"""The workflow together with the real library actions (resources.actions): create, save, restore (PUB-2, PUB-9)."""
+"""The workflow together with the real library actions (editorial.drafts): create, save, restore (PUB-2, PUB-9)."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from publishing import checks, queries, workflow
-from publishing.models import CheckedWord, FlagKind, ReviewFlag, WordList, WorkflowAction, WorkflowEvent
-from resources import actions
+from editorial import checks, queries, workflow
+from editorial import drafts as actions
+from editorial.models import CheckedWord, FlagKind, ReviewFlag, WordList, WorkflowAction, WorkflowEvent
 from resources.models import ResourceKind, ResourceStatus
 
 pytestmark = pytest.mark.django_db

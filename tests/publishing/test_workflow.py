@@ -2,12 +2,13 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.dispatch import Signal
 
-from govplatform.models import AuditEntry, Role
-from publishing import queries, signals, workflow
-from publishing.models import Placement, PlacementStatus, UsageRecord, WorkflowAction, WorkflowEvent
+from auditlog.models import AuditEntry
+from core import feed
+from editorial import queries, workflow
+from editorial.models import Placement, PlacementStatus, UsageRecord, WorkflowAction, WorkflowEvent
 from resources.models import ResourceStatus
+from sites.models import Role
 from tests.factories import ColumnFactory, MembershipFactory, UserFactory
 from tests.publishing.conftest import member, scope
 from tests.publishing.factories import edit
@@ -84,9 +85,8 @@ def test_one_level_approval_publishes(team, django_capture_on_commit_callbacks, 
     resource = team.resource()
     workflow.submit(resource, acting_user=team.editor)
     received = []
-    # A signal of the test's own, so that the static publisher's receivers do not run here.
-    monkeypatch.setattr(signals, "resource_published", Signal())
-    signals.resource_published.connect(lambda **kw: received.append(kw["resource_id"]), weak=False)
+    # The test's own subscriber only, so that the static publisher's do not run here.
+    monkeypatch.setattr(feed, "_subscribers", [lambda changes: received.extend(changes.resources)])
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve(resource, acting_user=team.reviewers[0])
         assert received == []  # only after the commit

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from accounts.models import User
 from columns.models import Column
-from govplatform.models import User
-from publishing.models import Placement, PlacementStatus
+from editorial.models import Placement, PlacementStatus
 from resources.models import Resource, ResourceKind, ResourceStatus, Revision
 from sites.models import Domain, Site, SiteKind, SiteStatus
 

@@ -48,7 +48,7 @@ def test_append_backdate_edit_withdraw(build):  # PUB-8, COL-5
 
 
 def test_pinning_and_moving_between_columns(build):  # COL-5, RES-3
-    from publishing.models import Placement
+    from editorial.models import Placement
 
     a = build.column("a", "甲", channel=True)
     b = build.column("b", "乙", channel=True)

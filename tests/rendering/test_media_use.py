@@ -11,8 +11,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from editorial.models import Placement, PlacementStatus
 from publishing import readiness
-from publishing.models import HeldBackItem, Placement, PlacementStatus
+from publishing.models import HeldBackItem
 from publishing.publisher import BrokenLinks, publish_changes, publish_site
 from resources.models import ResourceKind
 from tests.rendering.test_files import PNG, library_file

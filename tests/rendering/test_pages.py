@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.exceptions import ValidationError
 
-from publishing.models import Placement, SiteTheme
+from editorial.models import Placement
+from publishing.models import SiteTheme
 from publishing.publisher import publish_site
 from resources.models import PolicyInterpretation, ResourceKind
 from tests.rendering.conftest import DOMAIN, parse
@@ -284,7 +285,7 @@ def test_home_page_small(portal):  # TPL-8
 
 
 def test_every_item_is_on_a_list_page_however_many_are_pinned(build):  # COL-5
-    from publishing.models import Placement
+    from editorial.models import Placement
 
     col = build.column("tz", "通知", channel=True)
     items = build.many(col, 30)

@@ -11,9 +11,10 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from editorial.models import Placement
 from publishing import affected, partial, render, site_loading, sitedata
 from publishing.bulk_sql import shaped_sql
-from publishing.models import PageDependency, Placement
+from publishing.models import PageDependency
 from publishing.publisher import publish_changes, publish_site
 from resources.models import PolicyInterpretation, ResourceKind
 
@@ -250,7 +251,7 @@ def test_linked_articles_are_numbered_in_their_own_columns_only(build):  # PUB-8
         data.loader.outline_of_resources({notice.pk})
 
     numbered = [q["sql"] for q in queries if "ROW_NUMBER" in q["sql"]]
-    assert len(numbered) == 1 and '"publishing_placement"."column_id" IN' in numbered[0]
+    assert len(numbered) == 1 and '"editorial_placement"."column_id" IN' in numbered[0]
     assert [(col.id, position) for col, position in map(data.position_of, data.placements_of(notice.pk))] == full
 
 

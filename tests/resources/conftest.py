@@ -2,7 +2,7 @@
 
 import pytest
 
-from govplatform.models import Role
+from sites.models import Role
 from tests.factories import ColumnFactory, SiteFactory
 
 

@@ -11,7 +11,7 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from resources import actions
+from editorial import drafts as actions
 from resources.models import ResourceKind, Validity
 
 # -- files --------------------------------------------------------------------------------------

@@ -4,11 +4,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from govplatform.models import AuditEntry, Role
-from publishing.models import WorkflowAction, WorkflowEvent
-from resources import actions
-from resources.actions import EditConflict
+from auditlog.models import AuditEntry
+from editorial import drafts as actions
+from editorial.drafts import EditConflict
+from editorial.models import WorkflowAction, WorkflowEvent
 from resources.models import PolicyInterpretation, Rendition, Resource, ResourceKind, ResourceStatus, Revision, Validity
+from sites.models import Role
 from tests.factories import ColumnFactory, MembershipFactory, SiteFactory
 from tests.resources import factories as f
 

@@ -9,8 +9,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from resources import actions
-from resources.actions import EditConflict
+from editorial import drafts as actions
+from editorial.drafts import EditConflict
 from tests.conftest import require_service
 from tests.resources import factories as f
 

@@ -5,9 +5,9 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from govplatform.models import Role
 from resources.kinds import KIND_FORMS, clean_revision_data
 from resources.models import ResourceKind, Validity
+from sites.models import Role
 from tests.factories import MembershipFactory, SiteFactory
 from tests.resources import factories as f
 
@@ -123,7 +123,7 @@ def test_institution_record(site, editor):  # RES-6
 
 
 def test_institution_cannot_be_under_its_own_child(site, editor):  # RES-6
-    from resources import actions
+    from editorial import drafts as actions
 
     parent = actions.create_resource(site, ResourceKind.INSTITUTION, title="局", data={"name": "局", "duties": "<p>职责</p>"},
                                      acting_user=editor)  # fmt: skip

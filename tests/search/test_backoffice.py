@@ -3,8 +3,9 @@ change through search/actions.py and audited (SRCH-2, SEC-2)."""
 
 import pytest
 
-from govplatform.models import AuditEntry, Role
+from auditlog.models import AuditEntry
 from search.models import DictionaryWord, Synonym
+from sites.models import Role
 from tests.factories import SiteFactory
 from tests.helpers import admin_url, log_in
 

@@ -3,12 +3,13 @@
 import pytest
 from django.core.management import call_command
 
-from columns import actions as column_actions
-from govplatform.models import AuditEntry, Role
-from publishing import placements, workflow
+from auditlog.models import AuditEntry
+from editorial import placements, workflow
+from lifecycle import column_changes as column_actions
 from resources.models import ResourceKind
 from search import engine
 from search.models import SearchDocument
+from sites.models import Role
 from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory
 from tests.publishing.factories import make_asset, make_resource
 

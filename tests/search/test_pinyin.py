@@ -6,7 +6,7 @@ joined the vocabulary when a page was published, and the rest only at the hourly
 
 import pytest
 
-from publishing import workflow
+from editorial import workflow
 from search import engine, vocabulary
 from search.models import VocabularyTerm
 from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory

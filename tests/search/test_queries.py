@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from govplatform.models import AuditEntry
+from auditlog.models import AuditEntry
 from search import actions, engine, popular, suggest
 from search.models import DictionaryWord, SearchClick, SearchLog, Synonym
 from search.text import segmenter

@@ -14,9 +14,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from govplatform.models import AuditEntry, Role
+from auditlog.models import AuditEntry
 from search import actions, popular, suggest, vocabulary
 from search.models import BlockedTerm, PopularQuery, SearchLog, VocabularyTerm
+from sites.models import Role
 from tests.helpers import admin_url, log_in
 
 pytestmark = pytest.mark.django_db

@@ -24,14 +24,12 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from govplatform.models import AuditEntry
-from publishing import placements, wordlists, workflow
-from publishing.models import CheckedWord, Placement, WordList
-from resources import actions as resource_actions
-from resources.models import Asset
-from search import actions as search_actions
-from search.models import BlockedTerm, PopularQuery, SearchLog
-from sites.models import (
+from auditlog.models import AuditEntry
+from columns.models import SubUnit, SubUnitKind
+from editorial import drafts as resource_actions
+from editorial import placements, wordlists, workflow
+from editorial.models import CheckedWord, Placement, WordList
+from lifecycle.models import (
     ApplicationKind,
     ApplicationStatus,
     ChangeFiling,
@@ -40,9 +38,10 @@ from sites.models import (
     RegistrationItem,
     SecurityCheck,
     SiteApplication,
-    SubUnit,
-    SubUnitKind,
 )
+from resources.models import Asset
+from search import actions as search_actions
+from search.models import BlockedTerm, PopularQuery, SearchLog
 from tests.resources.factories import image_bytes, make_article, make_attachment, make_image, make_policy
 
 # --- the sites' objects --------------------------------------------------------------------------
@@ -115,18 +114,18 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
     entries = list(AuditEntry.objects.filter(site=site).order_by("-id"))
     side.objects = {
         "sites.site": [site],
-        "sites.siteapplication": side.applications,
-        "sites.changefiling": [filing],
-        "sites.subunit": [sub_unit],
+        "lifecycle.siteapplication": side.applications,
+        "lifecycle.changefiling": [filing],
+        "columns.subunit": [sub_unit],
         "columns.column": side.columns,
         "resources.resource": resources,
-        "publishing.placement": side.placements,
+        "editorial.placement": side.placements,
         "search.popularquery": [popular],
         "search.searchlog": [logged],
         "search.blockedterm": [blocked],
-        "govplatform.membership": side.memberships,
-        "govplatform.auditentry": entries[:2] + entries[-1:],
-        "govplatform.user": list(side.users.values()),
+        "sites.membership": side.memberships,
+        "auditlog.auditentry": entries[:2] + entries[-1:],
+        "accounts.user": list(side.users.values()),
     }
     side.markers = [
         *side.markers,
@@ -149,7 +148,7 @@ def platform_lists(b, platform_admin) -> None:
     """The platform-wide lists (no site), which only platform administrators may see or change,
     walked with B's objects."""
     word = CheckedWord(list=WordList.WRONG_WORDING, text="错误提法", suggestion="正确提法")
-    b.objects["publishing.checkedword"] = [wordlists.add_word(word, acting_user=platform_admin)]
+    b.objects["editorial.checkedword"] = [wordlists.add_word(word, acting_user=platform_admin)]
     b.objects["search.dictionaryword"] = [search_actions.add_dictionary_word("集约化平台", acting_user=platform_admin)]
     b.objects["search.synonym"] = [search_actions.add_synonym("社保", "社会保险", acting_user=platform_admin)]
 
@@ -161,7 +160,7 @@ def platform_lists(b, platform_admin) -> None:
 NOT_SITE_DATA = {"sessions", "admin", "axes"}
 # Platform-wide tables: every row counts (only platform administrators may change them).
 PLATFORM_WIDE = {
-    "publishing.checkedword", "search.dictionaryword", "search.synonym", "search.vocabularyterm",
+    "editorial.checkedword", "search.dictionaryword", "search.synonym", "search.vocabularyterm",
     "auth.group", "auth.permission", "auth.group_permissions", "contenttypes.contenttype",
 }  # fmt: skip
 # Which rows of a table are B's, by the fields the table has (any that applies).
@@ -185,7 +184,7 @@ OWNED_THROUGH = {
 }
 OWNED = {
     "sites.site": lambda b: Q(pk=b.site.pk) | Q(parent=b.site),
-    "govplatform.user": lambda b: Q(pk__in=b.user_ids),
+    "accounts.user": lambda b: Q(pk__in=b.user_ids),
     "resources.asset": lambda b: Q(pk__in=b.asset_ids),
 }
 

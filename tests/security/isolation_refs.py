@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.forms.formsets import BaseFormSet
 
 from columns.models import Column
-from publishing.models import ReviewFlag
+from editorial.models import ReviewFlag
 from resources.fields import ResourceRefField
 from resources.kinds import KIND_FORMS
 from resources.models import Asset, Resource, ResourceStatus, Revision
@@ -34,7 +34,7 @@ from tests.security import isolation_urls
 ID_FIELDS = {"base_revision_id": Revision, "seen_revision_id": Revision, "asset_id": Asset, "revision_id": Revision}
 # Users are platform-wide: a site administrator picks people of the whole platform by design
 # (isolation_urls.PEOPLE_PICKERS); a user is no object of site B.
-PLATFORM_WIDE_MODELS = {"govplatform.user"}
+PLATFORM_WIDE_MODELS = {"accounts.user"}
 # Fields that offer other sites by design: a migration moves a site's content to any online site,
 # chosen by its name (online sites and their names are public).
 ANY_SITE_FIELDS = {"MigrationForm.target_site"}

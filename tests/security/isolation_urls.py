@@ -19,10 +19,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from govplatform.admin_site import backoffice
-from resources import admin_workflow
-from resources.backoffice_forms import initial_from_revision
-from sites import admin_steps
+from backoffice import lifecycle_steps as admin_steps
+from backoffice import resource_workflow as admin_workflow
+from backoffice.resource_forms import initial_from_revision
+from backoffice.site import backoffice
 
 # --- the URL patterns of the back office -------------------------------------------------------
 
@@ -76,7 +76,7 @@ PAGES = {
     "admin:jsi18n": "the JavaScript catalogue of translations",
     "admin:app_list": "an app's list of models: walked for every app",
     "admin:resources_resource_review_queue": "the reviewer's queue: their sites' submissions only",
-    "admin:govplatform_auditentry_export": "the audit log as CSV: platform administrators only",
+    "admin:auditlog_auditentry_export": "the audit log as CSV: platform administrators only",
     "admin:sites_site_lifecycle_work": "pending lifecycle work: platform administrators only",
     "admin:sites_site_apply": "applying for a new site under one of the user's portals",
     "admin/(?P<url>.*)$": "the admin's catch-all (404, or a redirect adding a slash)",
@@ -85,7 +85,7 @@ PAGES = {
 # Pages that list every active user of the platform by design, to pick people from (users are
 # platform-wide; a site administrator grants roles to people of the whole platform). They may
 # name B's staff, but nothing else of B.
-PEOPLE_PICKERS = {"admin:govplatform_membership_add", "admin:sites_subunit_add"}
+PEOPLE_PICKERS = {"admin:sites_membership_add", "admin:columns_subunit_add"}
 # The standard views of every registered ModelAdmin: changelist and add take no object.
 MODEL_PAGES = ("changelist", "add")
 MODEL_OBJECT_VIEWS = ("change", "history", "delete")
@@ -279,7 +279,7 @@ def _page_urls(key, a, b, model_admins):
     if key in ("admin:login", "admin:logout"):
         return [(_admin_url(key.removeprefix("admin:")), [])]  # posting would sign the walker out
     name = key.removeprefix("admin:")
-    lists = ("resources_resource_review_queue", "govplatform_auditentry_export", "sites_site_lifecycle_work")
+    lists = ("resources_resource_review_queue", "auditlog_auditentry_export", "sites_site_lifecycle_work")
     queries = page_queries(b) if name in lists else [""]
     posts = [
         {**ANSWERS, "parent": b.site.pk, "name": "越权新站", "primary_domain": "www.yqx.gov.cn", "kind": "department"}
@@ -361,7 +361,7 @@ def _password(a, b):
 
 
 def _reset_second_factor(a, b):
-    return [(_admin_url("govplatform_user_reset_second_factor", user_id=user.pk), [{}]) for user in b.users.values()]
+    return [(_admin_url("accounts_user_reset_second_factor", user_id=user.pk), [{}]) for user in b.users.values()]
 
 
 def _view_on_site(a, b):
@@ -387,7 +387,7 @@ OBJECT_FILLERS = {
     "admin:sites_site_cancellation": _cancellations,
     "admin:sites_site_timeline": _timeline,
     "admin:auth_user_password_change": _password,
-    "admin:govplatform_user_reset_second_factor": _reset_second_factor,
+    "admin:accounts_user_reset_second_factor": _reset_second_factor,
     "admin:view_on_site": _view_on_site,
     "media": _media,
 }

@@ -14,10 +14,10 @@ from urllib.parse import unquote
 import pytest
 from django.test import Client
 
-from govplatform.models import Role
+from editorial import drafts as actions
 from publishing.publisher import publish_site
-from resources import actions
 from resources.models import ResourceKind, Revision
+from sites.models import Role
 from tests.factories import MembershipFactory
 from tests.rendering.conftest import DOMAIN, Builder
 from tests.resources import factories as f

@@ -11,11 +11,14 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from govplatform import audit, tasks, twofactor
-from govplatform import audit_export as export
-from govplatform.actions import generate_password
-from govplatform.audit_events import AuditEvent
-from govplatform.models import AuditEntry, Role
+from accounts import twofactor
+from accounts.actions import generate_password
+from auditlog import audit
+from auditlog.events import AuditEvent
+from auditlog.models import AuditEntry
+from backoffice import audit_export as export
+from govplatform import tasks
+from sites.models import Role
 from tests.conftest import require_service
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
 from tests.helpers import admin_url, log_in
@@ -74,7 +77,7 @@ def test_raw_sql_cannot_update_an_entry():  # SEC-2
     entry = _aged(400)
 
     with pytest.raises(DatabaseError, match="append-only"):
-        _raw("UPDATE govplatform_auditentry SET action = %s WHERE id = %s", ["nothing.happened", entry.pk])
+        _raw("UPDATE auditlog_auditentry SET action = %s WHERE id = %s", ["nothing.happened", entry.pk])
 
     assert AuditEntry.objects.get(pk=entry.pk).action == "old.entry"
 
@@ -85,9 +88,9 @@ def test_raw_sql_cannot_delete_a_recent_entry():  # SEC-2
     recent = _aged(182)
 
     with pytest.raises(DatabaseError, match="183 days"):
-        _raw("DELETE FROM govplatform_auditentry WHERE id = %s", [recent.pk])
+        _raw("DELETE FROM auditlog_auditentry WHERE id = %s", [recent.pk])
     with pytest.raises(DatabaseError, match="183 days"):
-        _raw("DELETE FROM govplatform_auditentry", [])
+        _raw("DELETE FROM auditlog_auditentry", [])
 
     assert AuditEntry.objects.filter(pk=recent.pk).exists()
 
@@ -107,7 +110,7 @@ def test_raw_sql_may_delete_entries_past_the_floor_and_the_purge_works():  # SEC
 def test_inserts_are_free():  # SEC-2: new entries (and a restore's loaddata) are never blocked
     _require_postgresql()
     _raw(
-        "INSERT INTO govplatform_auditentry (time, actor_name, action, object_type, object_id, object_repr,"
+        "INSERT INTO auditlog_auditentry (time, actor_name, action, object_type, object_id, object_repr,"
         " site_name, details) VALUES (now(), 'x', 'raw.insert', '', '', '', '', '{}')",
         [],
     )
@@ -133,7 +136,7 @@ def entries(platform_admin):
 def test_admin_filters_by_action_site_and_date(backoffice_client, platform_admin, entries):  # SEC-2
     site_a, site_b, old = entries
     log_in(backoffice_client, platform_admin)
-    url = admin_url("govplatform_auditentry_changelist")
+    url = admin_url("auditlog_auditentry_changelist")
 
     by_action = backoffice_client.get(url, {"action": "column.delete"})
     by_site = backoffice_client.get(url, {"site__id__exact": site_a.pk})
@@ -158,7 +161,7 @@ def _csv_rows(response):
 def test_platform_admin_exports_the_filtered_log_as_csv(backoffice_client, platform_admin, entries):  # SEC-2
     log_in(backoffice_client, platform_admin)
 
-    response = backoffice_client.get(admin_url("govplatform_auditentry_export"), {"action": "column.create"})
+    response = backoffice_client.get(admin_url("auditlog_auditentry_export"), {"action": "column.create"})
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -172,7 +175,7 @@ def test_platform_admin_exports_the_filtered_log_as_csv(backoffice_client, platf
 def test_the_export_is_itself_audited(backoffice_client, platform_admin, entries):  # SEC-2
     log_in(backoffice_client, platform_admin)
 
-    _csv_rows(backoffice_client.get(admin_url("govplatform_auditentry_export"), {"q": "column"}))
+    _csv_rows(backoffice_client.get(admin_url("auditlog_auditentry_export"), {"q": "column"}))
 
     entry = AuditEntry.objects.get(action="audit.export")
     assert (
@@ -185,7 +188,7 @@ def test_export_action_for_selected_entries(backoffice_client, platform_admin, e
     site_a, site_b, old = entries
 
     response = backoffice_client.post(
-        admin_url("govplatform_auditentry_changelist"),
+        admin_url("auditlog_auditentry_changelist"),
         {"action": "export_selected_csv", "_selected_action": [old.pk]},
     )
 
@@ -199,8 +202,8 @@ def test_site_admin_may_read_but_not_export(backoffice_client, entries):  # SEC-
     site_admin = MembershipFactory(site=site_a, role=Role.SITE_ADMIN).user
     log_in(backoffice_client, site_admin)
 
-    listing = backoffice_client.get(admin_url("govplatform_auditentry_changelist"))
-    export_page = backoffice_client.get(admin_url("govplatform_auditentry_export"))
+    listing = backoffice_client.get(admin_url("auditlog_auditentry_changelist"))
+    export_page = backoffice_client.get(admin_url("auditlog_auditentry_export"))
 
     assert listing.status_code == 200
     assert {e.site_id for e in listing.context["cl"].result_list} == {site_a.pk}
@@ -230,7 +233,7 @@ def test_hostile_names_are_neutralised_in_the_export(backoffice_client, platform
     AuditEntry.objects.create(actor_name="@evil", action="x.y", object_repr="=1+2")
     log_in(backoffice_client, platform_admin)
 
-    rows = _csv_rows(backoffice_client.get(admin_url("govplatform_auditentry_export")))
+    rows = _csv_rows(backoffice_client.get(admin_url("auditlog_auditentry_export")))
 
     cells = [cell for row in rows[1:] for cell in row]
     assert "'@evil" in cells and "'=1+2" in cells

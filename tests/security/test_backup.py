@@ -16,13 +16,15 @@ from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
-from govplatform import audit, crypto
-from govplatform.audit_events import AuditEvent
+from auditlog import audit
+from auditlog.events import AuditEvent
+from auditlog.models import AuditEntry
+from core import crypto
+from editorial import drafts as resource_actions
 from govplatform.backup_archive import MAGIC
-from govplatform.models import AuditEntry, Role
 from publishing.publisher import publish_site
-from resources import actions as resource_actions
 from resources.models import Asset, ResourceKind
+from sites.models import Role
 from tests.conftest import require_service
 from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory
 from tests.rendering.conftest import Builder
@@ -135,8 +137,8 @@ def test_backup_restores_every_row_and_every_file(installation, tmp_path, fresh_
     assert set(actual) == set(expected)
     for model in expected:
         assert actual[model] == expected[model], model
-    assert expected["govplatform.user"]  # the phone compared as plain text: it decrypted on both sides
-    assert PHONE in {fields["phone"] for fields in expected["govplatform.user"].values()}
+    assert expected["accounts.user"]  # the phone compared as plain text: it decrypted on both sides
+    assert PHONE in {fields["phone"] for fields in expected["accounts.user"].values()}
     for name in ("media", "publish"):
         source = file_hashes(Path(getattr(settings, f"{name.upper()}_ROOT")))
         assert source and file_hashes(tmp_path / "target" / name) == source, name
@@ -150,8 +152,8 @@ def test_restore_into_a_database_keeps_sequences_going(installation, tmp_path, f
     assert run(["manage.py", "restore", str(archive)], env, timeout=300).returncode == 0
     code = (
         "import django; django.setup();"
-        "from govplatform import audit; from govplatform.audit_events import AuditEvent;"
-        "from govplatform.models import AuditEntry;"
+        "from auditlog import audit; from auditlog.events import AuditEvent;"
+        "from auditlog.models import AuditEntry;"
         "entry = audit.record(AuditEvent.SITE_UPDATE); print(entry.pk > max(AuditEntry.objects.exclude(pk=entry.pk)"
         ".values_list('pk', flat=True)))"
     )

@@ -12,21 +12,22 @@ from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 
-from govplatform import crypto, env, gm
-from govplatform.actions import generate_password
-from govplatform.models import User
+from accounts.actions import generate_password
+from accounts.models import User
+from core import crypto, gm
+from govplatform import env
 from tests.factories import UserFactory
 from tests.subprocesses import clean_env, run
 
 pytestmark = pytest.mark.django_db
 
 PHONE = "13912345678"
-SM3_HASHER = "govplatform.hashers.PBKDF2SM3PasswordHasher"
+SM3_HASHER = "accounts.hashers.PBKDF2SM3PasswordHasher"
 
 
 def raw_phone(user) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT phone FROM govplatform_user WHERE id = %s", [user.pk])
+        cursor.execute("SELECT phone FROM accounts_user WHERE id = %s", [user.pk])
         return cursor.fetchone()[0]
 
 
@@ -85,16 +86,16 @@ def test_an_altered_ciphertext_fails_its_integrity_check():  # SEC-4
     stored = raw_phone(user)
     altered = stored[:-3] + ("A" if stored[-3] != "A" else "B") + stored[-2:]
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE govplatform_user SET phone = %s WHERE id = %s", [altered, user.pk])
+        cursor.execute("UPDATE accounts_user SET phone = %s WHERE id = %s", [altered, user.pk])
 
     with pytest.raises(crypto.DecryptionError, match="integrity"):
         reload(user)
 
 
 def test_a_ciphertext_is_bound_to_its_field():  # SEC-4
-    token = crypto.encrypt_text(PHONE, context="govplatform.user.phone")
+    token = crypto.encrypt_text(PHONE, context="accounts.user.phone")
 
-    assert crypto.decrypt_text(token, context="govplatform.user.phone") == PHONE
+    assert crypto.decrypt_text(token, context="accounts.user.phone") == PHONE
     with pytest.raises(crypto.DecryptionError, match="integrity"):
         crypto.decrypt_text(token, context="citizens.letter.id_number")
 

@@ -109,7 +109,7 @@ def test_every_back_office_form_carries_a_csrf_token(backoffice_client, sites, l
     for url in (
         admin_url("index"),
         admin_url("sites_site_change", sites.a.site.pk),
-        admin_url("govplatform_user_add"),
+        admin_url("accounts_user_add"),
         admin_url("columns_column_add"),
         admin_url("resources_resource_add") + f"?kind=article&site={sites.a.site.pk}",
     ):

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client
 
-from govplatform.models import AuditEntry
+from auditlog.models import AuditEntry
 from tests.helpers import log_in
 from tests.security import isolation, isolation_refs, isolation_urls
 
@@ -256,16 +256,16 @@ def test_no_back_office_url_answers_on_a_public_host(world, platform_admin):  # 
 # its URLs are wrong and the refusals above prove nothing.
 REACHED_BY_B_ADMIN = {
     "admin:sites_site_change", "admin:sites_site_history", "admin:sites_site_timeline", "admin:sites_site_lifecycle",
-    "admin:sites_siteapplication_change", "admin:sites_changefiling_change", "admin:sites_subunit_change",
+    "admin:lifecycle_siteapplication_change", "admin:lifecycle_changefiling_change", "admin:columns_subunit_change",
     "admin:columns_column_change", "admin:columns_column_delete", "admin:resources_resource_change",
     "admin:resources_resource_history", "admin:resources_resource_revision", "admin:resources_resource_workflow",
-    "admin:publishing_placement_change", "admin:govplatform_membership_change", "admin:govplatform_auditentry_change",
+    "admin:editorial_placement_change", "admin:sites_membership_change", "admin:auditlog_auditentry_change",
     "media",
 }  # fmt: skip
 # Posts that change B when B's site administrator sends them: the posts of the walk can bite.
 CHANGED_BY_B_ADMIN = {
     "admin:resources_resource_workflow", "admin:resources_resource_revision", "admin:sites_site_decision",
-    "admin:govplatform_membership_delete",
+    "admin:sites_membership_delete",
 }  # fmt: skip
 
 

@@ -14,9 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
-from govplatform import lockouts
-from govplatform.actions import generate_password
-from govplatform.models import AuditEntry, AuthenticatorDevice, Role
+from accounts import lockouts
+from accounts.actions import generate_password
+from accounts.models import AuthenticatorDevice
+from auditlog.models import AuditEntry
+from sites.models import Role
 from tests.helpers import admin_url, log_in
 from tests.security.test_login import code_of, enrolled, is_in_back_office, password_step
 
@@ -267,7 +269,7 @@ def test_lifting_needs_a_post_with_the_csrf_token(platform_admin, admin_client, 
 
 
 def test_platform_administrators_find_the_page_from_users_and_the_audit_log(admin_client):  # SEC-1
-    for page in ("govplatform_user_changelist", "govplatform_auditentry_changelist"):
+    for page in ("accounts_user_changelist", "auditlog_auditentry_changelist"):
         assert f'href="{LIST}"' in admin_client.get(admin_url(page)).content.decode()
     assert "没有计入的登录失败" in admin_client.get(LIST).content.decode()
 

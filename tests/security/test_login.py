@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from govplatform import login_views, session_expiry, twofactor
-from govplatform.actions import generate_password
-from govplatform.models import AuditEntry, AuthenticatorDevice
+from accounts import login_views, session_expiry, twofactor
+from accounts.actions import generate_password
+from accounts.models import AuthenticatorDevice
+from auditlog.models import AuditEntry
 from tests.factories import UserFactory
 from tests.helpers import admin_url, log_in
 
@@ -270,9 +271,9 @@ def test_a_platform_admin_resets_a_lost_phone(backoffice_client, staff, site, ma
     enrolled(editor)
     log_in(backoffice_client, staff)
 
-    confirm = backoffice_client.get(admin_url("govplatform_user_reset_second_factor", editor.pk))
+    confirm = backoffice_client.get(admin_url("accounts_user_reset_second_factor", editor.pk))
     assert confirm.status_code == 200 and AuthenticatorDevice.objects.filter(user=editor).exists()
-    backoffice_client.post(admin_url("govplatform_user_reset_second_factor", editor.pk))
+    backoffice_client.post(admin_url("accounts_user_reset_second_factor", editor.pk))
 
     assert not AuthenticatorDevice.objects.filter(user=editor).exists()
     assert not StaticDevice.objects.filter(user=editor).exists()
@@ -284,7 +285,7 @@ def test_only_platform_admins_reset_second_factors(backoffice_client, site, make
     enrolled(editor)
     log_in(backoffice_client, site_admin)
 
-    response = backoffice_client.post(admin_url("govplatform_user_reset_second_factor", editor.pk))
+    response = backoffice_client.post(admin_url("accounts_user_reset_second_factor", editor.pk))
 
     assert response.status_code in (403, 404) and AuthenticatorDevice.objects.filter(user=editor).exists()
 

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from auditlog.models import AuditEntry
 from govplatform import tasks
-from govplatform.models import AuditEntry
 from publishing import tamper
 from tests.factories import UserFactory
 

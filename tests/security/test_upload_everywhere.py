@@ -1,6 +1,6 @@
 """Every upload of the platform goes through the library's checker (SEC-7, RES-5).
 
-Besides the library (resources.actions.upload_asset), files are uploaded as the report of a site's
+Besides the library (editorial.drafts.upload_asset), files are uploaded as the report of a site's
 security check (SITE-5) and as a site's logo. Each is judged by its content (resources/sniff.py),
 images are re-encoded, and the file is stored under a name the platform chooses, with the
 extension of the type found; a program renamed .jpg is refused, as the library refuses it.
@@ -15,9 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from PIL import Image
 
-from sites import actions as site_actions
-from sites.lifecycle import opening
-from sites.models import SecurityCheck, Site
+from lifecycle import opening
+from lifecycle import site_settings as site_actions
+from lifecycle.models import SecurityCheck
+from sites.models import Site
 from tests.helpers import admin_url, log_in
 from tests.resources import factories as f
 
@@ -130,7 +131,7 @@ def test_the_logo_field_of_the_back_office_goes_through_the_checker(media, site,
 
 def test_every_file_field_of_the_platform_is_checked():  # SEC-7
     """A new file field must be added here, and its uploads sent through resources/uploads.py."""
-    ours = {"sites", "resources", "columns", "publishing", "search", "govplatform"}
+    ours = {"accounts", "auditlog", "sites", "columns", "resources", "editorial", "publishing", "lifecycle", "search"}
     found = {
         f"{model._meta.label}.{field.name}"
         for model in apps.get_models()
@@ -138,5 +139,5 @@ def test_every_file_field_of_the_platform_is_checked():  # SEC-7
         for field in model._meta.get_fields()
         if isinstance(field, models.FileField)
     }
-    assert found == {"resources.Asset.file", "resources.Rendition.file", "sites.SecurityCheck.report",
+    assert found == {"resources.Asset.file", "resources.Rendition.file", "lifecycle.SecurityCheck.report",
                      "sites.Site.logo"}  # fmt: skip

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from govplatform.models import AuditEntry
-from sites import actions
+from auditlog.models import AuditEntry
+from lifecycle import site_settings as actions
 from sites.models import Domain, Site, SiteKind
 from sites.validators import validate_primary_domain
 from tests.factories import SiteFactory

@@ -1,7 +1,7 @@
 """The public process's host cache (sites/host_cache.py): a known host costs no query, and every
 change of a site, its domains or its redirects is seen by the very next request (PUB-8, SITE-3).
 
-Changes are made through the real actions (sites.actions, sites.lifecycle). The first request of
+Changes are made through the real actions (lifecycle.site_settings, lifecycle). The first request of
 each test loads the host; the request after the change must not answer from what was loaded.
 """
 
@@ -13,11 +13,11 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client
 
-from columns import actions as column_actions
 from columns.models import Column
-from sites import actions as site_actions
+from lifecycle import column_changes as column_actions
+from lifecycle import decisions, migration, offline
+from lifecycle import site_settings as site_actions
 from sites import host_cache
-from sites.lifecycle import decisions, migration, offline
 from sites.models import Domain, Redirect, SiteStatus
 from tests.factories import SiteFactory
 from tests.lifecycle.conftest import committed, platform, publish_article, soon  # noqa: F401 (fixtures)

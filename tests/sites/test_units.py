@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from sites import actions
+from lifecycle import site_settings as actions
 from sites.models import Site, SiteKind
 from tests.factories import DepartmentSiteFactory, SiteFactory
 

@@ -7,8 +7,8 @@ apart from the archives: without it they cannot be read, with it they cannot be 
 
 from django.core.management.base import BaseCommand, CommandError
 
-from govplatform import audit
-from govplatform.audit_events import AuditEvent
+from auditlog import audit
+from auditlog.events import AuditEvent
 from govplatform.backup import write_backup
 from govplatform.backup_archive import BackupError
 
@@ -25,5 +25,7 @@ class Command(BaseCommand):
             summary = write_backup(output, database=database)
         except BackupError as error:
             raise CommandError(str(error)) from error
-        audit.record(AuditEvent.BACKUP_CREATE, details={"path": summary.path, "rows": summary.rows, "files": summary.files})
+        audit.record(
+            AuditEvent.BACKUP_CREATE, details={"path": summary.path, "rows": summary.rows, "files": summary.files}
+        )
         self.stdout.write(f"backup written: {summary}")

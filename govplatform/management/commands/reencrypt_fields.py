@@ -9,8 +9,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from govplatform import crypto
-from govplatform.fields import EncryptedTextField
+from core import crypto
+from core.fields import EncryptedTextField
 
 
 def encrypted_fields():

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from govplatform import audit
-from govplatform.audit_events import AuditEvent
+from auditlog import audit
+from auditlog.events import AuditEvent
 from search.indexer import reindex
 from sites.models import Domain
 

@@ -1,0 +1,1 @@
+"""Users, sign-in and two-factor login; platform administrators (core layer)."""

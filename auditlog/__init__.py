@@ -1,0 +1,1 @@
+"""The append-only audit log with typed event kinds (core layer)."""

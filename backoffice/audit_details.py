@@ -1,0 +1,176 @@
+"""Audit entry details as text a person reads (SEC-2).
+
+`record()` stores details as JSON for the machine; pages and the CSV export show them through
+`describe()`: each known key under its translated name, yes/no for flags, times in local time,
+lists joined, nested values in brackets. A key not listed here is shown as it is stored.
+"""
+
+from datetime import datetime
+
+from django.apps import apps
+from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from sites.models import Role
+
+KEY_LABELS = {
+    "path": _("path"),
+    "target": _("target"),
+    "position": _("place among siblings"),
+    "before": _("before"),
+    "after": _("after"),
+    "changes": _("changes"),
+    "platform_admin": _("platform administrator"),
+    "user": _("user"),
+    "role": _("role"),
+    "retention_days": _("retention period (days)"),
+    "deleted": _("deleted"),
+    "rows": _("rows"),
+    "filters": _("filters"),
+    "selected": _("selected entries only"),
+    "files": _("files"),
+    "reason": _("reason"),
+    "count": _("count"),
+    "owning_site": _("owning site"),
+    "pinned": _("pinned"),
+    "home": _("in its own site"),
+    "column": _("column"),
+    "column_name": _("column name"),
+    "resource": _("content"),
+    "repost": _("repost"),
+    "order": _("order"),
+    "domain": _("domain"),
+    "refused": _("items refused"),
+    "added": _("added"),
+    "changed": _("changed"),
+    "missing": _("missing"),
+    "counts": _("counts"),
+    "repaired": _("repaired"),
+    "restored": _("restored"),
+    "quarantine": _("quarantine folder"),
+    "remaining": _("remaining"),
+    "revision": _("version"),
+    "levels": _("review levels"),
+    "level": _("review level"),
+    "flags": _("check warnings"),
+    "replaces_approved": _("replaces approved version"),
+    "decision": _("decision"),
+    "publish_at": _("publish at"),
+    "unpublish_at": _("unpublish at"),
+    "kind": _("kind"),
+    "type": _("file type"),
+    "size": _("size (bytes)"),
+    "sha256": _("SHA-256 checksum"),
+    "renditions": _("image widths"),
+    "previous_status": _("previous status"),
+    "note": _("note"),
+    "restored_from": _("restored from version"),
+    "replaced": _("replaced version"),
+    "word": _("word"),
+    "plain": _("plain word"),
+    "official": _("official word"),
+    "term": _("term"),
+    "primary_domain": _("primary domain"),
+    "topic": _("topic"),
+    "columns": _("columns"),
+    "archived_at": _("archived at"),
+    "subject": _("subject"),
+    "application": _("application"),
+    "moved": _("moved"),
+    "resources": _("contents"),
+    "default_column": _("default column"),
+    "announcement": _("announcement"),
+    "portal": _("portal"),
+    "until": _("until"),
+    "item": _("item"),
+    "value": _("value"),
+    "status": _("status"),
+    "from": _("from"),
+    "force_majeure": _("force majeure"),
+    "planned": _("planned at"),
+    "check": _("security check"),
+    "passed": _("passed"),
+    "report": _("report"),
+    "name": _("name"),
+    "members": _("members"),
+    "username": _("user name"),
+    "step": _("step"),
+    "failures": _("failures"),
+    "was_locked": _("was locked"),
+    "accounts": _("accounts"),
+    "addresses": _("addresses"),
+    "account": _("account"),
+    "address": _("address"),
+    "code_throttles_reset": _("code throttles reset"),
+    "list": _("word list"),
+    "text": _("text"),
+    "suggestion": _("suggestion"),
+    "id": _("ID"),
+    "field": _("field"),
+    "excerpt": _("excerpt"),
+    "documents": _("documents"),
+    "seconds": _("seconds"),
+    "vocabulary": _("vocabulary terms"),
+    "total_seconds": _("total seconds"),
+}
+
+# Stored codes that a person would not understand, per key.
+VALUE_LABELS = {
+    "reason": {"max_age": _("the longest session allowed was reached"), "idle": _("idle for too long")},
+    "step": {"second_factor": _("second factor")},
+    "role": dict(Role.choices),
+}
+
+
+def _time(text: str) -> str | None:
+    """A stored ISO time as local time, or None when the text is not a time."""
+    if len(text) < 19 or text[4] != "-" or text[10] != "T":
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _value(key: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext_now("Yes") if value else gettext_now("No")  # Django's own catalogue: 是 / 否
+    if isinstance(value, dict):
+        return "（" + describe(value) + "）"
+    if isinstance(value, list | tuple):
+        return "、".join(_value(key, item) for item in value) or "—"
+    if isinstance(value, str):
+        known = VALUE_LABELS.get(key, {}).get(value)
+        if known is not None:
+            return str(known)
+        return _time(value) or value
+    return str(value)
+
+
+def label(key: str) -> str:
+    return str(KEY_LABELS.get(key, key))
+
+
+def describe(details) -> str:
+    """The details as one line of text, e.g. "路径：/xxgk；变更前：/a"."""
+    if not details:
+        return ""
+    if not isinstance(details, dict):
+        return _value("", details)
+    return "；".join(f"{label(key)}：{_value(key, value)}" for key, value in details.items())
+
+
+def object_type_label(object_type: str) -> str:
+    """The stored model label ("sites.site") as the model's name ("网站"); other types as stored."""
+    if "." not in object_type:
+        return object_type
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type

@@ -1,0 +1,55 @@
+"""The back office: Django's admin, scoped to the user's sites and translated (zh-hans first)."""
+
+from django.contrib import admin
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from accounts import login_views
+from backoffice import lockout_views
+from sites.permissions import site_ids_for
+
+
+class BackOfficeSite(admin.AdminSite):
+    site_header = _("Government website platform")
+    site_title = _("Government website platform")
+    index_title = _("Back office")
+    enable_nav_sidebar = True
+
+    def has_permission(self, request):
+        """Active staff with a platform or site role, logged in with both factors (SEC-1)."""
+        user = request.user
+        # is_verified comes from django-otp's middleware; without it nobody is verified.
+        verified = getattr(user, "is_verified", None)
+        if not (user.is_active and user.is_staff and verified is not None and verified()):
+            return False
+        return user.is_platform_administrator or bool(site_ids_for(user))
+
+    def login(self, request, extra_context=None):
+        return login_views.password_step(request, self, extra_context)
+
+    def get_urls(self):
+        # Before the admin's own patterns: its catch-all would swallow "login/verify/" otherwise.
+        steps = [
+            path("login/verify/", lambda request: login_views.verify_step(request, self), name="login_verify"),
+            path("login/enrol/", lambda request: login_views.enrol_step(request, self), name="login_enrol"),
+            path(
+                "security/",
+                self.admin_view(lambda request: login_views.security_page(request, self)),
+                name="security",
+            ),
+            # Platform administrators only (403 for everyone else): backoffice/lockout_views.py.
+            path(
+                "security/lockouts/",
+                self.admin_view(lambda request: lockout_views.lockout_list(request, self)),
+                name="lockouts",
+            ),
+            path(
+                "security/lockouts/lift/",
+                self.admin_view(lambda request: lockout_views.lift(request, self)),
+                name="lockout_lift",
+            ),
+        ]
+        return steps + super().get_urls()
+
+
+backoffice = BackOfficeSite(name="admin")

@@ -1,0 +1,1 @@
+"""The lowest layer: the change feed, encrypted fields, web addresses and helpers that import no app."""

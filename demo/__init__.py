@@ -1,0 +1,1 @@
+"""The demo platform of `make run` (composition layer)."""

@@ -1,0 +1,1 @@
+"""Drafts, review, word lists and placements in columns (editorial layer)."""
