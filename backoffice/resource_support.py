@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from columns.models import Column
+from editorial.models import Placement, PlacementStatus
 from resources.policies import EDITING_ROLES
 from sites.models import Site
 from sites.permissions import has_role, is_platform_admin, site_ids_for
@@ -188,8 +189,6 @@ class LibraryChangeList(ChangeList):
 
 def attach_usage(resources) -> None:
     """Set `active_uses` and `reposts` on each resource: its active placements (RES-4)."""
-    from editorial.models import Placement, PlacementStatus
-
     by_id = {resource.pk: resource for resource in resources}
     for resource in resources:
         resource.active_uses = resource.reposts = 0

@@ -25,7 +25,7 @@ from backoffice.resource_support import EDITING_ROLES, editable_site_ids
 from backoffice.review_pages import problems_context
 from editorial import diff as revision_diff
 from editorial import drafts as actions
-from editorial import queries, workflow
+from editorial import queries, steps, workflow
 from editorial.drafts import EditConflict, interpretations_of, policies_of
 from editorial.models import WorkflowAction
 from editorial.placements import usage_summary
@@ -245,9 +245,9 @@ def _problems(resource) -> dict:
 
 def workflow_buttons(request, resource, *, can_edit) -> dict:
     """The steps offered on the resource's page: exactly those its workflow action would accept."""
-    steps = workflow.available_steps(resource, request.user)
+    offered = steps.available_steps(resource, request.user)
     return {
-        **{step: step in steps for step in workflow.STEPS},
+        **{step: step in offered for step in steps.STEPS},
         "review": resource.status == ResourceStatus.IN_REVIEW,
         "new_draft": can_edit and resource.status != ResourceStatus.IN_REVIEW,
     }

@@ -35,7 +35,9 @@ from editorial import drafts as actions
 from editorial import placements, wordlists, workflow
 from editorial import queries as publishing_queries
 from editorial.models import CheckedWord, Placement, WordList
+from publishing.publish_tasks import request_publish
 from resources.models import Resource, ResourceKind, Revision, Validity
+from search.tasks import request_index
 from sites.models import Site
 
 SEED = 2026_0301
@@ -380,9 +382,6 @@ def publishing_held_back():
 
 def publish_sites(sites: dict[str, Site]) -> None:
     """One full publish of each demo site and one index update of its online content, after commit."""
-    from publishing.publish_tasks import request_publish
-    from search.tasks import request_index
-
     site_ids = [site.pk for site in sites.values()]
     request_publish(site_ids=site_ids)
     request_index(publishing_queries.online_resources(Resource.objects.filter(site_id__in=site_ids))

@@ -26,6 +26,7 @@ from django.db import models
 
 from editorial.models import CheckedWord, FlagKind, ReviewFlag, WordList
 from editorial.text import plain_text
+from resources.models import Resource
 
 CONTEXT_CHARS = 12
 EXCERPT_MAX = 300
@@ -254,8 +255,6 @@ def _attachment_ids(data) -> list[int]:
 
 def attachment_texts(revision) -> list[tuple[str, str]]:
     """(field, text) of the revision's own file and of the attachment resources it lists."""
-    from resources.models import Resource
-
     texts = []
     if revision.asset_id and revision.asset.text:
         texts.append(("asset", revision.asset.text))

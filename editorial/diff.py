@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from editorial import queries
 from editorial.text import looks_like_html, text_paragraphs
+from resources.models import Resource
 
 # Paragraph pairs less similar than this are shown as one removed and one added paragraph.
 PAIRING_RATIO = 0.5
@@ -148,8 +149,6 @@ def diff_values(key: str, label: str, old, new, *, plain: bool = False) -> Field
 
 
 def _metadata_label(key: str) -> str:
-    from resources.models import Resource
-
     try:
         return str(Resource._meta.get_field(key).verbose_name)
     except Exception:

@@ -36,13 +36,12 @@ from django.utils.translation import ngettext
 from auditlog import audit
 from auditlog.events import AuditEvent
 from core import feed
-from editorial import checks, placements, queries
+from editorial import checks, placements, queries, steps
 from editorial.models import ReviewFlag, WorkflowAction, WorkflowEvent
 from resources.models import Resource, ResourceStatus
 from resources.policies import RESOURCES
 from sites.permissions import is_system_account
 
-SUBMITTABLE = (ResourceStatus.DRAFT, ResourceStatus.RETURNED, ResourceStatus.WITHDRAWN)
 WORKFLOW_FIELDS = [
     "status",
     "current_revision",
@@ -80,85 +79,12 @@ def _event(resource, action, *, actor, revision=None, level=None, reason="") -> 
     )
 
 
-def _status_label(resource) -> str:
-    return str(ResourceStatus(resource.status).label)
-
-
-def _require_in_review(resource) -> None:
-    if resource.status != ResourceStatus.IN_REVIEW or resource.submitted_revision_id is None:
-        raise ValidationError(
-            _("Only content in review can be reviewed; “%(title)s” is %(status)s.")
-            % {"title": resource.title, "status": _status_label(resource)},
-            code="not_in_review",
-        )
-
-
-# --- what a step needs: asked by the actions and by the pages that offer them ---------------
-
-STEPS = ("submit", "recall", "withdraw", "schedule")
-
-
-def _state_refusal(step: str, resource: Resource) -> ValidationError | None:
-    """Why `resource`'s state does not allow `step` now; None when it does."""
-    if step == "submit":
-        if resource.status not in SUBMITTABLE:
-            return ValidationError(
-                _("Only a draft, returned or withdrawn content can be submitted; “%(title)s” is %(status)s.")
-                % {"title": resource.title, "status": _status_label(resource)},
-                code="not_submittable",
-            )
-        if resource.current_revision_id is None:
-            return ValidationError(_("There is nothing to submit: no version has been saved."), code="no_revision")
-        if resource.current_revision_id == resource.published_revision_id:
-            return ValidationError(
-                _("This version is already published; edit it to submit a new one."), code="unchanged"
-            )
-    elif step == "recall":
-        try:
-            _require_in_review(resource)
-        except ValidationError as error:
-            return error
-    elif step == "withdraw" and not queries.is_online(resource) and not queries.approved_waiting(resource):
-        return ValidationError(
-            _(
-                "Only published content, or approved content waiting for its time, can be withdrawn; “%(title)s” is %(status)s."
-            )
-            % {"title": resource.title, "status": _status_label(resource)},
-            code="not_published",
-        )
-    return None
-
-
-def _raise(refusal: Exception | None) -> None:
-    if refusal is not None:
-        raise refusal
-
-
-def refusal(step: str, resource: Resource, user) -> Exception | None:
-    """What `step` (one of STEPS) by `user` on `resource` would be refused with now, or None.
-
-    The page of a resource offers exactly the steps this accepts; the actions below ask the same
-    two questions (the policy: may this user; the state: may this resource), so a button is never
-    offered that its action then refuses.
-    """
-    if not RESOURCES.user_can(user, step, resource):
-        try:
-            RESOURCES.require(user, step, resource)
-        except PermissionDenied as error:
-            return error
-    return _state_refusal(step, resource)
-
-
-def available_steps(resource: Resource, user) -> set[str]:
-    return {step for step in STEPS if refusal(step, resource, user) is None}
-
-
 @transaction.atomic
 def submit(resource: Resource, *, acting_user) -> Resource:
     """Send the working copy to review and run the confidentiality and wording check (PUB-2, PUB-3)."""
     RESOURCES.require(acting_user, "submit", resource)  # with a sub-unit editor's columns (SITE-10)
     _lock(resource)
-    _raise(_state_refusal("submit", resource))
+    steps.raise_(steps.state_refusal("submit", resource))
     revision = resource.current_revision
     replaced = resource.submitted_revision if queries.approved_waiting(resource) else None
     resource.submitted_revision = revision
@@ -203,7 +129,7 @@ def confirm_flag(flag: ReviewFlag, *, acting_user) -> ReviewFlag:
     """A reviewer confirms one finding of the check: acceptable as it is (PUB-3)."""
     queries.require_site_reviewer(acting_user, flag.resource.site)
     resource = _lock(flag.resource)
-    _require_in_review(resource)
+    steps.require_in_review(resource)
     if flag.revision_id != resource.submitted_revision_id:
         raise ValidationError(_("This finding belongs to another version than the one in review."), code="stale_flag")
     queries.require_reviewer(resource, acting_user, passing_level=False)
@@ -222,7 +148,7 @@ def approve(resource: Resource, *, acting_user, confirm_flags: bool = False) -> 
     """
     queries.require_site_reviewer(acting_user, resource.site)
     _lock(resource)
-    _require_in_review(resource)
+    steps.require_in_review(resource)
     queries.require_reviewer(resource, acting_user, passing_level=True)
     revision = resource.submitted_revision
     pending = checks.unconfirmed_flags(revision)
@@ -287,7 +213,7 @@ def publish_platform_notice(resource: Resource, *, acting_user, decision: str) -
     if not is_system_account(acting_user):
         raise PermissionDenied(_("Only the platform itself publishes its own notices without a reviewer."))
     _lock(resource)
-    _require_in_review(resource)
+    steps.require_in_review(resource)
     if queries.authors_since_last_publish(resource) - {acting_user.pk}:
         raise PermissionDenied(_("Content that people wrote or edited needs a reviewer."))  # PUB-1
     revision = resource.submitted_revision
@@ -335,7 +261,7 @@ def return_(resource: Resource, *, reason: str, acting_user) -> Resource:
         )
     queries.require_site_reviewer(acting_user, resource.site)
     _lock(resource)
-    _require_in_review(resource)
+    steps.require_in_review(resource)
     queries.require_reviewer(resource, acting_user, passing_level=False)
     revision = resource.submitted_revision
     level = resource.review_level + 1
@@ -358,7 +284,7 @@ def withdraw_submission(resource: Resource, *, acting_user) -> Resource:
     """The editor takes a submission back to edit it again: IN_REVIEW → DRAFT."""
     RESOURCES.require(acting_user, "recall", resource)
     _lock(resource)
-    _raise(_state_refusal("recall", resource))
+    steps.raise_(steps.state_refusal("recall", resource))
     revision = resource.submitted_revision
     resource.status = ResourceStatus.DRAFT
     resource.submitted_revision = None
@@ -378,7 +304,7 @@ def withdraw(resource: Resource, *, acting_user, reason: str = "") -> Resource:
     """
     RESOURCES.require(acting_user, "withdraw", resource)
     _lock(resource)
-    _raise(_state_refusal("withdraw", resource))
+    steps.raise_(steps.state_refusal("withdraw", resource))
     revision = resource.published_revision or resource.submitted_revision
     was_online = resource.published_revision_id
     resource.status = ResourceStatus.WITHDRAWN

@@ -32,6 +32,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from govplatform.backup_archive import DUMP, FORMAT, BackupError, EncryptingWriter, backup_keyring
+from publishing.folder import site_lock
+from sites.models import Domain
 
 EXCLUDED_MODELS = ("sessions",)
 
@@ -124,9 +126,6 @@ def _dump_database(path: Path, database: str) -> dict[str, int]:
 @contextlib.contextmanager
 def _publish_locks():
     """Hold every site's publish lock: no publish changes files or manifest while we read them."""
-    from publishing.folder import site_lock
-    from sites.models import Domain
-
     with contextlib.ExitStack() as stack:
         for name in sorted(Domain.objects.filter(is_primary=True).values_list("name", flat=True)):
             stack.enter_context(site_lock(name))

@@ -5,6 +5,10 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from accounts import actions, lockouts
+from auditlog.models import AuditEntry
+from publishing import tamper
+
 log = logging.getLogger(__name__)
 
 
@@ -17,9 +21,6 @@ def ping(payload: str) -> str:
 @shared_task(name="govplatform.purge_audit_log")
 def purge_audit_log() -> int:
     """Daily: delete audit entries older than AUDIT_RETENTION_DAYS (never under 183 days, SEC-2)."""
-    from accounts import actions
-    from auditlog.models import AuditEntry
-
     days = settings.AUDIT_RETENTION_DAYS
     if days < AuditEntry.MIN_RETENTION_DAYS:
         log.error("AUDIT_RETENTION_DAYS=%s is under %s days: audit log not purged", days, AuditEntry.MIN_RETENTION_DAYS)
@@ -30,8 +31,6 @@ def purge_audit_log() -> int:
 @shared_task(name="govplatform.verify_published")
 def verify_published() -> dict:
     """Hourly: compare every published site with its manifest; alarm, and repair if configured (SEC-5)."""
-    from publishing import tamper
-
     results = tamper.check_all(repair=settings.TAMPER_AUTO_REPAIR, alarm=True)
     return {result.domain: result.summary() for result in results if not result.clean}
 
@@ -39,6 +38,4 @@ def verify_published() -> dict:
 @shared_task(name="govplatform.purge_login_failures")
 def purge_login_failures() -> int:
     """Daily: delete django-axes' failure-log entries past their retention (SEC-1)."""
-    from accounts import lockouts
-
     return lockouts.purge_failure_log()

@@ -7,6 +7,7 @@ class PublicConfig(AppConfig):
     verbose_name = _("Public sites")
 
     def ready(self):
+        # In ready(): these modules import models, which are not loaded while apps.py is read.
         from core import feed
         from public import serving
 

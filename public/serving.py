@@ -24,6 +24,9 @@ from django.utils.http import http_date
 
 from lifecycle.models import ApplicationKind, ApplicationStatus
 from lifecycle.rules import local_minute
+from publishing.render import Page, Renderer
+from publishing.site_loading import load_site
+from publishing.static_files import static_files
 from sites.models import Domain, Redirect, Site, SiteStatus
 
 ROUTES = ".routes"  # under PUBLISH_ROOT: one empty file per host that nginx hands to this process
@@ -66,10 +69,6 @@ def offline_application(site: Site):
 
 
 def _render_notice(site: Site, application) -> bytes:
-    from publishing.render import Page, Renderer
-    from publishing.site_loading import load_site
-    from publishing.static_files import static_files
-
     data = load_site(site.pk)
     _files, assets = static_files(data.site.theme)
     renderer = Renderer(data, assets)

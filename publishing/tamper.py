@@ -37,6 +37,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from auditlog import audit
 from auditlog.events import AuditEvent
 from publishing import dependencies
@@ -242,8 +243,6 @@ def check_all(*, domain: str | None = None, repair: bool = False, alarm: bool = 
 
 
 def alarm_recipients() -> list[str]:
-    from accounts.models import User
-
     admins = User.objects.filter(is_active=True).filter(Q(is_platform_admin=True) | Q(is_superuser=True))
     return sorted(set(admins.exclude(email="").values_list("email", flat=True)))
 

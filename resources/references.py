@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.reference_fields import in_range
 from resources.fields import ResourceRefField
 from resources.models import Resource, ResourceKind
+from sites.permissions import is_platform_admin, site_ids_for
 
 
 class ReferenceChecks:
@@ -53,8 +54,6 @@ class ReferenceChecks:
 
     def _usable_site_ids(self):
         if not hasattr(self, "_site_ids"):
-            from sites.permissions import is_platform_admin, site_ids_for
-
             if self.user is None or is_platform_admin(self.user):
                 self._site_ids = None  # the system and platform administrators may use every site's resources
             else:

@@ -49,6 +49,16 @@ def test_lower_apps_do_not_import_the_publish_queue_or_search(app):
 
 
 def test_the_feed_imports_no_app_above_it():
-    above = ("accounts", "auditlog", "sites", "columns", "resources", "editorial", "publishing", "search", "govplatform")
+    above = (
+        "accounts",
+        "auditlog",
+        "sites",
+        "columns",
+        "resources",
+        "editorial",
+        "publishing",
+        "search",
+        "govplatform",
+    )
     found = [name for _, name in imported_modules(ROOT / "core" / "feed.py") if forbidden(name, above)]
     assert found == []

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from backoffice.resource_views import workflow_buttons
 from columns.models import EditorScope
-from editorial import workflow
+from editorial import steps, workflow
 from sites.models import Role
 from tests.factories import ColumnFactory, UserFactory
 from tests.publishing.conftest import member
@@ -95,20 +95,20 @@ def test_the_steps_offered_are_the_steps_accepted(team):
         for state, resource in resources.items():
             resource.refresh_from_db()
             buttons = workflow_buttons(request, resource, can_edit=True)
-            offered = {step for step in workflow.STEPS if buttons[step]}
-            succeed = {step for step in workflow.STEPS if accepted(step, resource, user)}
+            offered = {step for step in steps.STEPS if buttons[step]}
+            succeed = {step for step in steps.STEPS if accepted(step, resource, user)}
             assert offered == succeed, f"{who} on “{state}”: offered {sorted(offered)}, accepted {sorted(succeed)}"
             checked += 1
     assert checked == 6 * 7
     # The table is not trivial: each step is offered to someone and refused to someone.
     assert all(
         any(accepted(step, r, u) for r in resources.values() for u in [team.editor, team.reviewers[0]])
-        for step in workflow.STEPS
+        for step in steps.STEPS
     )
 
 
-@pytest.mark.parametrize("step", workflow.STEPS)
+@pytest.mark.parametrize("step", steps.STEPS)
 def test_a_step_is_refused_to_a_user_of_another_site(team, step):
     resource = team.resource()
-    assert workflow.refusal(step, resource, team.other_editor) is not None
+    assert steps.refusal(step, resource, team.other_editor) is not None
     assert not accepted(step, resource, team.other_editor)
