@@ -33,8 +33,10 @@ from resources.models import (
     ResourceStatus,
     Revision,
 )
+from resources.policies import RESOURCES
 from resources.sanitize import clean_text
 from sites.permissions import require_role
+from sites.policies import CHANGE
 
 METADATA_FIELDS = ("source", "author", "keywords", "description", "classification")
 RICH_TEXT_FORMAT = "text/html"
@@ -178,7 +180,7 @@ def _lock_for_edit(resource: Resource, base_revision_id, acting_user) -> Resourc
     require_person(acting_user)
     # Only the resource's row is locked (no join: PostgreSQL would lock the site's row as well).
     locked = Resource.objects.select_for_update().get(pk=resource.pk)
-    require_role(acting_user, locked.site, *EDITING_ROLES)
+    RESOURCES.require(acting_user, CHANGE, locked)
     require_editor_column(acting_user, locked.site, locked.column)  # SITE-10
     if locked.status == ResourceStatus.IN_REVIEW:
         raise ValidationError(

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from auditlog import audit
 from auditlog.events import AuditEvent
 from columns.models import Column
+from columns.policies import COLUMNS
 from core import feed
 from lifecycle.rules import lock_site
-from sites.models import Role, Site
-from sites.permissions import require_platform_admin, require_role
+from sites.models import Site
+from sites.permissions import require_platform_admin
+from sites.policies import CHANGE
 
 TOPIC_COLUMN_TYPE = "专题专栏"
 
@@ -29,7 +31,7 @@ def _subtree(column: Column):
 @transaction.atomic
 def archive_column(column: Column, *, acting_user) -> Column:
     """Archive a column or a topic whose work has ended, with its sub-columns (SITE-9, COL-7)."""
-    require_role(acting_user, column.site, Role.SITE_ADMIN)
+    COLUMNS.require(acting_user, CHANGE, column)
     column = Column.objects.select_for_update().get(pk=column.pk)
     if column.archived_at is not None:
         raise ValidationError(
@@ -53,7 +55,7 @@ def archive_column(column: Column, *, acting_user) -> Column:
 @transaction.atomic
 def unarchive_column(column: Column, *, acting_user) -> Column:
     """Undo an archiving: the column and the sub-columns archived with it are current again."""
-    require_role(acting_user, column.site, Role.SITE_ADMIN)
+    COLUMNS.require(acting_user, CHANGE, column)
     column = Column.objects.select_for_update().get(pk=column.pk)
     if column.archived_at is None:
         raise ValidationError(_("%(column)s is not archived.") % {"column": column}, code="not_archived")

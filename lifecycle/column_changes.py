@@ -7,18 +7,18 @@ from django.utils.translation import gettext as _
 from auditlog import audit
 from auditlog.events import AuditEvent
 from columns.models import Column
+from columns.policies import COLUMNS
 from core import feed
 from core.changes import field_changes
 from lifecycle import filings
-from sites.models import Role
-from sites.permissions import require_role
+from sites.policies import CHANGE
 
 MOVE_POSITIONS = {"first-child", "last-child", "left", "right"}
 
 
 @transaction.atomic
 def create_column(column: Column, *, acting_user) -> Column:
-    require_role(acting_user, column.site, Role.SITE_ADMIN)
+    COLUMNS.require(acting_user, CHANGE, column)
     column.full_clean()
     column.save()
     audit.record(AuditEvent.COLUMN_CREATE, actor=acting_user, obj=column, details={"path": column.path})
@@ -29,7 +29,7 @@ def create_column(column: Column, *, acting_user) -> Column:
 
 @transaction.atomic
 def update_column(column: Column, *, acting_user) -> Column:
-    require_role(acting_user, column.site, Role.SITE_ADMIN)
+    COLUMNS.require(acting_user, CHANGE, column)
     changes = field_changes(column, ["name", "slug", "description", "keywords", "column_type", "is_channel",
                                      "parent", "sort_order", "responsible_person", "responsible_phone",
                                      "update_interval_days", "review_levels"])  # fmt: skip
@@ -54,7 +54,7 @@ def move_column(column: Column, target: Column, position: str, *, acting_user) -
     """Reorder: put `column` before/after (left/right) or inside (first/last-child) `target`."""
     if position not in MOVE_POSITIONS:
         raise ValidationError(_("Unknown position %(position)s.") % {"position": position})
-    require_role(acting_user, column.site, Role.SITE_ADMIN)
+    COLUMNS.require(acting_user, CHANGE, column)
     if target.site_id != column.site_id:
         raise ValidationError(_("A column cannot be moved to another site."))
     old_path = column.path
@@ -87,7 +87,7 @@ def _renumber_siblings(column: Column) -> None:
 
 @transaction.atomic
 def delete_column(column: Column, *, acting_user) -> None:
-    require_role(acting_user, column.site, Role.SITE_ADMIN)
+    COLUMNS.require(acting_user, CHANGE, column)
     if column.get_children().exists():
         raise ValidationError(
             _("The column “%(name)s” still has sub-columns; move or delete them first.") % {"name": column.name}

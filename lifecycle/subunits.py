@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from auditlog import audit
 from auditlog.events import AuditEvent
 from columns.models import EditorScope, SubUnit, SubUnitMember
+from columns.policies import SUB_UNITS
 from editorial.models import ReviewerScope
 from sites import memberships
 from sites.models import Membership, Role, Site, SiteKind
 from sites.permissions import require_role
+from sites.policies import CHANGE
 
 MEMBER_ROLES = (Role.EDITOR, Role.REVIEWER)
 
@@ -68,7 +70,7 @@ def create_sub_unit(portal: Site, *, name: str, kind: str, columns, acting_user)
 @transaction.atomic
 def update_sub_unit(sub_unit: SubUnit, *, name: str, kind: str, columns, acting_user) -> SubUnit:
     """Change the sub-unit's name, kind and columns; its members' scopes follow the columns."""
-    require_role(acting_user, sub_unit.portal, Role.SITE_ADMIN)
+    SUB_UNITS.require(acting_user, CHANGE, sub_unit)
     columns = _check_columns(sub_unit.portal, columns)
     stored = SubUnit.objects.select_for_update().get(pk=sub_unit.pk)
     before = {"name": stored.name, "kind": stored.kind, "columns": sorted(c.path for c in stored.columns.all())}
@@ -125,7 +127,7 @@ def add_member(sub_unit: SubUnit, user, role: str, *, acting_user) -> SubUnitMem
 @transaction.atomic
 def remove_member(member: SubUnitMember, *, acting_user) -> None:
     sub_unit, membership = member.sub_unit, member.membership
-    require_role(acting_user, sub_unit.portal, Role.SITE_ADMIN)
+    SUB_UNITS.require(acting_user, CHANGE, sub_unit)
     audit.record(
         AuditEvent.SUB_UNIT_REMOVE_MEMBER,
         actor=acting_user,
