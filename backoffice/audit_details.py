@@ -55,6 +55,7 @@ KEY_LABELS = {
     "level": _("review level"),
     "flags": _("check warnings"),
     "replaces_approved": _("replaces approved version"),
+    "together_with": _("approved together with"),
     "decision": _("decision"),
     "publish_at": _("publish at"),
     "unpublish_at": _("unpublish at"),

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from backoffice.resource_display import asset_preview, referenced_resources, relabel_diff, shown_fields, where_label
 from backoffice.resource_forms import RequiredReasonForm
+from editorial import dependents, queries, workflow
 from editorial import diff as revision_diff
-from editorial import queries, workflow
 from editorial.models import ReviewFlag, ReviewLevel
 from publishing import held_back, readiness
 from resources.models import Resource, ResourceStatus
@@ -47,7 +47,11 @@ def _checked_flags(request) -> set[int]:
 
 
 def _approve(request, resource, revision, flags, checked) -> str | None:
-    """Confirm the ticked findings and pass the level, in one transaction. Returns an error text."""
+    """Confirm the ticked findings and pass the level, in one transaction. Returns an error text.
+
+    With `with_dependents` the library resources the item shows that are not approved yet are
+    approved in the same transaction (editorial/dependents.py); the action checks each again.
+    """
     missing = [flag for flag in flags if flag.confirmed_at is None and flag.pk not in checked]
     if missing:
         return _("Confirm every finding of the check before approving (%(count)d not confirmed).") % {
@@ -61,7 +65,9 @@ def _approve(request, resource, revision, flags, checked) -> str | None:
             for flag in flags:
                 if flag.confirmed_at is None and flag.pk in checked:
                     workflow.confirm_flag(flag, acting_user=request.user)
-            workflow.approve(resource, acting_user=request.user)
+            workflow.approve(
+                resource, acting_user=request.user, with_dependents=request.POST.get("with_dependents") == "1"
+            )
     except StaleReview:
         return _("The content in review changed since this page was opened; look at it again.")
     except (ValidationError, PermissionDenied) as error:
@@ -110,8 +116,41 @@ def problems_context(resource, revision) -> dict:
     return {
         "readiness": ready,
         "unpublished_links": [(r, _change_url(r)) for r in ready.unpublished],
+        "unusable_files": ready.unusable_files,
         "held_back": [held_back.reason_text(row, titles) for row in rows],
         "held_label": held_back.status_label(rows) if rows else "",
+    }
+
+
+def dependents_context(resource, revision, user, context: dict) -> dict:
+    """The last level: the library resources the item shows that are not approved, with what each
+    needs, and whether the approve button is offered (only when the action would accept it).
+
+    They are listed here instead of among the readiness panel's unpublished resources.
+    """
+    items = dependents.assess(resource, revision, user)
+    ids = {item.resource.pk for item in items}
+    files = dependents.files_of(items)
+    ready = context["readiness"]
+    others = [pair for pair in context["unpublished_links"] if pair[0].pk not in ids]
+    unusable = [src for src in ready.unusable_files if src not in files]
+    refused = dependents.refusal(resource, items, with_dependents=True)
+    return {
+        "dependents": [
+            (
+                item,
+                _change_url(item.resource),
+                reverse("admin:resources_resource_review", args=[item.resource.pk])
+                if item.resource.status == ResourceStatus.IN_REVIEW
+                else "",
+            )
+            for item in items
+        ],
+        "approve_together": bool(items) and refused is None,
+        "dependents_refusal": _error_text(refused) if refused else "",
+        "unpublished_links": others,
+        "unusable_files": unusable,
+        "approve_blocked": bool(refused or ready.broken_links or others or unusable),
     }
 
 
@@ -180,7 +219,10 @@ def review_view(resource_admin, request, object_id):
         "refusal": queries.review_refusal(resource, request.user, passing_level=True),
         **problems_context(resource, revision),
         "may_return": queries.review_refusal(resource, request.user, passing_level=False) is None,
+        "approve_blocked": False,
         "queue_url": _queue_url(),
         "change_url": _change_url(resource),
     }
+    if context["is_final"]:  # issue 14 item 5
+        context.update(dependents_context(resource, revision, request.user, context))
     return TemplateResponse(request, "admin/publishing/review.html", resource_admin.page_context(request, **context))

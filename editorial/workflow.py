@@ -36,7 +36,7 @@ from django.utils.translation import ngettext
 from auditlog import audit
 from auditlog.events import AuditEvent
 from core import feed
-from editorial import checks, placements, queries, steps
+from editorial import checks, dependents, placements, queries, steps
 from editorial.models import ReviewFlag, WorkflowAction, WorkflowEvent
 from resources.models import Resource, ResourceStatus
 from resources.policies import RESOURCES
@@ -140,11 +140,16 @@ def confirm_flag(flag: ReviewFlag, *, acting_user) -> ReviewFlag:
 
 
 @transaction.atomic
-def approve(resource: Resource, *, acting_user, confirm_flags: bool = False) -> Resource:
+def approve(
+    resource: Resource, *, acting_user, confirm_flags: bool = False, with_dependents: bool = False, together_with=None
+) -> Resource:
     """Pass the next review level; at the last level publish, or wait for `publish_at` (PUB-9).
 
     Every finding of the check must be confirmed first, one by one (`confirm_flag`) or all at
-    once here with `confirm_flags=True`, which is recorded as well.
+    once here with `confirm_flags=True`, which is recorded as well. The last level is refused
+    while a library resource of the site that the item shows is not online (editorial/dependents.py),
+    unless `with_dependents`: then the reviewer approves each of them first, in this transaction
+    and through this same action (own work, scope and levels checked for each, each recorded).
     """
     queries.require_site_reviewer(acting_user, resource.site)
     _lock(resource)
@@ -169,6 +174,10 @@ def approve(resource: Resource, *, acting_user, confirm_flags: bool = False) -> 
     level = resource.review_level + 1
     problems = None
     if level >= levels:  # the last level puts it online: never with a broken link or a hole
+        waiting = dependents.assess(resource, revision, acting_user)
+        steps.raise_(dependents.refusal(resource, waiting, with_dependents=with_dependents))
+        for dependent in waiting:  # issue 14 item 5: approved together, never silently left out
+            approve(dependent.resource, acting_user=acting_user, together_with=resource)
         for check in _checks_before_online:
             problems = check(resource, revision)
             if problems:
@@ -187,7 +196,8 @@ def approve(resource: Resource, *, acting_user, confirm_flags: bool = False) -> 
         AuditEvent.RESOURCE_APPROVE,
         actor=acting_user,
         obj=resource,
-        details={"revision": revision.number, "level": level, "levels": levels},
+        details={"revision": revision.number, "level": level, "levels": levels}
+        | ({"together_with": together_with.pk} if together_with is not None else {}),
     )
     now = timezone.now()
     if level < levels:
