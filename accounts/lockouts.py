@@ -138,6 +138,19 @@ def summaries(rows: list[AccessAttempt], kind: str, limit: int | None = None) ->
     return result, len(plain) - len(shown)
 
 
+def locked_now(now: datetime | None = None) -> list[Failures]:
+    """The accounts and addresses locked now, the most recent failure first, in one query (the
+    work page's panel; the lockout page adds the time of each first failure)."""
+    rows = list(counted_attempts(now))
+    locked = []
+    for kind in KINDS:
+        for key, group in _group(kind, rows).items():
+            summary = _summarise(kind, key, group, {row.pk: None for row in group})
+            if summary.locked:
+                locked.append(summary)
+    return sorted(locked, key=lambda s: (-s.last_failure.timestamp(), s.kind, s.key))
+
+
 def failures_of(kind: str, key: str, now: datetime | None = None) -> Failures | None:
     """The failures counted now against one account or address, None when there are none."""
     if kind not in KINDS or not key:

@@ -5,7 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import login_views
-from backoffice import lockout_views
+from backoffice import lockout_views, work_page
 from sites.permissions import site_ids_for
 
 
@@ -13,7 +13,7 @@ class BackOfficeSite(admin.AdminSite):
     site_header = _("Government website platform")
     site_title = _("Government website platform")
     index_title = _("Back office")
-    enable_nav_sidebar = True
+    enable_nav_sidebar = False  # the navigation by job replaces the list of models (templates/admin/base_site.html)
 
     def has_permission(self, request):
         """Active staff with a platform or site role, logged in with both factors (SEC-1)."""
@@ -26,6 +26,13 @@ class BackOfficeSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         return login_views.password_step(request, self, extra_context)
+
+    def each_context(self, request):
+        return {**super().each_context(request), **work_page.navigation(self, request)}
+
+    def index(self, request, extra_context=None):
+        """The work page (工作台) of the user's roles: backoffice/work.py."""
+        return work_page.index(self, request, extra_context)
 
     def get_urls(self):
         # Before the admin's own patterns: its catch-all would swallow "login/verify/" otherwise.
