@@ -1,8 +1,8 @@
 """Forms of the back office's resource pages: the editing form of each kind, scheduling, withdrawal.
 
 The editing form shows the fields of the kind's form (resources/kinds.py) and the shared
-metadata (RES-2) once each, with the rich-text editor on bodies and a library look-up beside
-references. It only parses what the browser sent; the actions validate for real
+metadata (RES-2) once each, with the rich-text editor on bodies and the library chooser beside
+references (backoffice/chooser.py). It only parses what the browser sent; the actions validate for real
 (`clean_revision_data`), and their errors are put back on the fields they name, so the editor's
 input is always kept (TPL-11).
 """
@@ -11,13 +11,12 @@ import copy
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.chooser import ChooserInput
 from columns.models import Column
 from resources import files
-from resources.fields import ResourceIdsInput, ResourceRefField, ResourceRefsField
+from resources.fields import ResourceRefField, ResourceRefsField
 from resources.kinds import KIND_FORMS, MetadataForm
 from resources.kinds_registry import FILE_KINDS
 from resources.models import Asset
@@ -27,45 +26,12 @@ METADATA_NAMES = tuple(MetadataForm.base_fields)
 UPLOAD_FIELD = "upload"
 
 
-class ResourceLookupInput(forms.TextInput):
-    """Resource IDs typed by hand or picked in the library (the admin's raw-ID look-up pop-up)."""
-
-    def __init__(self, kinds, *, multiple=False, attrs=None):
-        css = "vManyToManyRawIdAdminField" if multiple else "vForeignKeyRawIdAdminField"
-        super().__init__({"class": css, **(attrs or {})})
-        self.kinds, self.multiple = tuple(kinds), multiple
-
-    def format_value(self, value):
-        if isinstance(value, list | tuple):
-            return ", ".join(str(item) for item in value)
-        return super().format_value(value)
-
-    def value_from_datadict(self, data, files, name):
-        if self.multiple:
-            return ResourceIdsInput().value_from_datadict(data, files, name)
-        return super().value_from_datadict(data, files, name)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        html = super().render(name, value, attrs, renderer)
-        element_id = (attrs or {}).get("id") or f"id_{name}"
-        url = reverse("admin:resources_resource_changelist")
-        kinds = ",".join(str(kind) for kind in self.kinds)
-        return format_html(
-            '{} <a href="{}?kind__in={}&amp;_to_field=id" class="related-lookup" id="lookup_{}" title="{}"></a>',
-            html,
-            url,
-            kinds,
-            element_id,
-            _("Choose from the library"),
-        )
-
-
 def _admin_field(field: forms.Field) -> forms.Field:
     field = copy.deepcopy(field)
     if isinstance(field, RichTextField):
         field.widget = AdminRichTextWidget()
     elif isinstance(field, ResourceRefField):
-        field.widget = ResourceLookupInput(field.kinds, multiple=isinstance(field, ResourceRefsField))
+        field.widget = ChooserInput(field.kinds, multiple=isinstance(field, ResourceRefsField))
     elif isinstance(field.widget, forms.TextInput):
         field.widget.attrs.setdefault("class", "vTextField")
     return field
@@ -85,6 +51,9 @@ class ResourceForm(forms.Form):
         self.content_names = list(kind_fields)
         for name in ("title", *kind_fields):
             self.fields[name] = _admin_field(kind_fields.get(name) or MetadataForm.base_fields[name])
+        for field in self.fields.values():
+            if isinstance(field.widget, ChooserInput):  # the chooser's cards name only what the user may use
+                field.widget.user, field.widget.site = user, site
         self.metadata_names = [name for name in METADATA_NAMES if name not in self.fields]
         for name in self.metadata_names:
             self.fields[name] = _admin_field(MetadataForm.base_fields[name])
@@ -111,6 +80,11 @@ class ResourceForm(forms.Form):
             widget=forms.TextInput(attrs={"class": "vTextField"}),
             help_text=_("What changed, for the revision history (optional)."),
         )
+
+    @property
+    def media(self):
+        # The library chooser of reference fields and the body editor's image button (issue 14 item 3).
+        return super().media + forms.Media(js=["backoffice/editor.js"])  # its style sheet: change_form.html
 
     # -- layout --------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from backoffice import resource_workflow as admin_workflow
+from backoffice.chooser import type_label
 from backoffice.resource_display import asset_preview, referenced_resources, relabel_diff, shown_fields
 from backoffice.resource_forms import UPLOAD_FIELD, ResourceForm, initial_from_revision
 from backoffice.resource_support import EDITING_ROLES, editable_site_ids
@@ -287,6 +288,7 @@ def _resource_context(model_admin, request, resource, *, can_edit, editable) -> 
     return {
         "shown": shown_fields(resource, current, references),
         "asset": asset_preview(current),
+        "asset_type": type_label(current.asset) if current is not None and current.asset_id else "",
         "can_edit": can_edit,
         "editable": editable,
         "buttons": workflow_buttons(request, resource, can_edit=can_edit),

@@ -5,7 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import login_views
-from backoffice import lockout_views, work_page
+from backoffice import chooser, lockout_views, preview, work_page
 from sites.permissions import site_ids_for
 
 
@@ -54,6 +54,19 @@ class BackOfficeSite(admin.AdminSite):
                 "security/lockouts/lift/",
                 self.admin_view(lambda request: lockout_views.lift(request, self)),
                 name="lockout_lift",
+            ),
+            # The library chooser and the preview (issue 14 items 3 and 4): backoffice/chooser.py, preview.py.
+            path("chooser/", self.admin_view(lambda request: chooser.chooser_view(self, request)), name="chooser"),
+            path(
+                "preview/<int:pk>/",
+                self.admin_view(lambda request, pk: preview.preview_view(self, request, pk)),
+                name="resource_preview",
+            ),
+            path("preview/<int:pk>/page/", self.admin_view(preview.preview_page_view), name="resource_preview_page"),
+            path(
+                "preview/site/<int:site_id>/-/<str:name>",
+                self.admin_view(preview.preview_static),
+                name="preview_static",
             ),
         ]
         return steps + super().get_urls()

@@ -170,8 +170,10 @@ def load_contents(items: list[Item]) -> dict[int, Content]:
     asset_ids = own_assets | {aid for _, _, aid in ref_rows if aid}
     assets: dict[int, FileRef] = {}
     asset_query = Asset.objects.filter(id__in=asset_ids)
-    if media_paths:
-        asset_query = Asset.objects.filter(Q(id__in=asset_ids) | Q(file__in=media_paths))
+    if media_paths:  # a body shows an original or one of its renditions (the chooser inserts renditions)
+        asset_query = Asset.objects.filter(
+            Q(id__in=asset_ids) | Q(file__in=media_paths) | Q(renditions__file__in=media_paths)
+        )
     for aid, file, name, ctype, size, width, height in asset_query.values_list(
         "id", "file", "original_name", "content_type", "size", "width", "height"
     ):

@@ -10,6 +10,7 @@ to put the editor on another form field whose value is cleaned with `clean_html`
 Rendering `{{ form.media }}` needs "django_prose_editor" in INSTALLED_APPS (its static files).
 """
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField, _actually_empty
@@ -50,14 +51,26 @@ def sanitise_editor_html(value: str) -> str:
     return _actually_empty(clean_html(value))
 
 
+# The editor at working height (about 24 lines, resizable): resources/static/resources/rich_text.css.
+EDITOR_MEDIA = forms.Media(css={"all": ["resources/rich_text.css"]})
+
+
 class RichTextWidget(ProseEditorWidget):
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, config=EDITOR_CONFIG, preset=PRESET)
+
+    @property
+    def media(self):
+        return super().media + EDITOR_MEDIA
 
 
 class AdminRichTextWidget(AdminProseEditorWidget):
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, config=EDITOR_CONFIG, preset=PRESET)
+
+    @property
+    def media(self):
+        return super().media + EDITOR_MEDIA
 
 
 def rich_text_widget(*, admin: bool = False):

@@ -376,8 +376,33 @@ def _media(a, b):
     return [(f"{settings.MEDIA_URL.rstrip('/')}/{name}", []) for name in b.files]
 
 
+def _chooser(a, b):
+    """The library chooser for a form of B, for reference fields and for body images; uploads into B."""
+    upload = {"kind": "image", "title": "越权上传", "alt": "越权"}
+    return [
+        (_admin_url("chooser") + f"?site={b.site.pk}&kinds=image,attachment,video", [upload]),
+        (_admin_url("chooser") + f"?site={b.site.pk}&kinds=article&in_site={b.site.pk}", []),
+        (_admin_url("chooser") + f"?site={b.site.pk}&target=body", [upload]),
+    ]
+
+
+def _previews(name):
+    def fill(a, b):
+        return [(_admin_url(name, pk=resource.pk), []) for resource in b.resources]
+
+    return fill
+
+
+def _preview_static(a, b):
+    return [(_admin_url("preview_static", site_id=b.site.pk, name=name), []) for name in ("site.css", "theme.css")]
+
+
 # Patterns with arguments besides a registered model's object_id, and how to fill them.
 OBJECT_FILLERS = {
+    "admin:chooser": _chooser,
+    "admin:resource_preview": _previews("resource_preview"),
+    "admin:resource_preview_page": _previews("resource_preview_page"),
+    "admin:preview_static": _preview_static,
     "admin:resources_resource_review": _review,
     "admin:resources_resource_workflow": _workflow,
     "admin:resources_resource_revision": _revisions,

@@ -1,0 +1,141 @@
+"""One resource's page as it will be published, rendered from any of its revisions, written nowhere
+(issue 14 item 4, TPL-1 to TPL-5).
+
+`preview_page(resource, revision)` loads the resource's site as the publisher does
+(publishing/site_loading.py: theme, header, footer, navigation, the column's other items), puts
+the resource into its column with the given revision, the way it will stand once approved (a
+new item at the newest end of the column; an online item where it stands, with the new text),
+and renders its page with the publisher's Renderer (publishing/render.py). Nothing is written:
+not to the publish folder, not to the manifest, not to the database.
+
+The page comes back as the publisher would write it; `files` says which library file each of the
+page's file addresses (covers, attachments, body images) is, so that a caller that shows the page
+somewhere else (the back office's preview) can point them at the library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from editorial.models import Placement, PlacementStatus
+from publishing.contents import load_contents
+from publishing.render import Renderer
+from publishing.site_loading import load_site
+from publishing.sitedata import ColumnInfo, Item
+from publishing.static_files import static_files
+from resources.kinds_registry import NO_PAGE_KINDS, kind_class
+
+PREVIEW_PLACEMENT = -1  # the placement id of an item that is not shown yet (never a real row)
+
+
+class NoPage(Exception):  # noqa: N818 (an answer, not a failure)
+    """The resource has no page of its own (a link), or no column to be shown in yet."""
+
+    def __init__(self, reason: str):
+        self.reason = reason  # "no_page" or "no_column"
+        super().__init__(reason)
+
+
+@dataclass
+class Preview:
+    html: str
+    path: str  # where the page will be published, relative to the site's folder
+    base_url: str  # the site's address (https://domain), "" when it has no domain yet
+    files: dict[str, str] = field(default_factory=dict)  # "/<published path>" -> library file name
+    static: dict[str, bytes] = field(default_factory=dict)  # the /-/ files: "-/site.css" -> bytes
+    assets: dict[str, str] = field(default_factory=dict)  # the asset addresses the page links
+    logo_file: str = ""  # the library file of the site's logo ("/-/logo.*" on the page)
+    unpublished: list[int] = field(default_factory=list)  # referenced resources that are not online
+    live_url: str = ""  # the page online now, if it is
+
+
+def _column_of(resource) -> tuple[int | None, int | None]:
+    """(column id, placement id) where the resource's page is: its shown placement on its own site
+    (its home column first), else its home column with no placement yet."""
+    rows = list(
+        Placement.objects.filter(resource=resource, site_id=resource.site_id, status=PlacementStatus.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", "column_id")
+    )
+    for placement_id, column_id in rows:
+        if column_id == resource.column_id:
+            return column_id, placement_id
+    if rows:
+        return rows[0][1], rows[0][0]
+    return resource.column_id, None
+
+
+def _item(resource, revision, column: ColumnInfo, placement_id: int, shown: Item | None) -> Item:
+    metadata = revision.metadata or {}
+    now = timezone.now()
+    when = shown.pub_date if shown is not None else (resource.published_at or resource.publish_at or now)
+    return Item(
+        placement_id=placement_id,
+        resource_id=resource.pk,
+        revision_id=revision.pk,
+        kind=resource.kind,
+        title=revision.title,
+        pub_date=when,
+        live_at=shown.live_at if shown is not None else when,
+        pinned=shown.pinned if shown is not None else False,
+        sort_order=shown.sort_order if shown is not None else 0,
+        is_repost=False,
+        source=str(metadata.get("source") or ""),
+        author=str(metadata.get("author") or ""),
+        keywords=str(metadata.get("keywords") or ""),
+        description=str(metadata.get("description") or ""),
+        index_number=kind_class(resource.kind).index_number(revision.data or {}) or resource.index_number,
+        resource_site_id=resource.site_id,
+        home_column_id=resource.column_id,
+        column=column,
+        order_key=shown.order_key if shown is not None else now.timestamp(),
+    )
+
+
+def preview_page(resource, revision) -> Preview:
+    """The page of `resource` showing `revision` (one of its revisions), as the publisher renders it.
+
+    Raises NoPage when the resource has no page (a link) or no column yet.
+    """
+    if resource.kind in NO_PAGE_KINDS:
+        raise NoPage("no_page")
+    column_id, placement_id = _column_of(resource)
+    data = load_site(resource.site_id)
+    column = data.columns.get(column_id) if column_id is not None else None
+    if column is None:
+        raise NoPage("no_column")
+    shown = next((i for i in column.items if i.resource_id == resource.pk), None)
+    live_url = ""
+    if shown is not None and data.site.domain:
+        live_url = f"{data.site.base_url}/{shown.path}"
+    item = _item(resource, revision, column, shown.placement_id if shown else PREVIEW_PLACEMENT, shown)
+    if shown is not None:  # online here: the new text where the page stands
+        item.position = shown.position
+        column.items[shown.position] = item
+    else:  # approved, a new item is the newest of its column
+        item.position = len(column.items)
+        column.items.append(item)
+        node = column
+        while node is not None:  # the column (and its parents) show something now
+            node.visible = True
+            node = node.parent
+    column.outline = None
+    data.items_by_resource[resource.pk] = [item] + [
+        other for other in data.items_by_resource.get(resource.pk, []) if other.placement_id != item.placement_id
+    ]
+    static, assets = static_files(data.site.theme)
+    renderer = Renderer(data, assets)
+    page = renderer.render(("item", item.placement_id), load_contents([item]))
+    return Preview(
+        html=page.content.decode("utf-8"),
+        path=page.path,
+        base_url=data.site.base_url if data.site.domain else "",
+        files={"/" + path: ref.source for path, ref in page.files},
+        static=static,
+        assets=assets,
+        logo_file=data.site.logo_file,
+        unpublished=list(page.unpublished),
+        live_url=live_url,
+    )
