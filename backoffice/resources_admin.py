@@ -129,7 +129,11 @@ class ResourceAdmin(ScopedAdmin):
             "review_queue_url": reverse("admin:resources_resource_review_queue"),
             "is_reviewer": bool(self._reviewer_site_ids(request)),
         }
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if isinstance(changelist, LibraryChangeList):
+            response.context_data["status_tabs"] = changelist.status_tabs(request)
+        return response
 
     def _reviewer_site_ids(self, request):
         return sorted(site_ids_for(request.user, Role.REVIEWER))

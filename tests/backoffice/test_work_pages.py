@@ -225,3 +225,26 @@ def test_query_count_is_the_same_at_5_and_50_resources(sites, login, platform_ad
 
     assert few == many
     assert max(many.values()) <= MAX_QUERIES, many
+
+
+# --- the library's status tabs ----------------------------------------------------------------------
+
+
+def test_library_has_status_tabs_with_counts(sites, login):  # issue 14 item 2
+    a = sites.a
+    fill(a, "甲", n=2)
+    write(a, "甲第三篇草稿", column=2)
+    client = login(a.users["editor"])
+
+    response = client.get(admin_url("resources_resource_changelist") + f"?column={a.columns[2].pk}")
+
+    tabs = {tab["status"]: tab for tab in response.context["status_tabs"]}
+    assert tabs["draft"]["count"] == 1  # the column filter is kept: its one draft
+    assert tabs[""]["current"] and tabs[""]["count"] == 1
+    everything = {
+        t["status"]: t["count"]
+        for t in client.get(admin_url("resources_resource_changelist")).context["status_tabs"]
+    }
+    assert everything == {"": 9, "draft": 3, "in_review": 2, "published": 2, "returned": 2}
+    drafts_tab = client.get(admin_url("resources_resource_changelist") + tabs["draft"]["url"])
+    assert [r.title for r in drafts_tab.context["cl"].result_list] == ["甲第三篇草稿"]
