@@ -80,6 +80,13 @@ def counted(queryset, limit: int = SHOWN) -> tuple[int, list]:
     return (rows[0].rows_in_total if rows else 0), rows
 
 
+def rows_and_count(queryset, limit: int = SHOWN) -> tuple[int, list]:
+    """The first `limit` rows and the total in two queries: for the editor's large lists, whose
+    rows an index gives newest first after a few entries, where a window count would read them all."""
+    rows = list(queryset[:limit])
+    return queryset.order_by().count(), rows
+
+
 def url(name: str, *args, query: dict | None = None) -> str:
     address = reverse(f"admin:{name}", args=args)
     return f"{address}?{urlencode(query)}" if query else address
@@ -115,7 +122,7 @@ def _library(**query) -> str:
 
 def my_drafts(request, site_ids) -> Panel:
     mine = _mine(request.user, site_ids).filter(status=ResourceStatus.DRAFT).order_by("-updated_at", "-id")
-    total, rows = counted(mine)
+    total, rows = rows_and_count(mine)
     many = len(site_ids) > 1
     return Panel("drafts", _("My drafts"), total,
                  [_resource_row(r, _("saved %(time)s") % {"time": when(r.updated_at)}, many_sites=many) for r in rows],
@@ -133,7 +140,7 @@ def returned_to_me(request, site_ids) -> Panel:
         )  # fmt: skip
         .order_by("-updated_at", "-id")
     )
-    total, rows = counted(mine)
+    total, rows = rows_and_count(mine)
     memo(request)["returned"] = total
     many = len(site_ids) > 1
     return Panel(
@@ -147,7 +154,7 @@ def returned_to_me(request, site_ids) -> Panel:
 
 def waiting_for_review(request, site_ids) -> Panel:
     mine = _mine(request.user, site_ids).filter(status=ResourceStatus.IN_REVIEW).order_by("updated_at", "id")
-    total, rows = counted(mine)
+    total, rows = rows_and_count(mine)
     many = len(site_ids) > 1
     result = []
     for resource in rows:
@@ -170,7 +177,7 @@ def recently_published(request, site_ids) -> Panel:
         .filter(status=ResourceStatus.PUBLISHED, updated_at__gte=since)
         .order_by("-updated_at", "-id")
     )
-    total, rows = counted(mine)
+    total, rows = rows_and_count(mine)
     many = len(site_ids) > 1
     return Panel("published", _("Recently published"), total,
                  [_resource_row(r, when(r.updated_at), many_sites=many) for r in rows],
