@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from auditlog.events import AuditEvent
+from auditlog.events import AuditEvent, event_label
 
 
 class AuditQuerySet(models.QuerySet):
@@ -72,7 +72,10 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["site", "-time"]), models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.time:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        # The kind's label, never its code: the title of the entry's page, the list's checkbox
+        # labels and the history read it.
+        moment = timezone.localtime(self.time) if timezone.is_aware(self.time) else self.time
+        return f"{moment:%Y-%m-%d %H:%M} {self.actor_name} {event_label(self.action)} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

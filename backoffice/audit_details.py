@@ -12,7 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from sites.models import Role
+from columns.models import SubUnitKind
+from editorial.models import PlacementStatus, WordList
+from lifecycle.models import ApplicationKind, ApplicationStatus, FilingKind, RegistrationItem
+from resources.models import ResourceKind, ResourceStatus
+from sites.models import Role, SiteKind, SiteStatus
 
 KEY_LABELS = {
     "path": _("path"),
@@ -114,6 +118,7 @@ KEY_LABELS = {
     "seconds": _("seconds"),
     "vocabulary": _("vocabulary terms"),
     "total_seconds": _("total seconds"),
+    "parent": _("parent column"),
 }
 
 # Stored codes that a person would not understand, per key.
@@ -121,7 +126,25 @@ VALUE_LABELS = {
     "reason": {"max_age": _("the longest session allowed was reached"), "idle": _("idle for too long")},
     "step": {"second_factor": _("second factor")},
     "role": dict(Role.choices),
+    # The kinds and states of resources, filings, applications, sites and placements; their
+    # codes do not overlap but for words whose labels agree ("approved", "department").
+    "kind": {
+        **dict(SubUnitKind.choices),
+        **dict(SiteKind.choices),
+        **dict(ApplicationKind.choices),
+        **dict(FilingKind.choices),
+        **dict(ResourceKind.choices),
+    },  # fmt: skip
+    "status": {
+        **dict(PlacementStatus.choices),
+        **dict(SiteStatus.choices),
+        **dict(ApplicationStatus.choices),
+        **dict(ResourceStatus.choices),
+    },  # fmt: skip
+    "list": dict(WordList.choices),
+    "item": dict(RegistrationItem.choices),
 }
+VALUE_LABELS["previous_status"] = VALUE_LABELS["status"]
 
 
 def _time(text: str) -> str | None:

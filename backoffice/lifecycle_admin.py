@@ -24,6 +24,7 @@ from auditlog.events import event_label
 from auditlog.models import AuditEntry
 from backoffice import audit_details
 from backoffice import site_forms as forms
+from backoffice.filing_text import filing_value
 from backoffice.lifecycle_steps import DECISIONS, PLATFORM, STEPS, Step, may
 from lifecycle import migration, opening, rules
 from lifecycle.models import (
@@ -218,7 +219,7 @@ def timeline(site: Site, *, audit_limit: int = 300) -> list[Event]:
                 _("change filing"),
                 _("Change filing: %(kind)s") % {"kind": filing.get_kind_display()},
                 _name(filing.filed_by),
-                f"{filing.subject}: {filing.before} → {filing.after}",
+                f"{filing.subject}：{filing_value(filing.before)} → {filing_value(filing.after)}",
             )  # fmt: skip
         )
     for entry in AuditEntry.objects.filter(site=site).order_by("-time", "-id")[:audit_limit]:

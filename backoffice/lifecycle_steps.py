@@ -179,7 +179,7 @@ STEPS = {
         calls(offline.apply_for_offline, "starts_at", "ends_at", "reason", "force_majeure"),
         available=lambda site: site.status == SiteStatus.ONLINE,
         explanation=gettext_lazy(
-            "At most once a calendar year and at most 30 days (G §3(二)2); force majeure is filed and not counted."
+            "At most once a calendar year and at most 30 days (Guidelines for the Development of Government Websites); force majeure is filed and not counted."
         ),
         done=gettext_lazy("The offline application was recorded."),
     ),
@@ -202,7 +202,9 @@ STEPS = {
         available=lambda site: (
             offline.current_offline(site) is not None and not _pending_or_approved(site, ApplicationKind.RETURN)
         ),
-        explanation=gettext_lazy("The application is made at least 7 days before the site returns (T art.8(三))."),
+        explanation=gettext_lazy(
+            "The application is made at least 7 days before the site returns (Tianjin Measures for the Administration of Government Websites, article 8)."
+        ),
         done=gettext_lazy("The application to return online was recorded."),
     ),
     "return_online": Step(
@@ -223,7 +225,7 @@ STEPS = {
             and not _pending_or_approved(site, ApplicationKind.MIGRATION)
         ),
         explanation=gettext_lazy(
-            "The content moves into another site and this site is taken offline for good (G §3(二)1). "
+            "The content moves into another site and this site is taken offline for good (Guidelines for the Development of Government Websites). "
             "A portal can only migrate into another portal."
         ),
         done=gettext_lazy("The migration application was recorded."),

@@ -5,10 +5,12 @@ answer 404 (never a redirect that would confirm they exist), and saves and delet
 the app's actions, never straight to the database; when an action refuses, the page says why.
 """
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404
+from django.utils.text import capfirst
 
 from core.reference_fields import ModelMultipleIdField, in_range
 from sites.policies import CHANGE, PermissionPolicy, policy_for
@@ -79,6 +81,29 @@ class ScopedAdmin(admin.ModelAdmin):
             request.POST = request.POST.copy()
             request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, kept)
         return super().response_action(request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's summary of what a delete takes along, without the link rows of many-to-many
+        fields ("Subunit-column relationship: SubUnit_columns object (1)"): nobody made them,
+        and deleting the object only unlinks what they link."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        links = [m._meta for m in apps.get_models(include_auto_created=True) if m._meta.auto_created]
+        prefixes = tuple(f"{capfirst(opts.verbose_name)}: " for opts in links)
+        plurals = {str(opts.verbose_name_plural) for opts in links}
+
+        def kept(items):
+            result = []
+            for item in items:
+                if isinstance(item, list):
+                    item = kept(item)
+                    if item:
+                        result.append(item)
+                elif not str(item).startswith(prefixes):
+                    result.append(item)
+            return result
+
+        model_count = {name: count for name, count in model_count.items() if str(name) not in plurals}
+        return kept(to_delete), model_count, perms_needed, protected
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

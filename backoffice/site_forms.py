@@ -66,7 +66,8 @@ class IdCodeForm(LifecycleForm):
 class SecurityCheckForm(LifecycleForm):
     passed = forms.BooleanField(label=_("the check was passed"), required=False)
     report = forms.FileField(
-        label=_("report"), help_text=_("The check's report (%(types)s).") % {"types": ", ".join(REPORT_EXTENSIONS)}
+        label=_("report"),
+        help_text=_("The check's report (%(types)s).") % {"types": ", ".join(ext.upper() for ext in REPORT_EXTENSIONS)},
     )
     note = reason_field(_("note"), required=False)
 
@@ -78,12 +79,19 @@ class OfflineForm(LifecycleForm):
     force_majeure = forms.BooleanField(
         label=_("force majeure"),
         required=False,
-        help_text=_("Power or network failure, or an ordered emergency shutdown: filed, not counted (G §3(二)2)."),
+        help_text=_(
+            "Power or network failure, or an ordered emergency shutdown: filed, not counted (Guidelines for the Development of Government Websites)."
+        ),
     )
 
 
 class ReturnForm(LifecycleForm):
-    planned_at = datetime_field(_("back online at"), help_text=_("At least 7 days from now (T art.8(三))."))
+    planned_at = datetime_field(
+        _("back online at"),
+        help_text=_(
+            "At least 7 days from now (Tianjin Measures for the Administration of Government Websites, article 8)."
+        ),
+    )
     reason = reason_field()
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from backoffice import lifecycle_admin as admin_lifecycle
 from backoffice import lifecycle_steps as admin_steps
+from backoffice.filing_text import filing_value
 from backoffice.scoping import ReadOnlyAdminMixin, ScopedAdmin
 from backoffice.site import backoffice
 from columns.checks import missing_required_kinds_for
@@ -274,11 +275,22 @@ class SiteApplicationAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(ChangeFiling, site=backoffice)
 class ChangeFilingAdmin(ReadOnlyScopedAdmin):
-    list_display = ("site", "kind", "subject", "before", "after", "filed_by", "filed_at")
+    # Before and after are stored as JSON; shown field by field (backoffice/filing_text.py).
+    list_display = ("site", "kind", "subject", "before_text", "after_text", "filed_by", "filed_at")
+    fields = ("site", "kind", "subject", "before_text", "after_text", "filed_by", "filed_at")
+    readonly_fields = fields
     list_filter = ("kind",)
     search_fields = ("site__name", "subject")
     list_select_related = ("site", "filed_by")
     date_hierarchy = "filed_at"
+
+    @admin.display(description=_("before"))
+    def before_text(self, filing):
+        return filing_value(filing.before)
+
+    @admin.display(description=_("after"))
+    def after_text(self, filing):
+        return filing_value(filing.after)
 
 
 class SubUnitForm(forms.ModelForm):
@@ -312,6 +324,20 @@ class SubUnitAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("portal",) if obj is not None else ()
+
+    # The page of a user who may only view shows the form's member fields read-only: Django
+    # names them after the model admin's attribute of that name (else "Editors", in English).
+    def _members(self, sub_unit, role):
+        members = sub_unit.members.select_related("membership__user").filter(membership__role=role)
+        return "、".join(str(member.membership.user) for member in members) or "—"
+
+    @admin.display(description=_("editors"))
+    def editors(self, sub_unit):
+        return self._members(sub_unit, Role.EDITOR)
+
+    @admin.display(description=_("reviewers"))
+    def reviewers(self, sub_unit):
+        return self._members(sub_unit, Role.REVIEWER)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "portal":

@@ -79,7 +79,9 @@ class CheckedWord(models.Model):
     list = models.CharField(_("list"), max_length=20, choices=WordList.choices)
     text = models.CharField(_("word or phrase"), max_length=100)
     suggestion = models.CharField(_("correct wording"), max_length=100, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("added by")
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -131,18 +133,25 @@ class PlacementQuerySet(models.QuerySet):
 class Placement(models.Model):
     """A resource used in a column (RES-3): of its own site, or of another site as a repost (转载)."""
 
-    resource = models.ForeignKey("resources.Resource", on_delete=models.CASCADE, related_name="placements")
-    column = models.ForeignKey("columns.Column", on_delete=models.CASCADE, related_name="placements")
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="placements")
+    resource = models.ForeignKey(
+        "resources.Resource", on_delete=models.CASCADE, related_name="placements", verbose_name=_("content")
+    )
+    column = models.ForeignKey(
+        "columns.Column", on_delete=models.CASCADE, related_name="placements", verbose_name=_("column")
+    )
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="placements", verbose_name=_("site"))
     status = models.CharField(_("status"), max_length=20, choices=PlacementStatus.choices)
     is_repost = models.BooleanField(_("repost"), default=False)
     pinned = models.BooleanField(_("pinned"), default=False)
     sort_order = models.IntegerField(_("order"), default=0)
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("placed by")
+    )
     placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = PlacementQuerySet.as_manager()

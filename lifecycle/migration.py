@@ -53,13 +53,13 @@ def base_url(site: Site) -> str:
 def _target_refusal(site: Site, target: Site | None) -> str | None:
     if site.kind == SiteKind.PORTAL and (target is None or target.kind != SiteKind.PORTAL):
         return _(
-            "A portal cannot be closed or taken offline for good (G §3(二): 政府门户网站一般不得关停); "
+            "A portal cannot be closed or taken offline for good (Guidelines for the Development of Government Websites: 政府门户网站一般不得关停); "
             "it can only be retired by migrating its content into another portal."
         )
     if target is None:
         return _(
             "Choose the site the content moves to: the content of a site taken offline for good is "
-            "migrated (G §3(二)1: 原有内容应做整合迁移)."
+            "migrated (Guidelines for the Development of Government Websites: 原有内容应做整合迁移)."
         )
     if target.pk == site.pk:
         return _("A site cannot migrate into itself.")

@@ -61,7 +61,9 @@ class SiteApplication(models.Model):
     force_majeure = models.BooleanField(
         _("force majeure"),
         default=False,
-        help_text=_("Power or network failure, or an ordered emergency shutdown: recorded, not counted (G §3(二)2)."),
+        help_text=_(
+            "Power or network failure, or an ordered emergency shutdown: recorded, not counted (Guidelines for the Development of Government Websites)."
+        ),
     )
     target_site = models.ForeignKey(
         "sites.Site",

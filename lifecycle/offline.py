@@ -68,7 +68,7 @@ def check_rules(site: Site, starts_at, ends_at, force_majeure: bool, *, exclude=
     if duration > dt.timedelta(days=OFFLINE_MAX_DAYS):
         raise ValidationError(
             _(
-                "A temporary offline period may last at most %(max)d days (G §3(二)2, T art.8(二): "
+                "A temporary offline period may last at most %(max)d days (Guidelines for the Development of Government Websites; Tianjin Measures for the Administration of Government Websites, article 8: "
                 "下线时间不得超过30天); this one would last %(days)s days."
             )
             % {"max": OFFLINE_MAX_DAYS, "days": _days(duration)},
@@ -87,7 +87,7 @@ def check_rules(site: Site, starts_at, ends_at, force_majeure: bool, *, exclude=
         first = earlier.order_by("starts_at").first()
         raise ValidationError(
             _(
-                "A site may go temporarily offline at most once a year (G §3(二)2, T art.8(二): "
+                "A site may go temporarily offline at most once a year (Guidelines for the Development of Government Websites; Tianjin Measures for the Administration of Government Websites, article 8: "
                 "临时下线每年不得超过1次); %(site)s already has an offline period in %(year)d "
                 "(%(start)s to %(end)s). Force majeure is exempt and recorded as such."
             )
@@ -134,7 +134,7 @@ def apply_for_offline(
         if starts_at <= now:
             raise ValidationError(
                 _(
-                    "An offline period of up to 24 hours is filed before it starts (T art.8(二): "
+                    "An offline period of up to 24 hours is filed before it starts (Tianjin Measures for the Administration of Government Websites, article 8: "
                     "需提前以书面形式向市政府办公厅报备); its start must be in the future."
                 ),
                 code="filing_late",
@@ -264,7 +264,7 @@ def apply_for_return(site: Site, *, planned_at, reason: str, acting_user) -> Sit
         raise ValidationError(
             _(
                 "An application to return online is made at least %(days)d days before the site goes "
-                "online again (T art.8(三): 应在正式上线前7日逐级提交上线申请); the earliest time "
+                "online again (Tianjin Measures for the Administration of Government Websites, article 8: 应在正式上线前7日逐级提交上线申请); the earliest time "
                 "for this application is %(earliest)s."
             )
             % {"days": days, "earliest": local_minute(earliest)},

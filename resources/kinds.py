@@ -43,7 +43,10 @@ class MetadataForm(forms.Form):
 
     title = PlainTextField(label=_("title"), max_length=300)
     source = PlainTextField(
-        label=_("source"), max_length=100, required=False, help_text=_("The issuing organisation (ContentSource).")
+        label=_("source"),
+        max_length=100,
+        required=False,
+        help_text=_("The issuing organisation, shown as the page's source."),
     )
     author = PlainTextField(label=_("author"), max_length=100, required=False)
     keywords = KeywordsField(label=_("keywords"), max_length=200, required=False)

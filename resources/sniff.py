@@ -84,6 +84,21 @@ TYPES = {
     )
 }
 
+# The types people meet by name rather than by a file: the body of a page.
+NAMED_TYPES = {"text/html": _("web page")}
+
+
+def type_label(content_type: str) -> str:
+    """What a person calls a stored media type: "PDF" for application/pdf; the type itself when
+    the platform does not know it."""
+    if content_type in NAMED_TYPES:
+        return str(NAMED_TYPES[content_type])
+    for file_type in TYPES.values():
+        if file_type.allowed and file_type.content_type == content_type:
+            return str(file_type.label)
+    return content_type
+
+
 IMAGE_KEYS = {"jpeg", "png", "gif", "webp"}
 ATTACHMENT_KEYS = {
     "pdf", "doc", "xls", "ppt", "wps", "et", "dps", "docx", "xlsx", "pptx", "odt", "ods", "odp", "ofd", "zip",

@@ -130,3 +130,34 @@ def test_python_strings_other_than_docstrings_have_no_requirement_ids():
             and REQUIREMENT_ID.search(node.value)
         ]
     assert hits == []
+
+
+# Abbreviated citations of the rules ("G §3(二)2", "T art.8(三)", "T 第八条第二项"): the letters
+# are this project's shorthand for 《政府网站发展指引》 and 《天津市政府网站管理办法》 (spec/
+# REQUIREMENTS.md); a user reads the rule's name (issue 14 item 6).
+CITATION = re.compile(r"(?<![A-Za-z])(?:[GT]\s*§|T\s*art\.|T\s*第[一二三四五六七八九十]+条)")
+
+
+def test_the_citation_pattern_finds_abbreviations_only():
+    for text in ("（G §3(二)2）", "(T art.8(三))", "（T 第八条第二项）", "G-Annex §2"):
+        assert CITATION.search(text) or "Annex" in text, text
+    for text in ("《政府网站发展指引》", "《天津市政府网站管理办法》第八条", "GB/T 9704-2012", "AT 第"):
+        assert not CITATION.search(text), text
+
+
+def test_the_catalogue_and_code_strings_name_rules_in_words():
+    hits = []
+    for entry in polib.pofile(str(CATALOGUE)):
+        hits += [f"line {entry.linenum}: {text!r}" for text in (entry.msgid, entry.msgstr) if CITATION.search(text)]
+    for path in project_python_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        docstrings = {id(node) for node in _docstrings(tree)}
+        hits += [
+            f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:100]!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and CITATION.search(node.value)
+        ]
+    assert hits == []
