@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from backoffice.resource_support import editable_site_ids
 from columns.models import Column
+from core.reference_fields import in_range
 from editorial import drafts as actions
 from resources.kinds_registry import FILE_KINDS
 from resources.models import Rendition, Resource, ResourceKind
@@ -185,7 +186,8 @@ class ChooserInput(forms.TextInput):
         ids = self._ids(value)
         cards = []
         if ids and self.user is not None and self.site is not None:
-            found = usable_resources(self.user, self.site).filter(pk__in=ids)
+            usable = usable_resources(self.user, self.site)
+            found = usable.filter(pk__in=in_range(usable, ids))  # ids too large for the database name nothing
             found = found.select_related("site", "current_revision__asset")
             by_id = {choice.pk: choice for choice in choices_of(found)}
             cards = [by_id.get(pk) or Choice(pk, "", "", "", "", "") for pk in ids]
@@ -351,4 +353,3 @@ def chooser_view(admin_site, request):
     response["X-Frame-Options"] = "SAMEORIGIN"
     response._csp_replace = {"frame-ancestors": ["'self'"]}
     return response
-

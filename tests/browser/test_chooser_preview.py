@@ -16,7 +16,9 @@ from tests.resources.factories import make_article, make_image, pdf_bytes
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-def test_write_with_an_inserted_image_choose_a_cover_upload_in_place_and_preview(sites, live_server, new_page, tmp_path):  # noqa: F811
+def test_write_with_an_inserted_image_choose_a_cover_upload_in_place_and_preview(
+    sites, live_server, new_page, tmp_path
+):  # noqa: F811
     from playwright.sync_api import expect
 
     a = sites.a
@@ -34,7 +36,8 @@ def test_write_with_an_inserted_image_choose_a_cover_upload_in_place_and_preview
     assert page.evaluate("getComputedStyle(document.querySelector('.ProseMirror')).resize") == "vertical"
     editor.click()
     page.keyboard.press("Control+End")
-    page.get_by_role("button", name="从资源库插入图片").click()
+    button = page.locator(".prose-menubar").get_by_role("button", name="从资源库插入图片")  # in the toolbar
+    button.click()
 
     frame = page.frame_locator("#chooser-dialog iframe")
     frame.locator(".chooser-item-title", has_text="春季防火宣传画").wait_for()
@@ -79,8 +82,11 @@ def test_write_with_an_inserted_image_choose_a_cover_upload_in_place_and_preview
     preview.get_by_text("原来的正文。").wait_for()
     assert preview.locator("header.site-header").count() == 1
     assert preview.locator("main img").first.evaluate("img => img.naturalWidth") > 0
-    assert page.locator("iframe.preview-frame").bounding_box()["width"] >= 1280
+    inner_width = "body => window.innerWidth"  # the width the page is laid out at
+    assert preview.locator("body").evaluate(inner_width) == 1280
+    assert page.locator("iframe.preview-frame").bounding_box()["width"] <= 1280  # scaled to the window
     page.get_by_role("button", name="手机（390 像素）").click()
+    page.wait_for_function("document.querySelector('iframe.preview-frame').contentWindow.innerWidth === 390")
     assert page.locator("iframe.preview-frame").bounding_box()["width"] <= 392
     assert page.get_by_role("button", name="手机（390 像素）").get_attribute("aria-pressed") == "true"
     assert [p for p in page.problems if "sandboxed" not in p] == []

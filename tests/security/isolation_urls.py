@@ -394,7 +394,11 @@ def _previews(name):
 
 
 def _preview_static(a, b):
-    return [(_admin_url("preview_static", site_id=b.site.pk, name=name), []) for name in ("site.css", "theme.css")]
+    url = "admin:preview_static"
+    return [
+        (reverse(url, args=[b.site.pk, file], urlconf=settings.BACKOFFICE_URLCONF), [])
+        for file in ("site.css", "theme.css")
+    ]
 
 
 # Patterns with arguments besides a registered model's object_id, and how to fill them.

@@ -260,7 +260,7 @@ REACHED_BY_B_ADMIN = {
     "admin:columns_column_change", "admin:columns_column_delete", "admin:resources_resource_change",
     "admin:resources_resource_history", "admin:resources_resource_revision", "admin:resources_resource_workflow",
     "admin:editorial_placement_change", "admin:sites_membership_change", "admin:auditlog_auditentry_change",
-    "media",
+    "media", "admin:chooser", "admin:resource_preview", "admin:preview_static",
 }  # fmt: skip
 # Posts that change B when B's site administrator sends them: the posts of the walk can bite.
 CHANGED_BY_B_ADMIN = {

@@ -118,7 +118,8 @@
   function addImageButton(editor, textarea) {
     var box = dialog();
     var container = textarea.closest(".prose-editor") || textarea.parentElement;
-    if (!box || !container || container.querySelector(".library-image-button")) return;
+    if (!box || !container || container.getAttribute("data-library-images")) return;
+    container.setAttribute("data-library-images", "1");
     var button = document.createElement("button");
     button.type = "button";
     button.className = "prose-menubar__button library-image-button";
@@ -128,15 +129,20 @@
       event.preventDefault();
       open(bodyUrl(), { editor: editor, button: button });
     });
-    var menubar = container.querySelector(".prose-menubar");
-    if (menubar) {
-      var group = document.createElement("div");
-      group.className = "prose-menubar__group";
-      group.appendChild(button);
-      menubar.appendChild(group);
-    } else {
-      container.insertBefore(button, container.firstChild);
-    }
+    var tries = 0;
+    (function place() {  // the editor's menu bar may be drawn a moment after the editor is ready
+      var menubar = container.querySelector(".prose-menubar");
+      if (menubar) {
+        var group = document.createElement("div");
+        group.className = "prose-menubar__group";
+        group.appendChild(button);
+        menubar.appendChild(group);
+      } else if (++tries < 20) {
+        window.setTimeout(place, 50);
+      } else {
+        container.insertBefore(button, container.firstChild);
+      }
+    })();
   }
 
   document.addEventListener("prose-editor:ready", function (event) {
