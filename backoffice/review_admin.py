@@ -14,7 +14,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, DateTimeField, F, Value
+from django.db.models import Count, F
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -79,10 +79,7 @@ class ReviewQueueAdmin(ScopedAdmin):
     change_list_template = "admin/publishing/review_queue.html"
 
     def get_queryset(self, request):
-        queue = queries.review_queue(request.user)
-        if "submitted_at" not in queue.query.annotations:  # nobody's queue: an empty queryset
-            queue = queue.annotate(submitted_at=Value(None, output_field=DateTimeField()))
-        return queue
+        return queries.review_queue(request.user)
 
     def get_ordering(self, request):
         return [F("submitted_at").desc(nulls_last=True), "-id"]

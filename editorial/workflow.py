@@ -90,7 +90,8 @@ def submit(resource: Resource, *, acting_user) -> Resource:
     resource.submitted_revision = revision
     resource.review_level = 0
     resource.status = ResourceStatus.IN_REVIEW
-    resource.save(update_fields=["submitted_revision", "review_level", "status"])
+    resource.submitted_at = timezone.now()
+    resource.save(update_fields=["submitted_revision", "review_level", "status", "submitted_at"])
     flags = checks.flag_revision(revision)
     _event(resource, WorkflowAction.SUBMIT, actor=acting_user, revision=revision)
     audit.record(

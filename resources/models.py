@@ -87,6 +87,9 @@ class Resource(models.Model):
         verbose_name=_("published revision"),
     )  # fmt: skip
     review_level = models.PositiveSmallIntegerField(_("review level reached"), default=0)
+    # When it was last submitted (the time of its latest submission event), kept here so that the
+    # review queue sorts and pages by an index instead of reading every item's events.
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     unpublish_at = models.DateTimeField(_("unpublish at"), null=True, blank=True)
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
@@ -106,6 +109,8 @@ class Resource(models.Model):
             models.Index(fields=["column", "status"]),
             models.Index(fields=["status", "publish_at"]),
             models.Index(fields=["status", "unpublish_at"]),
+            # The review queue: what is in review on the reviewer's sites, oldest or newest first.
+            models.Index(fields=["status", "site", "submitted_at"], name="resource_review_queue_idx"),
         ]
 
     def __str__(self):
