@@ -113,6 +113,7 @@ def test_the_sign_in_pages_speak_chinese(db):
         ("<p>栏目须有说明（SITE-3）</p>", "requirement ID"),
         ("<p>依据 G §3(二)2</p>", "abbreviated citation"),
         ("<p>T 第八条第二项</p>", "abbreviated citation"),
+        ("<h1>选择 站点 来修改</h1>", "spacing"),
         ("<td>resource.publish</td>", "raw code"),
         ("<td>site_application.approve</td>", "raw code"),
         ("<td>person_in_charge</td>", "raw code"),

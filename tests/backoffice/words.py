@@ -48,6 +48,10 @@ CITATION = re.compile(r"(?<![A-Za-z])[GT]\s*(?:§|第[一二三四五六七八�
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 DOTTED = re.compile(r"(?<![\w.])[a-z][a-z_]*\.[a-z][a-z_]*(?![\w.])")
 JSON = re.compile(r"[{\[]\s*\"[^\"]*\"\s*:")
+# A Chinese word set apart by spaces inside a Chinese sentence ("选择 站点 来修改", Django's own
+# catalogue): Chinese runs its words together. A space between a label and a value ("新建栏目
+# 甲要闻动态") is left alone.
+SPACED = re.compile(r"[\u4e00-\u9fff] [\u4e00-\u9fff]{1,6} [\u4e00-\u9fff]")
 
 # Attributes that a browser shows or a screen reader reads.
 SPOKEN = ("aria-label", "alt", "placeholder", "title", "aria-placeholder", "aria-description")
@@ -126,7 +130,13 @@ def problems(piece: Piece, data: list[str] = ()) -> list[str]:
     letters (user names, slugs), which are not words of the interface."""
     text = _without(piece.text, list(data))
     found = []
-    for pattern, what in ((JSON, "JSON"), (REQUIREMENT_ID, "requirement ID"), (CITATION, "abbreviated citation")):
+    checks = (
+        (JSON, "JSON"),
+        (REQUIREMENT_ID, "requirement ID"),
+        (CITATION, "abbreviated citation"),
+        (SPACED, "spacing"),
+    )
+    for pattern, what in checks:
         found += [f"{what} {match.group(0)!r}" for match in pattern.finditer(text)]
     for cleaner in (ADDRESS, EMAIL, FILE_NAME, PATH, DOMAIN):
         text = cleaner.sub(" ", text)
