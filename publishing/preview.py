@@ -5,8 +5,10 @@
 (publishing/site_loading.py: theme, header, footer, navigation, the column's other items), puts
 the resource into its column with the given revision, the way it will stand once approved (a
 new item at the newest end of the column; an online item where it stands, with the new text),
-and renders its page with the publisher's Renderer (publishing/render.py). Nothing is written:
-not to the publish folder, not to the manifest, not to the database.
+and renders its page with the publisher's Renderer (publishing/render.py). Like an incremental
+publish it reads only the items the page shows (publishing/partial.py), so its time does not
+grow with the site. Nothing is written: not to the publish folder, not to the manifest, not to
+the database.
 
 The page comes back as the publisher would write it; `files` says which library file each of the
 page's file addresses (covers, attachments, body images) is, so that a caller that shows the page
@@ -21,9 +23,10 @@ from django.utils import timezone
 
 from editorial.models import Placement, PlacementStatus
 from publishing.contents import load_contents
+from publishing.partial import NEIGHBOUR_REACH, PARTIAL_LIMIT, TooMuch, load_for, load_partial, referenced_resources
 from publishing.render import Renderer
 from publishing.site_loading import load_site
-from publishing.sitedata import ColumnInfo, Item
+from publishing.sitedata import ENTRY_PLACEMENT, ColumnInfo, Item, NotLoaded
 from publishing.static_files import static_files
 from resources.kinds_registry import NO_PAGE_KINDS, kind_class
 
@@ -94,40 +97,91 @@ def _item(resource, revision, column: ColumnInfo, placement_id: int, shown: Item
     )
 
 
-def preview_page(resource, revision) -> Preview:
-    """The page of `resource` showing `revision` (one of its revisions), as the publisher renders it.
-
-    Raises NoPage when the resource has no page (a link) or no column yet.
-    """
-    if resource.kind in NO_PAGE_KINDS:
-        raise NoPage("no_page")
-    column_id, placement_id = _column_of(resource)
-    data = load_site(resource.site_id)
-    column = data.columns.get(column_id) if column_id is not None else None
-    if column is None:
-        raise NoPage("no_column")
+def _put_full(data, column: ColumnInfo, resource, revision) -> tuple[Item, Item | None]:
+    """The resource's item in a whole-site load (`load_site`): in place, or appended as the newest."""
     shown = next((i for i in column.items if i.resource_id == resource.pk), None)
-    live_url = ""
-    if shown is not None and data.site.domain:
-        live_url = f"{data.site.base_url}/{shown.path}"
     item = _item(resource, revision, column, shown.placement_id if shown else PREVIEW_PLACEMENT, shown)
     if shown is not None:  # online here: the new text where the page stands
         item.position = shown.position
         column.items[shown.position] = item
-    else:  # approved, a new item is the newest of its column
+    else:  # once approved, a new item is the newest of its column
         item.position = len(column.items)
         column.items.append(item)
+    column.outline = None
+    return item, shown
+
+
+def _put_partial(data, column: ColumnInfo, resource, revision) -> tuple[Item, Item | None]:
+    """The same in a partial load (publishing/partial.py): only the items the page reads are fetched
+    (its neighbours and older related items), as an incremental publish does. NotLoaded or TooMuch
+    when the page would read more: the caller then loads the whole site."""
+    loader = data.loader
+    loader.prepare({resource.pk}, {column.id})
+    placed = [pid for pid in loader.by_resource.get(resource.pk, []) if loader.where[pid][0] is column]
+    if placed:
+        load_for(data, [("item", placed[0])])
+        shown = column.items[loader.where[placed[0]][1]]
+        item = _item(resource, revision, column, shown.placement_id, shown)
+        item.position = shown.position
+        column.items.put(shown.position, item)
+        return item, shown
+    total = len(column.items)
+    reach = range(max(0, total - NEIGHBOUR_REACH), total)
+    loader.outline({column: reach})
+    if len(reach) > PARTIAL_LIMIT:
+        raise TooMuch
+    loader.placements([column.entries.entries[p][ENTRY_PLACEMENT] for p in reach])
+    item = _item(resource, revision, column, PREVIEW_PLACEMENT, None)
+    item.position = total
+    outline = column.outline
+    outline.entries[total] = (item.order_key, item.placement_id, resource.pk, True, False, outline.pages)
+    outline.total, outline.pages = total + 1, outline.pages + 1
+    column.items._count += 1  # noqa: SLF001 (the sparse list grows by the one item it is given)
+    column.items.put(total, item)
+    return item, None
+
+
+def _render(data, column: ColumnInfo, resource, revision, *, partial: bool):
+    item, shown = (_put_partial if partial else _put_full)(data, column, resource, revision)
+    if shown is None:
         node = column
-        while node is not None:  # the column (and its parents) show something now
+        while node is not None:  # the column (and its parents) show something once it is approved
             node.visible = True
             node = node.parent
-    column.outline = None
     data.items_by_resource[resource.pk] = [item] + [
         other for other in data.items_by_resource.get(resource.pk, []) if other.placement_id != item.placement_id
     ]
+    contents = load_contents([item])
+    if partial:  # the resources the page names by address and title (policies, interpretations …)
+        data.loader.resources(referenced_resources(contents.values()) - {resource.pk})
     static, assets = static_files(data.site.theme)
-    renderer = Renderer(data, assets)
-    page = renderer.render(("item", item.placement_id), load_contents([item]))
+    page = Renderer(data, assets).render(("item", item.placement_id), contents)
+    return page, shown, static, assets
+
+
+def preview_page(resource, revision) -> Preview:
+    """The page of `resource` showing `revision` (one of its revisions), as the publisher renders it.
+
+    Reads what an incremental publish of the page would read; falls back to the whole site when
+    that is more than a partial load holds. Raises NoPage when the resource has no page (a link)
+    or no column yet.
+    """
+    if resource.kind in NO_PAGE_KINDS:
+        raise NoPage("no_page")
+    column_id, _placement_id = _column_of(resource)
+    if column_id is None:
+        raise NoPage("no_column")
+    try:
+        data = load_partial(resource.site_id)
+        column = data.columns.get(column_id)
+        if column is None:
+            raise NoPage("no_column")
+        page, shown, static, assets = _render(data, column, resource, revision, partial=True)
+    except (NotLoaded, TooMuch):
+        data = load_site(resource.site_id)
+        column = data.columns[column_id]
+        page, shown, static, assets = _render(data, column, resource, revision, partial=False)
+    live_url = f"{data.site.base_url}/{shown.path}" if shown is not None and data.site.domain else ""
     return Preview(
         html=page.content.decode("utf-8"),
         path=page.path,
