@@ -10,15 +10,29 @@ import pytest
 
 from resources.models import Resource, ResourceKind
 from tests.backoffice.conftest import sites  # noqa: F401 (fixture)
+from tests.browser.test_accessibility import WCAG_AA, axe_script  # noqa: F401 (fixture)
 from tests.helpers import admin_url, browser_log_in
 from tests.resources.factories import make_article, make_image, pdf_bytes
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings in the page's content (the preview's sandboxed frame
+    is the public page, checked by tests/browser/test_accessibility.py; the header is the navigation's)."""
+    options = {**WCAG_AA, "resultTypes": ["violations"], "iframes": False}
+    script = "options => axe.run({include: [['#content']], exclude: [['iframe']]}, options)"
+    found = page.evaluate(script, options)["violations"]
+    return [f"{v['id']}: {n['target']}" for v in found if v["impact"] in ("serious", "critical") for n in v["nodes"]]
+
+
 def test_write_with_an_inserted_image_choose_a_cover_upload_in_place_and_preview(
-    sites, live_server, new_page, tmp_path
-):  # noqa: F811
+    sites,
+    live_server,
+    new_page,
+    axe_script,
+    tmp_path,  # noqa: F811 (fixtures)
+):
     from playwright.sync_api import expect
 
     a = sites.a
@@ -26,12 +40,15 @@ def test_write_with_an_inserted_image_choose_a_cover_upload_in_place_and_preview
     make_image(sites.b.site, sites.b.users["editor"], title="乙市宣传画")
     article = make_article(a.site, a.users["editor"], column=a.columns[0], body="<p>原来的正文。</p>")
     page = new_page()
+    page.context.add_init_script(axe_script)
     browser_log_in(page, live_server.url, a.users["editor"])
     page.goto(live_server.url + admin_url("resources_resource_change", article.pk) + "?edit=1")
 
     # the body editor: about 24 lines high, with the library's image button in its toolbar
     editor = page.locator(".ProseMirror[contenteditable=true]").first
     editor.wait_for()
+    page.locator(".library-image-button").wait_for()
+    assert serious_violations(page) == []
     assert editor.bounding_box()["height"] >= 24 * 15 * 1.6  # 24 lines of the editor's 15 px text
     assert page.evaluate("getComputedStyle(document.querySelector('.ProseMirror')).resize") == "vertical"
     editor.click()
@@ -48,6 +65,8 @@ def test_write_with_an_inserted_image_choose_a_cover_upload_in_place_and_preview
     inserted.wait_for()
     assert "/media/renditions/" in inserted.get_attribute("src")
     assert inserted.get_attribute("alt") == "森林防火宣传画"
+    assert editor.get_attribute("aria-label") == "正文"
+    assert serious_violations(page) == []
 
     # the cover image: chosen in the same chooser, shown as a card with its thumbnail
     page.locator(".field-cover_image .chooser-open").click()
@@ -89,4 +108,10 @@ def test_write_with_an_inserted_image_choose_a_cover_upload_in_place_and_preview
     page.wait_for_function("document.querySelector('iframe.preview-frame').contentWindow.innerWidth === 390")
     assert page.locator("iframe.preview-frame").bounding_box()["width"] <= 392
     assert page.get_by_role("button", name="手机（390 像素）").get_attribute("aria-pressed") == "true"
-    assert [p for p in page.problems if "sandboxed" not in p] == []
+    assert serious_violations(page) == []
+    page.goto(live_server.url + admin_url("chooser") + f"?site={a.site.pk}&kinds=image,attachment,video")
+    assert serious_violations(page) == []
+    # What this test's pages load; not Django's admin CSS (forms.css imports widgets.css).
+    mine = ("script error", "/chooser/", "/preview/", "backoffice/", "/media/")
+    problems = [p for p in page.problems if "sandboxed" not in p and "widgets.css" not in p]
+    assert [p for p in problems if any(m in p for m in mine)] == []

@@ -145,7 +145,17 @@
     })();
   }
 
+  function nameEditor(editor, textarea) {
+    // The editable area is what screen readers enter: it bears the field's label.
+    var label = textarea.id && document.querySelector('label[for="' + textarea.id + '"]');
+    var dom = editor && editor.view && editor.view.dom;
+    if (label && dom && !dom.getAttribute("aria-label")) {
+      dom.setAttribute("aria-label", label.textContent.replace(/[:：]\s*$/, "").trim());
+    }
+  }
+
   document.addEventListener("prose-editor:ready", function (event) {
+    nameEditor(event.detail.editor, event.detail.textarea);
     addImageButton(event.detail.editor, event.detail.textarea);
   });
 
@@ -173,7 +183,10 @@
     // Editors that started before this script listened (none normally: it runs first).
     document.querySelectorAll(".prose-editor .ProseMirror").forEach(function (dom) {
       var textarea = dom.closest(".prose-editor").querySelector("textarea");
-      if (dom.editor && textarea) addImageButton(dom.editor, textarea);
+      if (dom.editor && textarea) {
+        nameEditor(dom.editor, textarea);
+        addImageButton(dom.editor, textarea);
+      }
     });
   });
 })();
