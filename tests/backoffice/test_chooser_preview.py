@@ -170,7 +170,8 @@ def test_an_inserted_image_survives_the_sanitiser_and_is_published(sites, login)
     assert src.startswith(settings.MEDIA_URL + "renditions/") and src.endswith("-640.jpg")
     page = Path(settings.PUBLISH_ROOT) / side.site.primary_domain / f"ywdt/{article.pk}.html"
     published = page.read_text()
-    address = re.search(r'<img src="(/ywdt/files/%d-w640-[^"]+)"' % image.current_revision.asset_id, published)
+    asset_id = image.current_revision.asset_id
+    address = re.search(rf'<img src="(/ywdt/files/{asset_id}-w640-[^"]+)"', published)
     assert address, published
     assert (Path(settings.PUBLISH_ROOT) / side.site.primary_domain / address[1].lstrip("/")).is_file()
     assert settings.MEDIA_URL not in published

@@ -27,11 +27,11 @@ def serious_violations(page) -> list[str]:
 
 
 def test_write_with_an_inserted_image_choose_a_cover_upload_in_place_and_preview(
-    sites,
+    sites,  # noqa: F811 (the fixture imported above)
     live_server,
     new_page,
-    axe_script,
-    tmp_path,  # noqa: F811 (fixtures)
+    axe_script,  # noqa: F811 (the fixture imported above)
+    tmp_path,
 ):
     from playwright.sync_api import expect
 
