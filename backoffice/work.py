@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Exists, F, Min, OuterRef, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -222,27 +222,34 @@ def editor_section(request) -> Section | None:
 
 
 def review_queue(request):
-    """The user's review queue (editorial.queries), with whether each item has unconfirmed flags."""
+    """The user's review queue (editorial.queries), read once per request."""
     cache = memo(request)
     if "queue" not in cache:
-        open_flags = ReviewFlag.objects.filter(revision_id=OuterRef("submitted_revision_id"), confirmed_at__isnull=True)
-        cache["queue"] = queries.review_queue(request.user).annotate(flagged=Exists(open_flags))
+        cache["queue"] = queries.review_queue(request.user)
     return cache["queue"]
 
 
+def _flagged() -> Exists:
+    """Items whose version in review has check findings not yet confirmed: one probe of the
+    findings' index per item of the queue (a semi-join made the planner read every resource)."""
+    return Exists(ReviewFlag.objects.filter(revision_id=OuterRef("submitted_revision_id"), confirmed_at__isnull=True))
+
+
 def queue_levels(request) -> list[dict]:
-    """[{level, count, oldest, flagged}] of the queue: the level each item passes next."""
+    """[{level, count, oldest, flagged}] of the queue: the level each item passes next.
+
+    Two grouped queries: the queue's counts (from its index), then the flagged ones (a probe of
+    the findings' index per item of the queue).
+    """
     cache = memo(request)
     if "levels" not in cache:
-        rows = (
-            review_queue(request)
-            .order_by()
-            .values("review_level")
-            .annotate(count=Count("pk"), oldest=Min("submitted_at"), flagged_count=Count("pk", filter=Q(flagged=True)))
-        )
+        queue = review_queue(request).order_by()
+        rows = queue.values("review_level").annotate(count=Count("pk"), oldest=Min("submitted_at"))
+        flagged = dict(queue.filter(_flagged()).values("review_level").annotate(n=Count("pk")).values_list(
+            "review_level", "n"))  # fmt: skip
         cache["levels"] = sorted(
             ({"level": row["review_level"] + 1, "count": row["count"], "oldest": row["oldest"],
-              "flagged": row["flagged_count"]} for row in rows), key=lambda row: row["level"],
+              "flagged": flagged.get(row["review_level"], 0)} for row in rows), key=lambda row: row["level"],
         )  # fmt: skip
         cache["queue_count"] = sum(row["count"] for row in cache["levels"])
     return cache["levels"]
@@ -270,16 +277,21 @@ def queue_by_level(request) -> Panel:
 
 def queue_items(request) -> Panel:
     """Flagged items first, then the longest waiting."""
-    ordered = review_queue(request).order_by(F("flagged").desc(), F("submitted_at").asc(nulls_last=True), "id")
-    total, rows = counted(ordered)
+    queue_levels(request)  # the total, counted by level
+    total = memo(request)["queue_count"]
+    oldest_first = (F("submitted_at").asc(nulls_last=True), "id")
+    rows = [(resource, True) for resource in review_queue(request).filter(_flagged()).order_by(*oldest_first)[:SHOWN]]
+    if len(rows) < SHOWN:  # then the longest waiting, read in the index's order until enough are found
+        unflagged = review_queue(request).exclude(_flagged()).order_by(*oldest_first)[: SHOWN - len(rows)]
+        rows += [(resource, False) for resource in unflagged]
     many = len(site_ids_for(request.user, Role.REVIEWER)) > 1
     result = []
-    for resource in rows:
+    for resource, flagged in rows:
         levels = queries.review_levels_for(resource)
         notes = [str(resource.site)] if many else []
         notes += [level_label(min(resource.review_level + 1, levels)),
                   _("submitted %(time)s") % {"time": when(resource.submitted_at)}]  # fmt: skip
-        warning = _("check warnings to confirm") if resource.flagged else ""
+        warning = _("check warnings to confirm") if flagged else ""
         result.append(Row(resource.title, url("resources_resource_review", resource.pk), notes, warning))
     return Panel("queue", _("To review: flagged and oldest first"), total, result,
                  url("resources_resource_review_queue"), empty=_("Nothing is waiting for your review."))  # fmt: skip

@@ -283,7 +283,10 @@ def review_queue(user):
         return Resource.objects.none()
     in_review = Resource.objects.filter(condition, status=ResourceStatus.IN_REVIEW)
     # One query: the exclusion is a subquery the database runs once (it names no outer row).
-    queue = in_review.exclude(submitted_revision__created_by=user).exclude(
+    # Subqueries driven by the user's own revisions and approvals (indexes by author and actor),
+    # never a join of the whole queue with every revision.
+    own_revisions = Revision.objects.filter(created_by=user).values("pk")
+    queue = in_review.exclude(submitted_revision__in=own_revisions).exclude(
         pk__in=_passed_or_written_by(user, in_review)
     )
     return queue.select_related("site", "column", "submitted_revision__created_by", "creator").order_by(
