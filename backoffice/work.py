@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Subquery, Window
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -229,23 +229,37 @@ def review_queue(request):
     return cache["queue"]
 
 
-def _flagged() -> Exists:
-    """Items whose version in review has check findings not yet confirmed: one probe of the
-    findings' index per item of the queue (a semi-join made the planner read every resource)."""
-    return Exists(ReviewFlag.objects.filter(revision_id=OuterRef("submitted_revision_id"), confirmed_at__isnull=True))
+def _flagged(request) -> Q:
+    """Items of the queue whose version in review has check findings not yet confirmed.
+
+    The open findings of the items in review on the reviewer's sites are few (hundreds where the
+    queue holds thousands): read once, their versions then select the flagged items by key.
+    """
+    cache = memo(request)
+    if "flagged_revisions" not in cache:
+        cache["flagged_revisions"] = list(
+            ReviewFlag.objects.filter(
+                confirmed_at__isnull=True,
+                revision__resource__status=ResourceStatus.IN_REVIEW,
+                revision__resource__site_id__in=site_ids_for(request.user, Role.REVIEWER),
+            )
+            .values_list("revision_id", flat=True)
+            .distinct()
+        )
+    return Q(submitted_revision_id__in=cache["flagged_revisions"])
 
 
 def queue_levels(request) -> list[dict]:
     """[{level, count, oldest, flagged}] of the queue: the level each item passes next.
 
-    Two grouped queries: the queue's counts (from its index), then the flagged ones (a probe of
-    the findings' index per item of the queue).
+    Two grouped queries: the queue's counts (from its index), then the flagged ones (by the
+    versions that have open findings).
     """
     cache = memo(request)
     if "levels" not in cache:
         queue = review_queue(request).order_by()
         rows = queue.values("review_level").annotate(count=Count("pk"), oldest=Min("submitted_at"))
-        flagged = dict(queue.filter(_flagged()).values("review_level").annotate(n=Count("pk")).values_list(
+        flagged = dict(queue.filter(_flagged(request)).values("review_level").annotate(n=Count("pk")).values_list(
             "review_level", "n"))  # fmt: skip
         cache["levels"] = sorted(
             ({"level": row["review_level"] + 1, "count": row["count"], "oldest": row["oldest"],
@@ -280,9 +294,11 @@ def queue_items(request) -> Panel:
     queue_levels(request)  # the total, counted by level
     total = memo(request)["queue_count"]
     oldest_first = (F("submitted_at").asc(nulls_last=True), "id")
-    rows = [(resource, True) for resource in review_queue(request).filter(_flagged()).order_by(*oldest_first)[:SHOWN]]
+    rows = [
+        (resource, True) for resource in review_queue(request).filter(_flagged(request)).order_by(*oldest_first)[:SHOWN]
+    ]
     if len(rows) < SHOWN:  # then the longest waiting, read in the index's order until enough are found
-        unflagged = review_queue(request).exclude(_flagged()).order_by(*oldest_first)[: SHOWN - len(rows)]
+        unflagged = review_queue(request).exclude(_flagged(request)).order_by(*oldest_first)[: SHOWN - len(rows)]
         rows += [(resource, False) for resource in unflagged]
     many = len(site_ids_for(request.user, Role.REVIEWER)) > 1
     result = []
