@@ -133,6 +133,8 @@ class ResourceAdmin(ScopedAdmin):
         changelist = getattr(response, "context_data", {}).get("cl")
         if isinstance(changelist, LibraryChangeList):
             response.context_data["status_tabs"] = changelist.status_tabs(request)
+            response.context_data["column_tree"] = changelist.column_tree(request)
+            response.context_data["all_columns_url"] = changelist.get_query_string(remove=["column", "p"])
         return response
 
     def _reviewer_site_ids(self, request):

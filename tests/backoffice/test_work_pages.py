@@ -248,3 +248,20 @@ def test_library_has_status_tabs_with_counts(sites, login):  # issue 14 item 2
     assert everything == {"": 9, "draft": 3, "in_review": 2, "published": 2, "returned": 2}
     drafts_tab = client.get(admin_url("resources_resource_changelist") + tabs["draft"]["url"])
     assert [r.title for r in drafts_tab.context["cl"].result_list] == ["甲第三篇草稿"]
+
+
+def test_library_shows_the_sites_column_tree_leading_to_its_items(sites, login):  # issue 14 item 2
+    a, b = sites.a, sites.b
+    write(a, "甲栏目二的文章", column=2)
+    write(a, "甲栏目零的文章", column=0)
+    client = login(a.users["editor"])
+
+    page = client.get(admin_url("resources_resource_changelist"))
+    tree = page.context["column_tree"]
+    assert [c["name"] for c in tree] == [c.name for c in sorted(a.columns, key=lambda c: (c.tree_id, c.lft))]
+    assert not {c.name for c in b.columns} & {c["name"] for c in tree}  # only the user's site
+    chosen = next(c for c in tree if c["name"] == a.columns[2].name)
+    listed = client.get(admin_url("resources_resource_changelist") + chosen["url"])
+    assert [r.title for r in listed.context["cl"].result_list] == ["甲栏目二的文章"]
+    html = listed.content.decode()
+    assert 'aria-label="本站栏目"' in html and 'aria-current="page">' + a.columns[2].name in html
