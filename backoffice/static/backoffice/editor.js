@@ -154,9 +154,28 @@
     }
   }
 
+  function markUnusableButtons(textarea) {
+    // The editor's menu bar greys out what cannot be used where the cursor is (class "disabled")
+    // without telling screen readers; the state is given as aria-disabled too, which also marks
+    // them as the inactive controls that contrast minimums exempt (WCAG 1.4.3).
+    var container = textarea.closest(".prose-editor");
+    if (!container || container.getAttribute("data-disabled-states")) return;
+    container.setAttribute("data-disabled-states", "1");
+    function sync() {
+      container.querySelectorAll(".prose-menubar__button").forEach(function (button) {
+        var off = button.classList.contains("disabled") && !button.classList.contains("active");
+        if (off && button.getAttribute("aria-disabled") !== "true") button.setAttribute("aria-disabled", "true");
+        else if (!off && button.hasAttribute("aria-disabled")) button.removeAttribute("aria-disabled");
+      });
+    }
+    new MutationObserver(sync).observe(container, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
+    sync();
+  }
+
   document.addEventListener("prose-editor:ready", function (event) {
     nameEditor(event.detail.editor, event.detail.textarea);
     addImageButton(event.detail.editor, event.detail.textarea);
+    markUnusableButtons(event.detail.textarea);
   });
 
   function insertImage(editor, choice) {
@@ -186,6 +205,7 @@
       if (dom.editor && textarea) {
         nameEditor(dom.editor, textarea);
         addImageButton(dom.editor, textarea);
+        markUnusableButtons(textarea);
       }
     });
   });
