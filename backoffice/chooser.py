@@ -37,7 +37,7 @@ from backoffice.resource_support import editable_site_ids
 from columns.models import Column
 from core.reference_fields import in_range
 from editorial import drafts as actions
-from resources.kinds_registry import FILE_KINDS
+from resources.kinds_registry import FILE_KINDS, PICTURE_KINDS, kind_class
 from resources.models import Rendition, Resource, ResourceKind
 from resources.policies import RESOURCES
 from sites.models import Site
@@ -227,12 +227,13 @@ class UploadForm(forms.Form):
         if len(kinds) == 1:
             self.fields["kind"].widget = forms.HiddenInput()
             self.fields["kind"].initial = kinds[0]
-        if ResourceKind.IMAGE not in kinds:
+        if not any(kind_class(kind).is_picture for kind in kinds):
             del self.fields["alt"]
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == ResourceKind.IMAGE and not (cleaned.get("alt") or "").strip():
+        kind = cleaned.get("kind")
+        if kind and kind_class(kind).is_picture and not (cleaned.get("alt") or "").strip():
             self.add_error("alt", _("Describe what the picture shows (alternative text for blind readers)."))
         return cleaned
 
@@ -250,10 +251,10 @@ def _target_site(request) -> Site:
 
 
 def _kinds(request, body: bool) -> list[str]:
-    if body:
-        return [ResourceKind.IMAGE.value]
+    if body:  # a body shows pictures only
+        return list(PICTURE_KINDS)
     wanted = [kind for kind in (request.GET.get("kinds") or "").split(",") if kind in ResourceKind.values]
-    return list(dict.fromkeys(wanted)) or [ResourceKind.IMAGE.value]
+    return list(dict.fromkeys(wanted)) or list(PICTURE_KINDS)
 
 
 def _upload(request, site, form) -> Resource | None:
@@ -263,7 +264,7 @@ def _upload(request, site, form) -> Resource | None:
     kind = form.cleaned_data["kind"]
     try:
         asset = actions.upload_asset(form.cleaned_data["file"], kind=kind, acting_user=request.user)
-        data = {"alt": form.cleaned_data["alt"]} if kind == ResourceKind.IMAGE else {}
+        data = {"alt": form.cleaned_data["alt"]} if kind_class(kind).is_picture else {}
         return actions.create_resource(
             site, kind, title=form.cleaned_data["title"], data=data, asset=asset, acting_user=request.user
         )

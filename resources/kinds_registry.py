@@ -52,6 +52,8 @@ class Kind:
     # interpretation names its policies in its data; a policy is interpreted by others.
     links_policies = False
     interpreted = False
+    # A picture: described for blind readers (alternative text) and insertable into a body.
+    is_picture = False
 
     @classmethod
     def check_file(cls, uploaded, name: str):
@@ -82,6 +84,7 @@ class Image(Kind):
     has_file = True
     allowed_types = files.IMAGE_TYPES
     file_on_page = "cover"
+    is_picture = True
 
     @classmethod
     def check_file(cls, uploaded, name: str):
@@ -166,3 +169,4 @@ class Interpretation(Kind):
 
 FILE_KINDS = frozenset(kind for kind, cls in KIND_CLASSES.items() if cls.has_file)
 NO_PAGE_KINDS = frozenset(kind for kind, cls in KIND_CLASSES.items() if not cls.has_page)
+PICTURE_KINDS = tuple(kind for kind, cls in KIND_CLASSES.items() if cls.is_picture)
