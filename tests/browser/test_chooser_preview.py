@@ -66,6 +66,10 @@ def test_write_with_an_inserted_image_choose_a_cover_upload_in_place_and_preview
     assert "/media/renditions/" in inserted.get_attribute("src")
     assert inserted.get_attribute("alt") == "森林防火宣传画"
     assert editor.get_attribute("aria-label") == "正文"
+    # the editor's own menu speaks Chinese too (django-prose-editor writes it in English)
+    titles = page.locator(".prose-menubar__button[title]").evaluate_all("els => els.map(e => e.title)")
+    assert "撤销" in titles and "插入链接" in titles
+    assert not [t for t in titles if t and t.isascii() and t not in ("HTML",)], titles
     assert serious_violations(page) == []
 
     # the cover image: chosen in the same chooser, shown as a card with its thumbnail

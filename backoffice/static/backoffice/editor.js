@@ -7,6 +7,40 @@
 (function () {
   var target = null;  // {field: element} or {editor: tiptap editor}
 
+  // -- the editor's own words in Chinese ----------------------------------------------------------
+  // django-prose-editor writes its menus and dialogs in English: the dialogs through
+  // window.gettext (read when its module runs, after this classic script), the menu buttons'
+  // titles as they are. Their translations are in the page (<template id="editor-words">,
+  // templates/admin/chooser/_editor_words.html, from the project's catalogue).
+  var words = null;
+  function translated(text) {
+    if (words === null) {
+      var box = document.getElementById("editor-words");
+      words = {};
+      if (box) box.content.querySelectorAll("[data-en]").forEach(function (item) {
+        words[item.getAttribute("data-en")] = item.textContent;
+      });
+      if (!box) words = null;  // not parsed yet: ask again later
+    }
+    return words && Object.prototype.hasOwnProperty.call(words, text) ? words[text] : null;
+  }
+  var djangoGettext = window.gettext;
+  window.gettext = function (text) {
+    var own = translated(text);
+    if (own !== null) return own;
+    return djangoGettext ? djangoGettext(text) : text;
+  };
+
+  function translateButtons(container) {
+    container.querySelectorAll(".prose-menubar__button[title]").forEach(function (button) {
+      var own = translated(button.getAttribute("title"));
+      if (own !== null) {
+        button.setAttribute("title", own);
+        button.setAttribute("aria-label", own);
+      }
+    });
+  }
+
   function dialog() { return document.getElementById("chooser-dialog"); }
 
   function open(url, what) {
@@ -162,6 +196,7 @@
     if (!container || container.getAttribute("data-disabled-states")) return;
     container.setAttribute("data-disabled-states", "1");
     function sync() {
+      translateButtons(container);
       container.querySelectorAll(".prose-menubar__button").forEach(function (button) {
         var off = button.classList.contains("disabled") && !button.classList.contains("active");
         if (off && button.getAttribute("aria-disabled") !== "true") button.setAttribute("aria-disabled", "true");
