@@ -243,6 +243,7 @@ def _flagged(request) -> Q:
                 revision__resource__status=ResourceStatus.IN_REVIEW,
                 revision__resource__site_id__in=site_ids_for(request.user, Role.REVIEWER),
             )
+            .order_by()
             .values_list("revision_id", flat=True)
             .distinct()
         )

@@ -181,6 +181,7 @@ def load(total: int, seed: int = 3) -> None:
                 "UPDATE resources_resource r SET current_revision_id = v.id, "
                 "published_revision_id = CASE WHEN r.status = 'published' THEN v.id END, "
                 "submitted_revision_id = CASE WHEN r.status = 'in_review' THEN v.id END, "
+                "submitted_at = CASE WHEN r.status = 'in_review' THEN r.updated_at END, "  # as submit() sets it
                 "published_at = CASE WHEN r.status IN ('published', 'withdrawn') THEN r.published_at END "
                 "FROM resources_revision v WHERE v.resource_id = r.id AND r.site_id = ANY(%s)",
                 [site_ids],

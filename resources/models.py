@@ -111,6 +111,8 @@ class Resource(models.Model):
             models.Index(fields=["status", "unpublish_at"]),
             # The review queue: what is in review on the reviewer's sites, oldest or newest first.
             models.Index(fields=["status", "site", "submitted_at"], name="resource_review_queue_idx"),
+            # An editor's own items by state (the work page's drafts, returned, waiting for review).
+            models.Index(fields=["creator", "status", "site"], name="resource_creator_status_idx"),
         ]
 
     def __str__(self):
