@@ -240,10 +240,15 @@ def _passed_or_written_by(user, queue):
     follows what this user touched, not the length of the queue; the exact conditions are then
     asked only of those few items.
     """
-    touched = queue.filter(
-        Q(pk__in=Revision.objects.filter(created_by=user).values("resource_id"))
-        | Q(pk__in=WorkflowEvent.objects.filter(actor=user, action=WorkflowAction.APPROVE).values("resource_id"))
+    # Driven by the user's rows: their revisions' and approvals' resources (a union, by index),
+    # not by the queue (the planner would otherwise test every item in review against both sets).
+    mine = (
+        Revision.objects.filter(created_by=user)
+        .order_by()
+        .values("resource_id")
+        .union(WorkflowEvent.objects.filter(actor=user, action=WorkflowAction.APPROVE).order_by().values("resource_id"))
     )
+    touched = queue.filter(pk__in=mine)
     last_publish = _last_publish_event(OuterRef("pk")).values("revision__number")[:1]
     cycle_start = (
         WorkflowEvent.objects.filter(resource=OuterRef("pk"), action__in=CYCLE_BOUNDARIES)
