@@ -17,6 +17,7 @@ navigation shows too (backoffice/work_nav.py) are kept on the request, so they a
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Window
@@ -250,18 +251,28 @@ def _flagged(request) -> Q:
     return Q(submitted_revision_id__in=cache["flagged_revisions"])
 
 
+def flagged_in_queue(request) -> list[tuple[int, int]]:
+    """(id, review level) of the queue's flagged items, the longest waiting first: one query,
+    read by the counts by level and by the list."""
+    cache = memo(request)
+    if "flagged_in_queue" not in cache:
+        flagged = review_queue(request).filter(_flagged(request))
+        ordered = flagged.order_by(F("submitted_at").asc(nulls_last=True), "id")
+        cache["flagged_in_queue"] = list(ordered.values_list("pk", "review_level"))
+    return cache["flagged_in_queue"]
+
+
 def queue_levels(request) -> list[dict]:
     """[{level, count, oldest, flagged}] of the queue: the level each item passes next.
 
-    Two grouped queries: the queue's counts (from its index), then the flagged ones (by the
-    versions that have open findings).
+    One grouped query for the queue's counts (from its index); the flagged ones are counted from
+    `flagged_in_queue`, which the list of items reads too.
     """
     cache = memo(request)
     if "levels" not in cache:
         queue = review_queue(request).order_by()
         rows = queue.values("review_level").annotate(count=Count("pk"), oldest=Min("submitted_at"))
-        flagged = dict(queue.filter(_flagged(request)).values("review_level").annotate(n=Count("pk")).values_list(
-            "review_level", "n"))  # fmt: skip
+        flagged = Counter(level for _pk, level in flagged_in_queue(request))
         cache["levels"] = sorted(
             ({"level": row["review_level"] + 1, "count": row["count"], "oldest": row["oldest"],
               "flagged": flagged.get(row["review_level"], 0)} for row in rows), key=lambda row: row["level"],
@@ -295,9 +306,9 @@ def queue_items(request) -> Panel:
     queue_levels(request)  # the total, counted by level
     total = memo(request)["queue_count"]
     oldest_first = (F("submitted_at").asc(nulls_last=True), "id")
-    rows = [
-        (resource, True) for resource in review_queue(request).filter(_flagged(request)).order_by(*oldest_first)[:SHOWN]
-    ]
+    first = [pk for pk, _level in flagged_in_queue(request)[:SHOWN]]
+    by_pk = {resource.pk: resource for resource in review_queue(request).filter(pk__in=first)} if first else {}
+    rows = [(by_pk[pk], True) for pk in first if pk in by_pk]
     if len(rows) < SHOWN:  # then the longest waiting, read in the index's order until enough are found
         unflagged = review_queue(request).exclude(_flagged(request)).order_by(*oldest_first)[: SHOWN - len(rows)]
         rows += [(resource, False) for resource in unflagged]
