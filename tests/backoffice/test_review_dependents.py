@@ -12,7 +12,7 @@ from auditlog.models import AuditEntry
 from editorial import workflow
 from resources.models import ResourceStatus
 from tests.helpers import admin_url
-from tests.publishing.factories import edit
+from tests.editorial.factories import edit
 from tests.resources.factories import make_article, make_image
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """The demo platform's lifecycle: opened through the workflow, an archived topic, a site history (SITE-5 to SITE-9, COL-7).
 
-A second run of load_demo changes nothing (tests/govplatform/test_demo_content.py checks the
+A second run of load_demo changes nothing (tests/demo/test_demo_content.py checks the
 audit log stays as it was).
 """
 

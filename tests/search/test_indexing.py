@@ -11,7 +11,7 @@ from search import engine
 from search.models import SearchDocument
 from sites.models import Role
 from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory
-from tests.publishing.factories import make_asset, make_resource
+from tests.editorial.factories import make_asset, make_resource
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_new_version_replaces_the_indexed_text(newsroom, django_capture_on_commi
     resource = make_resource(n["site"], author=n["editor"], column=n["column"], title="防汛工作部署",
                              data={"body": "<p>做好防汛准备。</p>"})  # fmt: skip
     publish(n, resource, django_capture_on_commit_callbacks)
-    from tests.publishing.factories import edit
+    from tests.editorial.factories import edit
 
     edit(resource, author=n["editor"], title="防汛抗旱工作部署", data={"body": "<p>做好防汛抗旱准备。</p>"})
     publish(n, resource, django_capture_on_commit_callbacks)

@@ -10,7 +10,7 @@ from editorial import workflow
 from search import engine, vocabulary
 from search.models import VocabularyTerm
 from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory
-from tests.publishing.factories import make_resource
+from tests.editorial.factories import make_resource
 
 pytestmark = pytest.mark.django_db
 

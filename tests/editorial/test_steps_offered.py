@@ -12,8 +12,8 @@ from columns.models import EditorScope
 from editorial import steps, workflow
 from sites.models import Role
 from tests.factories import ColumnFactory, UserFactory
-from tests.publishing.conftest import member
-from tests.publishing.factories import edit
+from tests.editorial.conftest import member
+from tests.editorial.factories import edit
 
 
 class Rollback(Exception):

@@ -10,7 +10,7 @@ from editorial import checks, workflow
 from editorial.checks import WordMatcher, check_text
 from editorial.models import CheckedWord, FlagKind, ReviewFlag, WordList
 from resources.models import ResourceKind, ResourceStatus
-from tests.publishing.factories import edit, make_asset, make_resource
+from tests.editorial.factories import edit, make_asset, make_resource
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from editorial import placements, queries, workflow
 from sites.models import Role
 from tests.factories import ColumnFactory, MembershipFactory, UserFactory
-from tests.publishing.conftest import member, scope
-from tests.publishing.factories import edit, make_resource
+from tests.editorial.conftest import member, scope
+from tests.editorial.factories import edit, make_resource
 
 pytestmark = pytest.mark.django_db
 

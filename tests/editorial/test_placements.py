@@ -11,7 +11,7 @@ from editorial.models import Placement, PlacementStatus, UsageRecord
 from resources.models import Resource
 from sites.models import Role
 from tests.factories import ColumnFactory, MembershipFactory, SiteFactory
-from tests.publishing.conftest import member, scope
+from tests.editorial.conftest import member, scope
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from editorial.models import ReviewerScope
 from sites.models import Role
 from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory
-from tests.publishing.factories import make_resource
+from tests.editorial.factories import make_resource
 
 
 @dataclass

@@ -3,7 +3,7 @@
 import pytest
 
 from editorial import diff, workflow
-from tests.publishing.factories import edit
+from tests.editorial.factories import edit
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,8 @@ from publishing.publisher import publish_changes, publish_site
 from resources.models import ResourceKind, ResourceStatus
 from sites.models import Role
 from tests.factories import ColumnFactory, MembershipFactory, UserFactory
-from tests.publishing.conftest import scope
-from tests.publishing.factories import make_asset
+from tests.editorial.conftest import scope
+from tests.editorial.factories import make_asset
 from tests.rendering.conftest import build, portal, publish_root  # noqa: F401 (fixtures)
 from tests.rendering.test_files import PNG, library_file
 

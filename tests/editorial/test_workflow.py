@@ -10,8 +10,8 @@ from editorial.models import Placement, PlacementStatus, UsageRecord, WorkflowAc
 from resources.models import ResourceStatus
 from sites.models import Role
 from tests.factories import ColumnFactory, MembershipFactory, UserFactory
-from tests.publishing.conftest import member, scope
-from tests.publishing.factories import edit
+from tests.editorial.conftest import member, scope
+from tests.editorial.factories import edit
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from editorial import queries, scheduling, workflow
 from editorial.models import WorkflowAction, WorkflowEvent
 from publishing import tasks
 from resources.models import ResourceStatus
-from tests.publishing.factories import edit
+from tests.editorial.factories import edit
 
 pytestmark = pytest.mark.django_db
 
