@@ -11,8 +11,8 @@ from auditlog.events import AuditEvent
 from auditlog.models import AuditEntry
 from editorial import workflow
 from resources.models import ResourceStatus
-from tests.helpers import admin_url
 from tests.editorial.factories import edit
+from tests.helpers import admin_url
 from tests.resources.factories import make_article, make_image
 
 pytestmark = pytest.mark.django_db

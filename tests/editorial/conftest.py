@@ -6,8 +6,8 @@ import pytest
 
 from editorial.models import ReviewerScope
 from sites.models import Role
-from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory
 from tests.editorial.factories import make_resource
+from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory
 
 
 @dataclass

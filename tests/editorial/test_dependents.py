@@ -22,9 +22,9 @@ from editorial.models import WorkflowAction, WorkflowEvent
 from publishing.publisher import publish_changes, publish_site
 from resources.models import ResourceKind, ResourceStatus
 from sites.models import Role
-from tests.factories import ColumnFactory, MembershipFactory, UserFactory
 from tests.editorial.conftest import scope
 from tests.editorial.factories import make_asset
+from tests.factories import ColumnFactory, MembershipFactory, UserFactory
 from tests.rendering.conftest import build, portal, publish_root  # noqa: F401 (fixtures)
 from tests.rendering.test_files import PNG, library_file
 

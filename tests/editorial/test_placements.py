@@ -10,8 +10,8 @@ from editorial import placements, queries, workflow
 from editorial.models import Placement, PlacementStatus, UsageRecord
 from resources.models import Resource
 from sites.models import Role
-from tests.factories import ColumnFactory, MembershipFactory, SiteFactory
 from tests.editorial.conftest import member, scope
+from tests.factories import ColumnFactory, MembershipFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from editorial import placements, queries, workflow
 from sites.models import Role
-from tests.factories import ColumnFactory, MembershipFactory, UserFactory
 from tests.editorial.conftest import member, scope
 from tests.editorial.factories import edit, make_resource
+from tests.factories import ColumnFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from backoffice.resource_views import workflow_buttons
 from columns.models import EditorScope
 from editorial import steps, workflow
 from sites.models import Role
-from tests.factories import ColumnFactory, UserFactory
 from tests.editorial.conftest import member
 from tests.editorial.factories import edit
+from tests.factories import ColumnFactory, UserFactory
 
 
 class Rollback(Exception):

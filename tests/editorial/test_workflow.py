@@ -9,9 +9,9 @@ from editorial import queries, workflow
 from editorial.models import Placement, PlacementStatus, UsageRecord, WorkflowAction, WorkflowEvent
 from resources.models import ResourceStatus
 from sites.models import Role
-from tests.factories import ColumnFactory, MembershipFactory, UserFactory
 from tests.editorial.conftest import member, scope
 from tests.editorial.factories import edit
+from tests.factories import ColumnFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

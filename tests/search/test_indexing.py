@@ -10,8 +10,8 @@ from resources.models import ResourceKind
 from search import engine
 from search.models import SearchDocument
 from sites.models import Role
-from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory
 from tests.editorial.factories import make_asset, make_resource
+from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 from editorial import workflow
 from search import engine, vocabulary
 from search.models import VocabularyTerm
-from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory
 from tests.editorial.factories import make_resource
+from tests.factories import ColumnFactory, MembershipFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
