@@ -24,13 +24,6 @@ from resources.policies import EDITING_ROLES
 from sites.models import Site
 from sites.permissions import has_role, is_platform_admin, site_ids_for
 
-# --- the user's roles, asked once per request -------------------------------------------------
-
-
-def holds_role(request, site_id, *roles) -> bool:
-    """The signed-in user's role on a site, from the request's one membership cache (sites/permissions.py)."""
-    return has_role(request.user, site_id, *roles)
-
 
 def editable_site_ids(request) -> set[int] | None:
     """Sites where the user may write content; None: every site (platform administrators)."""
@@ -91,7 +84,7 @@ class ColumnFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         site_id = chosen_site_id(request)
-        if site_id is None or not holds_role(request, site_id):
+        if site_id is None or not has_role(request.user, site_id):
             return []
         columns = Column.objects.filter(site_id=site_id).order_by("tree_id", "lft")
         return [(str(pk), "— " * level + name) for pk, name, level in columns.values_list("pk", "name", "level")]
@@ -117,7 +110,7 @@ class CreatorFilter(admin.SimpleListFilter):
         # of another site are that site's data (SEC-3). Role and site in one condition, so that
         # an editor of another site who holds some other role here is not listed.
         site_id = chosen_site_id(request)
-        if site_id is not None and holds_role(request, site_id):
+        if site_id is not None and has_role(request.user, site_id):
             sites = [site_id]
         elif is_platform_admin(request.user):
             sites = None
@@ -196,7 +189,7 @@ class LibraryChangeList(ChangeList):
         """The chosen site's columns in tree order, each a link to its items (sub-columns'
         included) keeping the status tab and the search: the 内容 view's left-hand tree. One query."""
         site_id = chosen_site_id(request)
-        if site_id is None or not holds_role(request, site_id):
+        if site_id is None or not has_role(request.user, site_id):
             return []
         current = _int(request.GET.get(ColumnFilter.parameter_name))
         columns = Column.objects.filter(site_id=site_id).order_by("tree_id", "lft")

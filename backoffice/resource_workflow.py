@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.resource_display import asset_preview, referenced_resources, relabel_diff, shown_fields
 from backoffice.resource_forms import ReasonForm, ScheduleForm
-from backoffice.resource_support import EDITING_ROLES, editable_site_ids, holds_role
+from backoffice.resource_support import editable_site_ids
 from backoffice.scoping import refusal_text
 from columns.models import Column
 from editorial import diff as revision_diff
@@ -23,7 +23,9 @@ from editorial import placements, queries, workflow
 from editorial.models import Placement, PlacementStatus, UsageRecord
 from publishing import readiness
 from resources.models import ResourceStatus
+from resources.policies import RESOURCES
 from sites.permissions import is_platform_admin
+from sites.policies import CHANGE
 
 STEPS = ("submit", "recall", "withdraw", "schedule")
 
@@ -249,5 +251,5 @@ def place_view(model_admin, request, object_id):
 
 def may_place(request, resource) -> bool:
     return (queries.is_online(resource) or queries.approved_waiting(resource)) and (
-        holds_role(request, resource.site_id, *EDITING_ROLES) or bool(editable_site_ids(request))
+        RESOURCES.user_can(request.user, CHANGE, resource) or bool(editable_site_ids(request))
     )

@@ -22,21 +22,21 @@ from django.utils.translation import gettext_lazy as _
 from backoffice import resource_views as admin_views
 from backoffice import resource_workflow as admin_workflow
 from backoffice.resource_support import (
-    EDITING_ROLES,
     ColumnFilter,
     CreatorFilter,
     LibraryChangeList,
     LibraryPaginator,
     SiteFilter,
     attach_usage,
-    holds_role,
 )
 from backoffice.scoping import ScopedAdmin
 from backoffice.site import backoffice
 from publishing import held_back
 from resources.models import Resource
+from resources.policies import RESOURCES
 from sites.models import Role
 from sites.permissions import is_platform_admin, site_ids_for
+from sites.policies import CHANGE
 
 
 @admin.register(Resource, site=backoffice)
@@ -151,13 +151,13 @@ class ResourceAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return self.has_add_permission(request)
-        return holds_role(request, obj.site_id, *EDITING_ROLES)
+        return self.can_edit(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False  # content is withdrawn, never deleted: its history stays (PUB-2)
 
     def can_edit(self, request, resource) -> bool:
-        return holds_role(request, resource.site_id, *EDITING_ROLES)
+        return RESOURCES.user_can(request.user, CHANGE, resource)
 
     def scoped_object(self, request, object_id, *related) -> Resource:
         """The resource, if it is in the user's sites; 404 otherwise (never a hint that it exists)."""

@@ -73,11 +73,10 @@ def refusal(step: str, resource: Resource, user) -> Exception | None:
     two questions (the policy: may this user; the state: may this resource), so a button is never
     offered that its action then refuses.
     """
-    if not RESOURCES.user_can(user, step, resource):
-        try:
-            RESOURCES.require(user, step, resource)
-        except PermissionDenied as error:
-            return error
+    try:
+        RESOURCES.require(user, step, resource)
+    except PermissionDenied as error:
+        return error
     return state_refusal(step, resource)
 
 

@@ -4,8 +4,6 @@ Roles only: the state a resource must be in for a step is the workflow's precond
 (editorial/workflow.py `refusal`), and a page offers a step when both agree.
 """
 
-from django.core.exceptions import PermissionDenied
-
 from columns.permissions import editor_column_ids, require_editor_column
 from resources.models import Resource
 from sites.models import Role
@@ -37,12 +35,9 @@ class ResourcePolicy(SitePolicy):
         return allowed is None or obj.column_id in allowed
 
     def require(self, user, action: str, obj=None) -> None:
-        if user is None:
-            return  # the system itself
-        if not SitePolicy.user_can(self, user, action, obj):  # the role: its own message
-            raise PermissionDenied(self.refusal_message(action, obj))
-        if obj is not None and action in self.column_scoped:
-            require_editor_column(user, obj.site, obj.column)  # the columns: their own message
+        super().require(user, action, obj)  # the role, with its message
+        if user is not None and obj is not None and action in self.column_scoped:
+            require_editor_column(user, obj.site, obj.column)  # the columns, with theirs
 
 
 RESOURCES = register(ResourcePolicy(Resource))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from auditlog.models import AuditEntry
 from sites.models import Membership, Role, Site
-from sites.permissions import has_role, is_platform_admin, is_system_account, site_ids_for
+from sites.permissions import has_role, is_platform_admin, is_system_account, require_role, site_ids_for
 
 VIEW = "view"
 CHANGE = "change"
@@ -101,6 +101,10 @@ class SitePolicy(PermissionPolicy):
             value = getattr(value, part, None)
         return value
 
+    def site_of(self, obj):
+        """The object's site, named in a refusal."""
+        return obj.site
+
     def filter(self, queryset, user, action: str = VIEW):
         if self.is_unrestricted(user):
             return queryset
@@ -119,15 +123,13 @@ class SitePolicy(PermissionPolicy):
             return bool(site_ids_for(user, *roles))
         return has_role(user, self.site_id_of(obj), *roles)
 
-    def refusal_message(self, action: str, obj=None) -> str:
+    def require(self, user, action: str, obj=None) -> None:
+        """The role question of `sites.permissions`, with its message naming the roles and the site."""
         roles = self.roles_for(action)
-        if obj is None or not roles:
-            return _("You may not do this.")
-        names = "、".join(str(Role(role).label) for role in roles)
-        return _("You need the role %(roles)s on the site %(site)s to do this.") % {
-            "roles": names,
-            "site": getattr(obj, "site", ""),
-        }
+        if user is None or obj is None or not roles or self.is_unrestricted(user):
+            super().require(user, action, obj)
+            return
+        require_role(user, self.site_of(obj), *roles)
 
 
 class SiteOfItselfPolicy(SitePolicy):
@@ -138,6 +140,9 @@ class SiteOfItselfPolicy(SitePolicy):
 
     def site_id_of(self, obj) -> int | None:
         return obj.pk
+
+    def site_of(self, obj):
+        return obj
 
 
 class MembershipPolicy(SitePolicy):
