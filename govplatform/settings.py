@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     # The apps in their layers, lowest first (README: layout); `lint-imports` checks the order.
     "accounts",
     "auditlog",
+    "workdays",
     "sites",
     "columns",
     "resources",
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "publishing",
     "lifecycle",
     "search",
+    "disclosure",
     "public",
     "backoffice",
     "demo",

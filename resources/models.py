@@ -46,6 +46,15 @@ class Validity(models.TextChoices):
     EXPIRED = "expired", _("expired")
 
 
+class Disclosure(models.TextChoices):
+    """The disclosure attribute (公开属性, PUB-10), decided during review. Only proactively
+    disclosed items are ever placed on a public page."""
+
+    PROACTIVE = "proactive", _("proactive disclosure")
+    ON_REQUEST = "on_request", _("disclosure on request")
+    WITHHELD = "withheld", _("not disclosed")
+
+
 class Resource(models.Model):
     site = models.ForeignKey(
         "sites.Site", on_delete=models.PROTECT, related_name="resources", verbose_name=_("owning site")
@@ -96,6 +105,9 @@ class Resource(models.Model):
     index_number = models.CharField(  # RES-7
         _("index number"), max_length=60, blank=True, help_text=_("索引号 of the public-information catalogue.")
     )
+    # PUB-10: empty until a reviewer decides it; the reason is required for 不予公开.
+    disclosure = models.CharField(_("disclosure"), max_length=12, choices=Disclosure.choices, blank=True)
+    disclosure_reason = models.CharField(_("reason for not disclosing"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("resource")

@@ -9,6 +9,7 @@ from django.utils import translation
 from sites import host_cache
 from sites.models import Role
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
+from workdays.days import forget_table
 
 
 def services_required() -> bool:
@@ -61,6 +62,12 @@ def fresh_host_cache():
     """Every test starts with an empty host cache (PUB-8): the rows of an earlier test were rolled
     back without a signal, so what it cached for a host must not answer in this one."""
     host_cache.hosts.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_table():
+    """The same for the administrators' table of holidays (workdays/days.py)."""
+    forget_table()
 
 
 @pytest.fixture

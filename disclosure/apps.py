@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DisclosureConfig(AppConfig):
+    """Government information disclosure (政府信息公开, DISC-1 to DISC-5, PUB-10)."""
+
+    name = "disclosure"
+    verbose_name = _("Information disclosure")
