@@ -2,8 +2,32 @@
 
 - catalogue.py: organisations with their codes, the subject classification list, the index-number
   serials and the catalogue entry of every disclosed item (DISC-2, RES-7, PUB-10).
+- requests.py: applications for disclosure, their steps and the answers' attachments (DISC-3).
 """
 
 from disclosure.models.catalogue import CatalogueEntry, IndexSerial, Organisation, SubjectCategory
+from disclosure.models.requests import (
+    AnswerForm,
+    ApplicantKind,
+    InformationRequest,
+    RequestAttachment,
+    RequestOutcome,
+    RequestStatus,
+    RequestStep,
+    StepKind,
+)
 
-__all__ = ["CatalogueEntry", "IndexSerial", "Organisation", "SubjectCategory"]
+__all__ = [
+    "AnswerForm",
+    "ApplicantKind",
+    "CatalogueEntry",
+    "IndexSerial",
+    "InformationRequest",
+    "Organisation",
+    "RequestAttachment",
+    "RequestOutcome",
+    "RequestStatus",
+    "RequestStep",
+    "StepKind",
+    "SubjectCategory",
+]
