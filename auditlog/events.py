@@ -32,6 +32,24 @@ class AuditEvent(models.TextChoices):
     COLUMN_MOVE = "column.move", _("Column moved")
     COLUMN_UNARCHIVE = "column.unarchive", _("Column archiving ended")
     COLUMN_UPDATE = "column.update", _("Column changed")
+    # disclosure_request
+    DISCLOSURE_REQUEST_ANSWER = "disclosure_request.answer", _("Application for disclosure answered")
+    DISCLOSURE_REQUEST_APPROVE_EXTENSION = "disclosure_request.approve_extension", _("Extended time limit approved")
+    DISCLOSURE_REQUEST_COMPLETE = "disclosure_request.complete", _("Application for disclosure completed")
+    DISCLOSURE_REQUEST_PROPOSE_EXTENSION = "disclosure_request.propose_extension", _("Extended time limit proposed")
+    DISCLOSURE_REQUEST_RECEIVE = "disclosure_request.receive", _("Application for disclosure received")
+    DISCLOSURE_REQUEST_REFUSE_EXTENSION = "disclosure_request.refuse_extension", _("Extended time limit not approved")
+    DISCLOSURE_REQUEST_REQUEST_COMPLETION = (
+        "disclosure_request.request_completion",
+        _("Completion requested of an applicant"),
+    )
+    DISCLOSURE_REQUEST_REVEAL = "disclosure_request.reveal", _("Applicant's personal data viewed")
+    DISCLOSURE_REQUEST_SEEK_THIRD_PARTY = "disclosure_request.seek_third_party", _("Third party's opinion sought")
+    DISCLOSURE_REQUEST_SUBMIT = "disclosure_request.submit", _("Application for disclosure submitted")
+    DISCLOSURE_REQUEST_THIRD_PARTY_REPLIED = (
+        "disclosure_request.third_party_replied",
+        _("Third party's opinion received"),
+    )
     # domain
     DOMAIN_ADD = "domain.add", _("Domain added")
     DOMAIN_REMOVE = "domain.remove", _("Domain removed")
