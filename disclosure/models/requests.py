@@ -183,6 +183,7 @@ class InformationRequest(models.Model):
     paused_since = models.DateField(_("paused since"), null=True, blank=True)
     # The one extension (art.33): proposed by a handler, approved by a site administrator.
     extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
+    extension_proposed_days = models.PositiveSmallIntegerField(_("extension proposed (working days)"), default=0)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     extension_notice = models.TextField(_("notice to the applicant"), blank=True)
     extension_proposed_by = models.ForeignKey(
