@@ -65,6 +65,8 @@ def _reference(pk, references) -> SafeString:
 def _value(field, value, references) -> tuple[SafeString, bool]:
     if value in (None, "", []):
         return mark_safe(""), False
+    if hasattr(field, "shown_lines"):  # a structured field says how its value reads (lists, choices)
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in field.shown_lines(value))), False
     if isinstance(field, RichTextField):
         return mark_safe(clean_html(value)), True
     if isinstance(field, ResourceRefsField):

@@ -54,6 +54,8 @@ class ResourceForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, ChooserInput):  # the chooser's cards name only what the user may use
                 field.widget.user, field.widget.site = user, site
+            if hasattr(field, "for_site"):  # choices of the site's own records (a guide's organisation)
+                field.for_site(site)
         self.metadata_names = [name for name in METADATA_NAMES if name not in self.fields]
         for name in self.metadata_names:
             self.fields[name] = _admin_field(MetadataForm.base_fields[name])

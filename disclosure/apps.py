@@ -7,3 +7,9 @@ class DisclosureConfig(AppConfig):
 
     name = "disclosure"
     verbose_name = _("Information disclosure")
+
+    def ready(self):
+        # The kinds' modules load models: imported once the apps are ready.
+        from disclosure import kinds
+
+        kinds.register()  # the guide and the annual report as resource kinds (DISC-1, DISC-4)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from editorial import queries
 from editorial.text import looks_like_html, text_paragraphs
+from resources.kinds import KIND_FORMS
 from resources.models import Resource
 
 # Paragraph pairs less similar than this are shown as one removed and one added paragraph.
@@ -178,8 +179,13 @@ def diff_revisions(old, new) -> RevisionDiff:
                 f"metadata.{key}", _metadata_label(key), old_metadata.get(key), new_metadata.get(key), plain=True
             )
         )
+    kind_fields = getattr(KIND_FORMS.get(new.resource.kind), "base_fields", {})
     for key in _ordered_keys(old_data, new_data):
-        fields.append(diff_values(f"data.{key}", key, old_data.get(key), new_data.get(key)))
+        before, after = old_data.get(key), new_data.get(key)
+        shown_lines = getattr(kind_fields.get(key), "shown_lines", None)
+        if shown_lines is not None:  # a structured field reads as its lines (organisation, places, choices)
+            before, after = (shown_lines(value) if value is not None else None for value in (before, after))
+        fields.append(diff_values(f"data.{key}", key, before, after))
     if (old is not None and old.asset_id) or new.asset_id:
         fields.append(diff_values("asset", _("file"), _asset_name(old), _asset_name(new), plain=True))
     return RevisionDiff(old=old, new=new, fields=fields)

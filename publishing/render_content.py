@@ -204,6 +204,7 @@ class ContentPages:
             ctx["links"] = self._linked(_ids_from(d.get(name)) if ids is None else ids, page)
         for part in kind.page_parts:  # each part is one method below, named by the kind class
             ctx.update(getattr(self, f"_{part}_part")(item, content, page))
+        ctx.update(kind.page_context(d, self.site))  # the parts of a feature app's kind
         return self.template(kind.page_template).render(ctx)
 
     def _policy_part(self, item: Item, content: Content, page: Page) -> dict:

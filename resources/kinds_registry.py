@@ -64,6 +64,12 @@ class Kind:
         """The index number (索引号) the resource is filed under; only policy documents have one."""
         return ""
 
+    @classmethod
+    def page_context(cls, data: dict, site) -> dict:
+        """What the kind adds to its page's template from its data, for kinds of the feature apps
+        whose parts the publisher does not know (the disclosure guide); `site` is the site's data."""
+        return {}
+
 
 def _with_form(cls: type[Kind]) -> type[Kind]:
     cls.form = KIND_FORMS[cls.kind]

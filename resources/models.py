@@ -24,6 +24,9 @@ class ResourceKind(models.TextChoices):
     LEADER = "leader", _("leader")
     POLICY = "policy", _("policy document")
     INTERPRETATION = "interpretation", _("policy interpretation")
+    # Government information disclosure (DISC-1, DISC-4): kind classes registered by disclosure/kinds.py.
+    GUIDE = "guide", _("disclosure guide")
+    ANNUAL_REPORT = "annual_report", _("annual disclosure report")
 
 
 class ResourceStatus(models.TextChoices):
