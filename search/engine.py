@@ -38,6 +38,7 @@ from search.models import SearchScope
 from search.query import ParsedQuery, Parser
 from search.results import FacetValue, Filters, Hit, Outcome
 from search.search_sql import SearchSQL
+from search.text import identifier_key
 from search.vocabulary import correct_text, vocabulary
 from sites.models import Domain, Site, SiteKind
 
@@ -47,6 +48,8 @@ RERANK_WINDOW = 100
 COUNT_LIMIT = 1_000  # matches counted for the total and the facets; more show as "more than"
 SCORED_TEXT_CHARS = 600
 COUNT_WALK_SHARE = 0.6  # share of all documents matching above which counting walks the date index
+IDENTIFIER_CHARS = (5, 100)  # lengths of what may be an index number or a document number
+MAX_IDENTIFIED = 20  # documents found by one identifier (a document number several sites publish)
 
 
 @dataclass
@@ -101,8 +104,59 @@ class Searcher(SearchSQL):
 
     def _mostly_matching(self, parsed: ParsedQuery) -> bool:
         match_sql, params = self.engine.match(parsed.groups)
-        matches, documents = self._estimate(match_sql, params)
+        library_sql, library_params = self.library_sql()
+        matches, documents = self._estimate(match_sql + library_sql, params + library_params)
         return matches is not None and matches >= COUNT_WALK_SHARE * documents
+
+    def identified(self, text: str) -> list[tuple[int, int, str, int]]:
+        """Documents whose index number or document number is what was typed (DISC-2), in scope
+        and in the policy library's filters: (id, site, column type, year), newest first. Two
+        index lookups; a query without a digit is no identifier and asks nothing."""
+        key = identifier_key(text)
+        if not IDENTIFIER_CHARS[0] <= len(key) <= IDENTIFIER_CHARS[1] or not any(ch.isdigit() for ch in key):
+            return []
+        scope_sql, scope_params = self.scope_sql(by_date=True)
+        library_sql, library_params = self.library_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id, d.site_id, d.column_type, d.year FROM {self.engine.table} d"
+                " WHERE ((d.index_number = %s AND d.index_number <> '') OR (d.document_key = %s AND d.document_key <> ''))"
+                f" AND {scope_sql}{library_sql} ORDER BY d.published_at DESC, d.resource_id DESC LIMIT {MAX_IDENTIFIED}",
+                [key, key, *scope_params, *library_params],
+            )
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def browse_count(self) -> _Run:
+        """The policy library without words (DISC-5): the newest COUNT_LIMIT + 1 policies of the
+        filters, counted by facet combination as `count` does."""
+        run = _Run(ParsedQuery(text=""))
+        scope_sql, scope_params = self.scope_sql(by_date=True)
+        library_sql, library_params = self.library_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT m.site_id, m.column_type, m.year, COUNT(*) FROM (SELECT d.site_id, d.column_type, d.year"
+                f" FROM {self.engine.table} d WHERE {scope_sql}{library_sql}"
+                f" ORDER BY d.published_at DESC, d.resource_id DESC LIMIT {COUNT_LIMIT + 1}) m"
+                " GROUP BY m.site_id, m.column_type, m.year",
+                scope_params + library_params,
+            )
+            run.combos = cursor.fetchall()
+        run.capped = sum(n for *_, n in run.combos) > COUNT_LIMIT
+        run.total = sum(n for site_id, ctype, year, n in run.combos if self._passes(site_id, ctype, year))
+        return run
+
+    def browse_ids(self, offset: int, limit: int) -> list[int]:
+        """A page of the policy library without words: newest first."""
+        scope_sql, scope_params = self.scope_sql(by_date=True)
+        library_sql, library_params = self.library_sql()
+        filter_sql, filter_params = self._filter_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id FROM {self.engine.table} d WHERE {scope_sql}{library_sql}{filter_sql}"
+                " ORDER BY d.published_at DESC, d.resource_id DESC LIMIT %s OFFSET %s",
+                scope_params + library_params + filter_params + [limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     def _passes(self, site_id, column_type, year, skip: str = "") -> bool:
         f = self.filters
@@ -159,8 +213,8 @@ class Searcher(SearchSQL):
         marks = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, resource_id, site_id, title, summary, content, url, published_at, column_name, column_type"
-                f" FROM {table} WHERE id IN ({marks})",
+                f"SELECT id, resource_id, site_id, title, summary, content, url, published_at, column_name, column_type,"
+                f" document_number, issuing_body, written_on FROM {table} WHERE id IN ({marks})",
                 ids,
             )
             rows = {row[0]: row for row in cursor.fetchall()}
@@ -171,7 +225,10 @@ class Searcher(SearchSQL):
         terms = parsed.terms
         out = []
         for position, doc_id in enumerate(ids, start=offset + 1):
-            _id, rid, sid, title, summary, content, url, published_at, column_name, column_type = rows[doc_id]
+            (_id, rid, sid, title, summary, content, url, published_at, column_name, column_type,
+             document_number, issuing_body, written_on) = rows[doc_id]  # fmt: skip
+            if isinstance(written_on, str):  # SQLite through a raw cursor
+                written_on = dt.date.fromisoformat(written_on)
             if isinstance(published_at, str):  # SQLite through a raw cursor
                 published_at = dt.datetime.fromisoformat(published_at)
             if timezone.is_naive(published_at):
@@ -192,6 +249,10 @@ class Searcher(SearchSQL):
                     column_name=column_name,
                     column_type=column_type,
                     snippet=snippet(content, summary, terms),
+                    document_number=document_number or "",
+                    issuing_body=issuing_body or "",
+                    written_on=written_on,
+                    exact=doc_id in self.shown_first,
                 )
             )
         return out
@@ -231,28 +292,47 @@ def search(site: Site, raw: str, *, scope: str = SearchScope.SITE, filters: Filt
     outcome = Outcome(site=site, query=parsed.text, scope=searcher.scope, filters=searcher.filters,
                       page=max(1, min(page, MAX_PAGE)), notes=list(parsed.notes))  # fmt: skip
     if not parsed.text:
-        outcome.message = "empty"
+        if searcher.filters.library:  # the policy library by its filters alone (DISC-5)
+            _page(searcher, outcome, searcher.browse_count(), [])
+        else:
+            outcome.message = "empty"
         return outcome
-    if parsed.empty:
+    # An index number or document number typed whole finds its item first (DISC-2).
+    identified = searcher.identified(parsed.text)
+    searcher.shown_first = tuple(row[0] for row in identified)
+    if parsed.empty and not identified:
         outcome.message = "nothing"
         _log(outcome, log, visitor)
         return outcome
-    run = searcher.count(parsed)
-    if correct and (run.total == 0 or parsed.unknown or parsed.dropped):
+    run = searcher.count(parsed) if not parsed.empty else _Run(parsed)
+    if correct and not identified and (run.total == 0 or parsed.unknown or parsed.dropped):
         run = _corrected(searcher, parsed, run, outcome)
+    _page(searcher, outcome, run, identified)
+    _log(outcome, log, visitor)
+    return outcome
+
+
+def _page(searcher: Searcher, outcome: Outcome, run: _Run, identified: list) -> None:
+    """Totals, facets and the asked page: the documents found by their identifiers first, then
+    the ranked matches (or, without words, the policy library's newest)."""
+    first = [doc_id for doc_id, site_id, ctype, year in identified if searcher._passes(site_id, ctype, year)]
+    run.combos = list(run.combos) + [(site_id, ctype, year, 1) for _id, site_id, ctype, year in identified]
     outcome.capped = run.capped
-    outcome.total = min(run.total, COUNT_LIMIT) if run.capped else run.total
+    outcome.total = (min(run.total, COUNT_LIMIT) if run.capped else run.total) + len(first)
     outcome.facets = searcher.facets(run)
     outcome.pages = min(MAX_PAGE, -(-outcome.total // PAGE_SIZE))
     if outcome.total and outcome.page > outcome.pages:
         outcome.message = "page_range"
         outcome.page = outcome.pages
     offset = (outcome.page - 1) * PAGE_SIZE
-    if run.total:
-        ids = searcher.page_ids(run, offset, PAGE_SIZE)
-        outcome.hits = searcher.hits(run.parsed, ids, offset)
-    _log(outcome, log, visitor)
-    return outcome
+    ids = first[offset : offset + PAGE_SIZE]
+    rest_offset, wanted = max(0, offset - len(first)), PAGE_SIZE - len(ids)
+    if run.total and wanted:
+        if run.parsed.text:
+            ids += searcher.page_ids(run, rest_offset, wanted)
+        else:
+            ids += searcher.browse_ids(rest_offset, wanted)
+    outcome.hits = searcher.hits(run.parsed, ids, offset)
 
 
 def _corrected(searcher: Searcher, parsed: ParsedQuery, run: _Run, outcome: Outcome) -> _Run:

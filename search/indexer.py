@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count
@@ -28,11 +29,11 @@ from editorial.models import Placement, PlacementStatus
 from editorial.text import plain_text
 from publishing.models import HeldBackItem
 from resources.kinds_registry import NO_PAGE_KINDS
-from resources.models import Resource, Revision
+from resources.models import Resource, ResourceKind, Revision
 from search.backends import backend
 from search.backends.base import DocumentRow
 from search.models import SearchClick, SearchDocument
-from search.text import normalise, segmenter
+from search.text import identifier_key, normalise, segmenter
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,73 @@ def _day(when: dt.datetime) -> int:
     return (timezone.localdate(when) - EPOCH).days
 
 
+@dataclass(frozen=True)
+class DisclosureFields:
+    """What the catalogue and the policy library search by (DISC-2, DISC-5)."""
+
+    index_number: str = ""
+    document_number: str = ""
+    issuing_body: str = ""
+    written_on: dt.date | None = None
+    issued_on: dt.date | None = None
+    subject: str = ""
+    validity: str = ""
+
+    def values(self, published: dt.date) -> tuple:
+        """The documents' columns from index_number to validity (search/backends/base.py COLUMNS);
+        the date of issue is the page's publishing date when the document names none."""
+        return (
+            self.index_number[:60], self.document_number[:100], identifier_key(self.document_number)[:100],
+            self.issuing_body[:200], self.written_on, self.issued_on or published, self.subject[:50],
+            self.validity[:12],
+        )  # fmt: skip
+
+
+# The catalogue entry of a disclosed item (disclosure.CatalogueEntry, a sibling app of search: read
+# through the resource's reverse relation by name, never imported).
+CATALOGUE_VALUES = {
+    "index_number": "catalogue_entry__index_number",
+    "document_number": "catalogue_entry__document_number",
+    "issuing_body": "catalogue_entry__issuing_organisation",
+    "written_on": "catalogue_entry__written_on",
+    "subject": "catalogue_entry__subject__name",
+}
+
+
+def catalogue_metadata(resource_ids) -> dict[int, dict]:
+    """resource id → its catalogue entry's values (DISC-2), for those that have one."""
+    rows = Resource.objects.filter(id__in=resource_ids, catalogue_entry__isnull=False).values(
+        "id", *CATALOGUE_VALUES.values()
+    )
+    return {row["id"]: {name: row[path] for name, path in CATALOGUE_VALUES.items()} for row in rows}
+
+
+def _iso_date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def disclosure_fields(resource: dict, metadata: dict, data: dict, entry: dict | None) -> DisclosureFields:
+    """The catalogue entry's values first, then what the policy document itself says (RES-7)."""
+    entry = entry or {}
+    is_policy = resource["kind"] == ResourceKind.POLICY
+    return DisclosureFields(
+        index_number=identifier_key(
+            entry.get("index_number") or resource.get("index_number") or str(data.get("index_number") or "")
+        ),
+        document_number=normalise(entry.get("document_number") or str(data.get("document_number") or "")),
+        issuing_body=normalise(entry.get("issuing_body") or str(data.get("issuing_body") or "")),
+        written_on=entry.get("written_on") or _iso_date(data.get("signing_date")),
+        issued_on=_iso_date(data.get("publishing_date")),
+        subject=normalise(entry.get("subject") or str(metadata.get("classification") or "")),
+        validity=str(data.get("validity") or "") if is_policy else "",
+    )
+
+
 def build_rows(resource_ids) -> list[DocumentRow]:
     """The documents of these resources as they are online now (a constant number of queries)."""
     resources = {
@@ -102,6 +170,7 @@ def build_rows(resource_ids) -> list[DocumentRow]:
             "author",
             "keywords",
             "published_revision_id",
+            "index_number",
         )  # fmt: skip
     }
     if not resources:
@@ -138,6 +207,7 @@ def build_rows(resource_ids) -> list[DocumentRow]:
         .values("resource_id", "site_id")
         .annotate(n=Count("id"))
     }
+    catalogue = catalogue_metadata(resources)
     seg = segmenter()
     now = timezone.now()
     rows: list[DocumentRow] = []
@@ -159,6 +229,8 @@ def build_rows(resource_ids) -> list[DocumentRow]:
         )
         texts = [plain_text(text) for text in _walk_text(data) if text.strip()]
         meta_text = " ".join(str(metadata.get(key) or resource.get(key) or "") for key in METADATA_TEXT_KEYS)
+        ident = disclosure_fields(resource, metadata, data, catalogue.get(rid))
+        meta_text += f" {ident.index_number} {ident.document_number} {ident.issuing_body} {ident.subject}"
         if own_text:
             texts.append(own_text)
         texts += [attachment_text.get(aid) or "" for aid in attachment_of.get(rid, ())]
@@ -175,6 +247,7 @@ def build_rows(resource_ids) -> list[DocumentRow]:
                 rid, sid, pid, cid, column_name[:50], (column_type or "")[:12], resource["kind"],
                 sid != resource["site_id"], title[:300], summary[:500], content, url[:1000], when, _day(when),
                 timezone.localdate(when).year, clicks.get((rid, sid), 0), now,
+                *ident.values(timezone.localdate(when)),
             )  # fmt: skip
             rows.append(DocumentRow(values=values, tokens=tokens))
     return rows

@@ -41,6 +41,19 @@ class SearchDocument(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     clicks = models.PositiveIntegerField(_("clicks"), default=0)
     indexed_at = models.DateTimeField(_("indexed at"), default=timezone.now)
+    # The catalogue's metadata (DISC-2, DISC-5): an index number or document number typed into the
+    # search finds its item first, and the policy library filters by the rest.
+    index_number = models.CharField(_("index number"), max_length=60, blank=True)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    document_key = models.CharField(
+        _("document number as searched"), max_length=100, blank=True,
+        help_text=_("Without spaces, the year in 〔〕, in capitals (search/text.py identifier_key)."),
+    )  # fmt: skip
+    issuing_body = models.CharField(_("issuing body"), max_length=200, blank=True)
+    written_on = models.DateField(_("date of creation"), null=True, blank=True)
+    published_on = models.DateField(_("date of issue"), null=True, blank=True)
+    subject = models.CharField(_("subject category"), max_length=50, blank=True)
+    validity = models.CharField(_("validity"), max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("search document")
@@ -54,6 +67,29 @@ class SearchDocument(models.Model):
                 fields=["-published_at", "-resource_id"], name="search_doc_date", condition=Q(is_repost=False)
             ),
             models.Index(fields=["column_id"], name="search_doc_column"),
+            # Identifiers typed into the search box (DISC-2): found by equality, first.
+            models.Index(fields=["index_number"], name="search_doc_index_number", condition=~Q(index_number="")),
+            models.Index(fields=["document_key"], name="search_doc_document_key", condition=~Q(document_key="")),
+            # The policy library (DISC-5): its newest policies, and each filter by index; the
+            # substring filters (document number, issuing body) use trigram indexes on PostgreSQL
+            # (migration 0004).
+            models.Index(
+                fields=["site", "-published_at", "-resource_id"],
+                name="search_doc_policy_date",
+                condition=Q(kind="policy"),
+            ),  # fmt: skip
+            models.Index(fields=["site", "written_on"], name="search_doc_policy_written", condition=Q(kind="policy")),
+            models.Index(fields=["site", "published_on"], name="search_doc_policy_issued", condition=Q(kind="policy")),
+            models.Index(
+                fields=["site", "subject", "-published_at"],
+                name="search_doc_policy_subject",
+                condition=Q(kind="policy"),
+            ),  # fmt: skip
+            models.Index(
+                fields=["site", "validity", "-published_at"],
+                name="search_doc_policy_validity",
+                condition=Q(kind="policy"),
+            ),  # fmt: skip
         ]
 
     def __str__(self):

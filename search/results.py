@@ -8,9 +8,12 @@ from urllib.parse import quote
 
 from core import weburl
 from publishing.links import link_target
+from resources.models import ResourceKind
 from search.models import SearchScope
 from search.query import Note
 from sites.models import Site
+
+POLICY_KIND = ResourceKind.POLICY.value  # the policy library's documents
 
 
 @dataclass
@@ -18,10 +21,32 @@ class Filters:
     site_id: int | None = None
     column_type: str = ""
     year: int | None = None
+    # The policy library (DISC-5): only policy documents, filtered by their catalogue metadata.
+    kind: str = ""
+    document_number: str = ""  # a part of the 文号, compared as search.text.identifier_key
+    issuing_body: str = ""  # a part of the issuing body's name
+    written_from: dt.date | None = None
+    written_to: dt.date | None = None
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
+    subject: str = ""
+    validity: str = ""
 
     @property
     def active(self) -> bool:
-        return bool(self.site_id or self.column_type or self.year)
+        return bool(self.site_id or self.column_type or self.year or self.library)
+
+    @property
+    def library(self) -> bool:
+        """Searching the policy library: policies only, with its filters (DISC-5)."""
+        return self.kind == POLICY_KIND or self.library_filtered
+
+    @property
+    def library_filtered(self) -> bool:
+        return bool(
+            self.document_number or self.issuing_body or self.written_from or self.written_to
+            or self.published_from or self.published_to or self.subject or self.validity
+        )  # fmt: skip
 
 
 @dataclass
@@ -38,6 +63,11 @@ class Hit:
     column_type: str
     snippet: object  # Markup
     click_token: str = ""
+    # A policy document's catalogue metadata, shown under it in the policy library (DISC-5).
+    document_number: str = ""
+    issuing_body: str = ""
+    written_on: dt.date | None = None
+    exact: bool = False  # found by its index number or document number (DISC-2)
 
     @property
     def href(self) -> str:

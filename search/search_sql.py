@@ -17,6 +17,8 @@ from django.utils import timezone
 from search.indexer import EPOCH
 from search.models import SearchScope
 from search.query import ParsedQuery
+from search.results import POLICY_KIND
+from search.text import identifier_key, normalise
 from sites.models import Site, SiteStatus
 
 MAX_SCORE_TERMS = 6
@@ -25,7 +27,13 @@ WALK_ROW_COST = 2.5  # a row read walking the date index, in rows fetched throug
 HIDDEN_SITE_STATUSES = (SiteStatus.OFFLINE, SiteStatus.CLOSED)
 
 
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class SearchSQL:
+    shown_first: tuple[int, ...] = ()  # documents found by their identifiers (search/engine.py)
+
     def scope_sql(self, by_date: bool = False) -> tuple[str, list]:
         """The scope condition; `by_date`: usable by the (site, date) index, else only a filter so
         that the full-text index drives the lookup."""
@@ -38,14 +46,51 @@ class SearchSQL:
         return ("d.site_id = %s" if by_date else "d.site_id + 0 = %s"), [self.site.pk]
 
     def _base_where(self, parsed: ParsedQuery, by_date: bool = False) -> tuple[str, list]:
+        """The match in scope, with the policy library's filters, less the documents found by
+        their identifiers (shown first, search/engine.py)."""
+        library_sql, library_params = self.library_sql()
         if parsed.phrases_to_check:
             ids = self._phrase_matches(parsed)
             if not ids:
                 return "1 = 0", []
-            return f"d.id IN ({', '.join(['%s'] * len(ids))})", ids
+            return f"d.id IN ({', '.join(['%s'] * len(ids))}){library_sql}", ids + library_params
         match_sql, params = self.engine.match(parsed.groups)
         scope_sql, scope_params = self.scope_sql(by_date)
-        return f"{match_sql} AND {scope_sql}", params + scope_params
+        return f"{match_sql} AND {scope_sql}{library_sql}", params + scope_params + library_params
+
+    def library_sql(self) -> tuple[str, list]:
+        """The policy library's conditions (DISC-5), each " AND …"; and the documents already shown
+        as found by their identifiers left out. Each filter has its index (search/models.py)."""
+        parts, params = [], []
+        f = self.filters
+        if f.library:
+            parts.append("d.kind = %s")
+            params.append(POLICY_KIND)
+            if f.document_number:
+                parts.append(f"d.document_key {self.engine.like} %s ESCAPE '\\'")
+                params.append(f"%{_like_escape(identifier_key(f.document_number))}%")
+            if f.issuing_body:
+                parts.append(f"d.issuing_body {self.engine.like} %s ESCAPE '\\'")
+                params.append(f"%{_like_escape(normalise(f.issuing_body))}%")
+            adapt = connection.ops.adapt_datefield_value
+            for column, low, high in (("written_on", f.written_from, f.written_to),
+                                      ("published_on", f.published_from, f.published_to)):  # fmt: skip
+                if low:
+                    parts.append(f"d.{column} >= %s")
+                    params.append(adapt(low))
+                if high:
+                    parts.append(f"d.{column} <= %s")
+                    params.append(adapt(high))
+            if f.subject:
+                parts.append("d.subject = %s")
+                params.append(f.subject)
+            if f.validity:
+                parts.append("d.validity = %s")
+                params.append(f.validity)
+        if self.shown_first:
+            parts.append(f"d.id NOT IN ({', '.join(['%s'] * len(self.shown_first))})")
+            params += list(self.shown_first)
+        return "".join(f" AND {p}" for p in parts), params
 
     def walk_dates(self, parsed: ParsedQuery, wanted: int, filtered: bool = False) -> bool:
         """Whether the newest `wanted` matches are best found by walking a date index and testing
@@ -56,13 +101,14 @@ class SearchSQL:
         2.5 fetched ones (benchmarks/search_bench.py at 100,000 articles: the newest 200 of 2,500
         matches take 34 ms walking and 4 ms fetched; of 99,000 matches, 2 ms walking)."""
         match_sql, params = self.engine.match(parsed.groups)
-        matches, documents = self._estimate(match_sql, params)
+        library_sql, library_params = self.library_sql()
+        matches, documents = self._estimate(match_sql + library_sql, params + library_params)
         if matches is None:  # a backend whose planner cannot tell: its own choice
             return True
         kept = matches
         filter_sql, filter_params = self._filter_sql(with_year=False)
         if filtered and filter_sql:
-            kept, _ = self._estimate(match_sql + filter_sql, params + filter_params)
+            kept, _ = self._estimate(match_sql + library_sql + filter_sql, params + library_params + filter_params)
         return matches * kept > WALK_ROW_COST * wanted * documents
 
     def _estimate(self, where: str, params: list) -> tuple[float | None, float]:

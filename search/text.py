@@ -78,6 +78,20 @@ def split_list(value: str) -> list[str]:
     return [normalise(part) for part in _LIST_SPLIT_RE.split(value or "") if normalise(part)]
 
 
+# A year in any of the brackets editors and citizens type (〔2026〕 [2026] (2026) 【2026】 ［2026］).
+_YEAR_BRACKETS_RE = re.compile(r"[\[［(（【〔]\s*((?:19|20)\d{2})\s*[\]］)）】〕]")
+_IDENTIFIER_SPACE_RE = re.compile(r"[\s\u3000]+")
+
+
+def identifier_key(text: str) -> str:
+    """An index number (索引号) or document number (文号) as it is compared (DISC-2): full-width
+    forms made plain, no spaces, the year in 〔〕, Latin letters in capitals. So 冀政办字[2026]12号,
+    冀政办字（2026）12号 and 冀政办字〔2026〕 12号 are one key, and 11130600mb1234567x/2026-00012
+    is 11130600MB1234567X/2026-00012."""
+    text = _IDENTIFIER_SPACE_RE.sub("", normalise(text))
+    return _YEAR_BRACKETS_RE.sub(r"〔\1〕", text).upper()
+
+
 @functools.lru_cache(maxsize=200_000)
 def runs(word: str) -> tuple[str, ...]:
     """The token runs inside one segmenter word (`GDP5.2%` → gdp, 5, 2)."""

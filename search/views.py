@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from auditlog.audit import request_ip
-from search import engine, logs, sitepage, suggest
+from search import engine, logs, policy_library, sitepage, suggest
 from search.models import SearchScope
 from sites.host_cache import site_for_host
 from sites.models import SiteKind
@@ -49,14 +49,16 @@ def _int(value: str, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-def _links(outcome: engine.Outcome, raw_query: str):
-    """link(**changes): the address of this search with some parameters changed (None removes)."""
+def _links(outcome: engine.Outcome, raw_query: str, library: dict | None = None):
+    """link(**changes): the address of this search with some parameters changed (None removes);
+    the policy library's filters as they were typed are kept (`library`)."""
     base = {
         "q": outcome.query,
         "scope": SearchScope.PLATFORM if outcome.platform_wide else None,
         "site": outcome.filters.site_id,
         "type": outcome.filters.column_type or None,
         "year": outcome.filters.year,
+        **(library or {}),
     }
 
     def link(**changes) -> str:
@@ -77,13 +79,14 @@ def search_page(request):
         column_type=_param(request, "type")[:12],
         year=_int(_param(request, "year"), 1900, 2999),
     )
+    library = policy_library.read(request.GET, filters)
     page = _int(_param(request, "page"), 1, 10**6) or 1
     visitor = logs.visitor_key(request_ip(request), request.headers.get("User-Agent"))
     outcome = engine.search(
         site, raw, scope=_param(request, "scope"), filters=filters, page=page,
         correct=_param(request, "exact") != "1", visitor=visitor,
     )  # fmt: skip
-    link = _links(outcome, raw)
+    link = _links(outcome, raw, library.params)
     numbers = []
     if outcome.pages > 1:
         low = max(1, outcome.page - 4)
@@ -95,8 +98,12 @@ def search_page(request):
         "is_portal": site.kind == SiteKind.PORTAL,
         "typed": raw if outcome.message == "empty" else outcome.query,
         "exact_link": link(q=outcome.corrected_from, exact="1") if outcome.corrected_from else "",
+        "library": library,
+        "library_link": link(kind=policy_library.POLICY_KIND, type=None, page=None),
     }
     title = "全平台搜索" if outcome.platform_wide else "站内搜索"
+    if filters.library:
+        title = "政策文件检索"
     if outcome.query:
         title = f"{outcome.query} - {title}"
     html = sitepage.render(site, "search_results.html", context, title=title, crumb="站内搜索")

@@ -12,6 +12,8 @@ from search.models import SearchDocument
 COLUMNS = (
     "resource_id", "site_id", "placement_id", "column_id", "column_name", "column_type", "kind", "is_repost",
     "title", "summary", "content", "url", "published_at", "published_day", "year", "clicks", "indexed_at",
+    "index_number", "document_number", "document_key", "issuing_body", "written_on", "published_on", "subject",
+    "validity",
 )  # fmt: skip
 
 
