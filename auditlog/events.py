@@ -25,6 +25,11 @@ class AuditEvent(models.TextChoices):
     AUTH_SESSION_EXPIRED = "auth.session_expired", _("Session ended by timeout")
     # backup
     BACKUP_CREATE = "backup.create", _("Backup created")
+    # calendar (the administrators' table of holidays and make-up working days, DISC-3)
+    CALENDAR_DAY_ADD = "calendar.day_add", _("Holiday or make-up working day entered")
+    CALENDAR_DAY_CHANGE = "calendar.day_change", _("Holiday or make-up working day changed")
+    CALENDAR_DAY_DELETE = "calendar.day_delete", _("Holiday or make-up working day deleted")
+    CALENDAR_ENTER = "calendar.enter", _("Holiday arrangement entered")
     # column
     COLUMN_ARCHIVE = "column.archive", _("Column archived")
     COLUMN_CREATE = "column.create", _("Column created")

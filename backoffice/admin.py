@@ -7,4 +7,5 @@ from backoffice import (  # noqa: F401  (each module registers its model pages o
     review_admin,
     search_admin,
     sites_admin,
+    workdays_admin,
 )

@@ -119,6 +119,11 @@ KEY_LABELS = {
     "vocabulary": _("vocabulary terms"),
     "total_seconds": _("total seconds"),
     "parent": _("parent column"),
+    "day": _("date"),
+    "working": _("working day"),
+    "years": _("years"),
+    "days_off": _("days off"),
+    "working_days": _("make-up working days"),
 }
 
 # Stored codes that a person would not understand, per key.

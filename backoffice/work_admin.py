@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts import lockouts
 from auditlog.events import AuditEvent, event_label
 from auditlog.models import AuditEntry
+from backoffice import work_calendar
 from backoffice.work import SHOWN, UNDER_WAY, Panel, Row, Section, counted, memo, site_list, site_names, url, when
 from lifecycle import rules
 from lifecycle.models import ApplicationStatus, SiteApplication
@@ -220,4 +221,7 @@ def platform_section(request) -> Section | None:
         return None
     panels = [f(request) for f in (applications_to_decide, steps_under_way, sites_offline_or_migrating, tamper_alarms,
                                    locked_out, recent_audit)]  # fmt: skip
+    calendar = work_calendar.missing_holidays(request)  # next year's holidays, from 1 November
+    if calendar is not None:
+        panels.insert(0, calendar)
     return Section("platform", _("Platform administration"), [], panels)

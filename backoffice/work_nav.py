@@ -25,6 +25,7 @@ from resources.models import Resource, ResourceStatus
 from search.models import BlockedTerm, DictionaryWord, PopularQuery, SearchLog, Synonym
 from sites.models import Membership, Role, Site
 from sites.permissions import is_platform_admin, site_ids_for
+from workdays.models import CalendarDay
 
 
 @dataclass
@@ -154,6 +155,7 @@ def entries(admin_site, request) -> list[Entry]:
             (User, _("Users")), (AuditEntry, _("Audit log")), (CheckedWord, _("Word lists")),
             (DictionaryWord, _("Search dictionary")), (Synonym, _("Search synonyms")),
             (BlockedTerm, _("Blocked search terms")), (PopularQuery, _("Popular searches")), (SearchLog, _("Search log")),
+            (CalendarDay, _("Working-day calendar")),
         ])  # fmt: skip
         platform_entry.links.append(Link(_("Login lockouts"), reverse("admin:lockouts")))
         result.append(platform_entry)

@@ -13,3 +13,4 @@ class DisclosureConfig(AppConfig):
         from disclosure import kinds
 
         kinds.register()  # the guide and the annual report as resource kinds (DISC-1, DISC-4)
+        from disclosure import calendar  # noqa: F401  (the policy of the holiday table, workdays.CalendarDay)

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from auditlog.models import AuditEntry
 from columns.models import SubUnit, SubUnitKind
+from disclosure import calendar
 from editorial import drafts as resource_actions
 from editorial import placements, wordlists, workflow
 from editorial.models import CheckedWord, Placement, WordList
@@ -151,6 +152,9 @@ def platform_lists(b, platform_admin) -> None:
     b.objects["editorial.checkedword"] = [wordlists.add_word(word, acting_user=platform_admin)]
     b.objects["search.dictionaryword"] = [search_actions.add_dictionary_word("集约化平台", acting_user=platform_admin)]
     b.objects["search.synonym"] = [search_actions.add_synonym("社保", "社会保险", acting_user=platform_admin)]
+    b.objects["workdays.calendarday"] = [
+        calendar.add_day(dt.date(2099, 10, 1), working=False, name="国庆节", acting_user=platform_admin)
+    ]
 
 
 # --- B's rows, before and after ---------------------------------------------------------------
@@ -160,7 +164,7 @@ def platform_lists(b, platform_admin) -> None:
 NOT_SITE_DATA = {"sessions", "admin", "axes"}
 # Platform-wide tables: every row counts (only platform administrators may change them).
 PLATFORM_WIDE = {
-    "editorial.checkedword", "search.dictionaryword", "search.synonym", "search.vocabularyterm",
+    "editorial.checkedword", "search.dictionaryword", "search.synonym", "search.vocabularyterm", "workdays.calendarday",
     "auth.group", "auth.permission", "auth.group_permissions", "contenttypes.contenttype",
 }  # fmt: skip
 # Which rows of a table are B's, by the fields the table has (any that applies).
