@@ -5,6 +5,7 @@ No back-office URL is mounted here.
 
 from django.urls import path, re_path
 
+from disclosure import public_views as disclosure_views
 from public import views as public_views
 from search import views as search_views
 
@@ -15,6 +16,10 @@ urlpatterns = [
     path("search/suggest.js", search_views.suggest_script, name="search-suggest-script"),
     path("search/search.css", search_views.search_styles, name="search-styles"),
     path("search/click", search_views.click, name="search-click"),
+    path("disclosure/apply/", disclosure_views.apply, name="disclosure-apply"),
+    path("disclosure/status/", disclosure_views.status, name="disclosure-status"),
+    path("disclosure/status/file/", disclosure_views.attachment, name="disclosure-attachment"),
+    path("disclosure/disclosure.css", disclosure_views.styles, name="disclosure-styles"),
     re_path(r"^(?P<path>.*)$", public_views.published_file, name="published-file"),
 ]
 
