@@ -13,6 +13,8 @@ manifest; None means "render the whole site" (unchanged files are still not writ
   and sitemap, its parents' index pages, the home page and sitemap.xml;
 - a pinned resource: its column's index.html too (pinned items are listed there, however old);
 - a changed column: its pages and those of its sub-columns, its parents' index, the site map;
+- the pages that feature apps add (publishing/extensions.py): those the dependency index finds,
+  and what their provider's `affected` adds or deletes;
 - the whole site when the set of visible columns changes (COL-4: navigation and site map are on
   every page), when a channel changes (COL-6), or when the site was never published.
 
@@ -199,6 +201,10 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
     shrunk = {cid for _, cid in removed}
     for cid, position in events.items():
         planner._event_keys(data.columns[cid], position, keys, deletions, cid in shrunk)
+    for extension in planner.renderer.extensions.values():  # feature apps' pages (publishing/extensions.py)
+        more, gone = extension.affected(resource_ids, column_ids, showing)
+        keys |= more
+        deletions |= gone
     keys = sorted(keys, key=lambda k: (k[0] != "item", k))
     paths = [planner.path_of(k) for k in keys]
     deletions -= set(paths)

@@ -15,9 +15,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
 
+from editorial.models import WorkflowAction, WorkflowEvent
+from publishing.jinja import day
 from publishing.media_use import MEDIA_SRC_RE, sites_of_assets
 from resources.kinds import referenced_ids
+from resources.kinds_registry import KIND_CLASSES
 from resources.models import Asset, PolicyInterpretation, Rendition, Resource, Revision
 
 if TYPE_CHECKING:
@@ -84,6 +88,9 @@ class Content:
     # Resources the data refers to (resources.kinds.referenced_ids) that are not online: the page
     # would show a hole, so the publisher holds it back (publishing/held_back.py).
     unpublished: list[int] = field(default_factory=list)
+    # The validity statuses its published versions had (RES-7), oldest first, each from the day it
+    # took effect: (YYYY-MM-DD, status), for kinds with Kind.validity_history.
+    history: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _int(value) -> int | None:
@@ -156,6 +163,7 @@ def load_contents(items: list[Item]) -> dict[int, Content]:
             if iid not in content.interpretations:
                 content.interpretations.append(iid)
 
+    _load_history(contents, kind_of)
     own_assets = {aid for aid in asset_of.values() if aid}
     all_named = refs.union(*named.values())
     ref_rows = list(
@@ -228,3 +236,40 @@ def load_contents(items: list[Item]) -> dict[int, Content]:
                     content.media[src] = assets.get(ref.asset_id, ref) if not ref.variant else ref
                     content.media_sites[src] = file_sites.get(ref.asset_id, frozenset())
     return contents
+
+
+def _load_history(contents: dict[int, Content], kind_of: dict[int, str]) -> None:
+    """The validity statuses of the versions that went online (RES-7, DISC-5), in one query.
+
+    Read from the editorial history: each publication of a version (WorkflowEvent PUBLISH) with
+    that version's validity and date of change; a status is listed when it differs from the one
+    before, dated by its validity date, else by the day it was published.
+    """
+    wanted = [rid for rid in contents if rid in kind_of and _tracks_validity(kind_of[rid])]
+    if not wanted:
+        return
+    rows = (
+        WorkflowEvent.objects.filter(resource_id__in=wanted, action=WorkflowAction.PUBLISH, revision__isnull=False)
+        .order_by("time", "id")
+        .values_list(
+            "resource_id",
+            "time",
+            KeyTextTransform("validity", "revision__data"),
+            KeyTextTransform("validity_date", "revision__data"),
+        )
+    )
+    for rid, time, validity, validity_date in rows:
+        history = contents[rid].history
+        status = validity or "valid"
+        if history and history[-1][1] == status:
+            continue
+        history.append((validity_date or day(time), status))
+    for rid in wanted:  # the version online now, if its publication was not recorded
+        content = contents[rid]
+        status = content.data.get("validity") or "valid"
+        if content.history and content.history[-1][1] != status:
+            content.history.append((content.data.get("validity_date") or "", status))
+
+
+def _tracks_validity(kind: str) -> bool:
+    return kind in KIND_CLASSES and KIND_CLASSES[kind].validity_history

@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote
 from django.conf import settings
 
 from core import weburl
+from publishing import extensions
 
 EXTERNAL_NOTICE = "/-/external.html"
 
@@ -79,8 +80,9 @@ def rewrite_body(body: str, own_domains, media: dict[str, str]) -> str:
 
 
 def dynamic_prefixes() -> tuple[str, ...]:
-    """Paths served by the public process itself (citizen endpoints), not by published files."""
-    return tuple(getattr(settings, "PUBLIC_DYNAMIC_PATHS", ()))
+    """Paths served by the public process itself (citizen endpoints), not by published files:
+    the setting's and those of feature apps' page providers (publishing/extensions.py)."""
+    return tuple(getattr(settings, "PUBLIC_DYNAMIC_PATHS", ())) + extensions.dynamic_paths()
 
 
 _TARGETS: dict[str, str | None] = {}

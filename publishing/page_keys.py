@@ -14,6 +14,7 @@ Page keys and their paths (relative to the site's folder):
     ("topics",)                  topics.html  the topic area: current and archived topics (COL-7)
 
 A column's pages exist only while it is visible; numbered pages only when full.
+Feature apps add pages of their own, keyed by their provider's key kind (publishing/extensions.py).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class PageKeys:
             keys += [("archive", col.id, k) for k in range(1, col.full_pages + 1)]
             keys += [("chunk", col.id, k) for k in range(1, col.sitemap_chunks + 1)]
             keys += [("item", item.placement_id) for item in col.items if item.has_page]
+        for extension in self.extensions.values():
+            keys += extension.keys()
         return keys
 
     def item(self, placement_id: int) -> Item:
@@ -49,6 +52,8 @@ class PageKeys:
         kind = key[0]
         if kind == "item":
             return self._by_placement[key[1]].path
+        if kind in self.extensions:
+            return self.extensions[kind].path_of(key)
         if kind in ("column", "archive", "rss", "colmap", "chunk"):
             col = self.data.columns[key[1]]
             return {
@@ -74,6 +79,10 @@ class PageKeys:
         """The key of a page path that exists in the current data, else None."""
         if path in self._by_path:
             return ("item", self._by_path[path].placement_id)
+        for extension in self.extensions.values():
+            key = extension.key_of(path)
+            if key is not None:
+                return key
         folder, _, name = path.rpartition("/")
         col = self._column_by_path.get(folder + "/") if folder else None
         if path == "topics.html":

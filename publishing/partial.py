@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from django.db import connection
 
 from editorial.models import Placement, PlacementStatus
+from publishing import extensions
 from publishing.contents import Content, resource_ids_in
 from publishing.numbering import NUMBERED, key_sql, shown_sql
 from publishing.render import HOME_BLOCK, SECTION_BLOCK, TEMPLATE_BY_COLUMN_TYPE
@@ -150,8 +151,9 @@ class OutlineLoader:
                 col.outline = SparseOutline(col, 0, 0)
                 col.items = SparseItems(col, 0)
             col.outline.pinned = sorted(p for p, e in col.outline.entries.items() if e[ENTRY_PINNED])
+        shown = extensions.visible_columns(data)  # as site_loading._load_items
         for col in reversed(data.ordered_columns):  # children before parents
-            col.visible = bool(col.items) or any(child.visible for child in col.children)
+            col.visible = bool(col.items) or col.id in shown or any(child.visible for child in col.children)
 
     def outline(self, wanted: dict[ColumnInfo, Iterable[int]]) -> None:
         """Load these entries (positions per column) where they are missing."""

@@ -21,6 +21,7 @@ from urllib.parse import quote
 from django.template import engines
 from markupsafe import Markup, escape
 
+from publishing import extensions
 from publishing.contents import Content, FileRef
 from publishing.jinja import href
 from publishing.page_keys import PageKeys
@@ -103,6 +104,8 @@ class Renderer(PageKeys, ContentPages):
         if self.site.psb_digits:
             self.psb_text = f"{self.site.psb_number[0]}公网安备 {self.site.psb_digits}号"
         self.frame = Frame(self)
+        # Pages of feature apps (publishing/extensions.py), by the first element of their keys.
+        self.extensions = {p.key_kind: p.for_site(self) for p in extensions.providers()}
 
     # --- rendering ------------------------------------------------------------------------------
 
@@ -115,7 +118,8 @@ class Renderer(PageKeys, ContentPages):
         kind = key[0]
         path = self.path_of(key)
         page = Page(path=path, content=b"")
-        method = getattr(self, f"_render_{kind}")
+        extension = self.extensions.get(kind)
+        method = getattr(self, f"_render_{kind}") if extension is None else extension.render
         # Text saved before the cleaners removed them may hold characters no XML (RSS, site maps)
         # may hold, or lone surrogates that cannot even be encoded (issue 12 item 9).
         text = remove_non_text(method(page, key, contents))
@@ -263,6 +267,10 @@ class Renderer(PageKeys, ContentPages):
             ctx["details"] = {i.resource_id: self._card(i, contents.get(i.resource_id), page) for i in items}
         ctx["items"] = items
         page.resources.update(i.resource_id for i in items)
+        for extension in self.extensions.values():  # a column drawn by a feature app (its index page)
+            text = extension.column_page(page, col, ctx)
+            if text is not None:
+                return text
         return self.template(template).render(ctx)
 
     def _render_archive(self, page: Page, key, contents) -> str:

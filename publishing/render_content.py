@@ -5,7 +5,9 @@ body, attachments, share/print/纠错 tools, previous/next and related articles;
 are chosen among OLDER items of the column only, so a new item never changes older pages.
 Policy documents show their document information, a banner when they are amended, repealed or
 expired with the date and a link to the replacing document, and links to their interpretations;
-interpretations link back (RES-8).
+interpretations link back (RES-8), and the history of their validity (RES-7, DISC-5). Items of the
+disclosure catalogue show its header table (索引号, 主题分类, 发文机关 …, DISC-2), given by feature apps
+(publishing/extensions.py) and by the kind's own fields (Kind.header_keys).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from urllib.parse import quote
 from publishing import links
 from publishing.contents import Content, FileRef
 from publishing.contents import resource_ids_in as _ids_from
+from publishing.extensions import header_rows
 from publishing.jinja import pubdate
 from publishing.media_use import may_publish
 from publishing.sitedata import RELATED_COUNT, RELATED_WINDOW, Item
@@ -198,6 +201,8 @@ class ContentPages:
             links=[],
             links_heading="",
         )
+        ctx["header"] = header_rows(self._header_fields(item, content))  # 索引号 …: catalogued items
+        ctx["header_caption"] = "信息索引"
         if kind.page_links is not None:
             name, ctx["links_heading"] = kind.page_links
             ids = getattr(content, name, None)  # Content holds the policy links; other kinds keep them in data
@@ -208,7 +213,22 @@ class ContentPages:
         return self.template(kind.page_template).render(ctx)
 
     def _policy_part(self, item: Item, content: Content, page: Page) -> dict:
-        return {"policy": self._policy(item, content, page)}
+        policy = self._policy(item, content, page)
+        return {"policy": policy, "header": policy["rows"], "header_caption": "文件信息"}
+
+    def _header_fields(self, item: Item, content: Content) -> dict[str, str]:
+        """The document header (publishing/extensions.py HEADER_FIELDS): the catalogue's values
+        (feature apps) first, then those the kind's own form asks for (Kind.header_keys)."""
+        d = content.data
+        fields = {name: str(first(d, key)) for name, key in kind_class(item.kind).header_keys.items()}
+        if item.index_number:
+            fields["index_number"] = item.index_number
+        for extension in self.extensions.values():
+            fields.update({name: value for name, value in (extension.item_header(item) or {}).items() if value})
+        if not any(fields.values()):
+            return {}
+        fields["published_on"] = fields.get("published_on") or pubdate(item.pub_date)[:10]
+        return fields
 
     def _leader_part(self, item: Item, content: Content, page: Page) -> dict:
         d = content.data
@@ -259,14 +279,8 @@ class ContentPages:
     def _policy(self, item: Item, content: Content, page: Page) -> dict:
         d = content.data
         validity = first(d, "validity", default=Validity.VALID)
-        rows = [
-            ("索引号", item.index_number or first(d, "index_number")),
-            ("发文机关", first(d, "issuing_body")),
-            ("文号", first(d, "document_number")),
-            ("成文日期", first(d, "signing_date")),
-            ("发布日期", first(d, "publishing_date") or pubdate(item.pub_date)[:10]),
-            ("有效性", {"valid": "有效", **VALIDITY_TEXT}.get(validity, "")),
-        ]
+        fields = self._header_fields(item, content)
+        rows = header_rows(fields, [("有效性", {"valid": "有效", **VALIDITY_TEXT}.get(validity, ""))])
         replaced = None
         if content.replaced_by:
             page.resources.add(content.replaced_by)
@@ -274,7 +288,8 @@ class ContentPages:
             if url and title:
                 replaced = {"url": url, "title": title}
         return {
-            "rows": [(k, str(v)) for k, v in rows if v],
+            "rows": rows,
+            "history": [(day, {"valid": "有效", **VALIDITY_TEXT}.get(status, "")) for day, status in content.history],
             "validity_text": VALIDITY_TEXT.get(validity, ""),
             "validity_date": str(first(d, "validity_date")),
             "replaced_by": replaced,

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, NullIf
 
 from columns.models import Column
 from editorial.models import Placement, PlacementStatus
+from publishing import extensions
 from publishing.bulk_sql import Epoch, fetch, from_epoch, shaped_sql
 from publishing.models import SiteTheme
 from publishing.sitedata import NO_PAGE_KINDS, ColumnInfo, Item, SiteData, SiteInfo, Theme
@@ -250,8 +251,9 @@ def _load_items(data: SiteData) -> set[int]:
             data.items_by_resource.setdefault(item.resource_id, []).append(item)
     for items in data.items_by_resource.values():
         items.sort(key=lambda i: (i.column.id != i.home_column_id, i.placement_id))
+    shown = extensions.visible_columns(data)  # columns drawn by feature apps show something
     for col in reversed(data.ordered_columns):  # children before parents
-        col.visible = bool(col.items) or any(child.visible for child in col.children)
+        col.visible = bool(col.items) or col.id in shown or any(child.visible for child in col.children)
     return {item.resource_site_id for items in data.items_by_resource.values() for item in items if item.is_repost}
 
 

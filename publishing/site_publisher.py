@@ -145,6 +145,8 @@ class SitePublisher:
                 if key[0] == "column" and self.data.columns[key[1]].column_type in TEMPLATE_BY_COLUMN_TYPE:
                     items.extend(self.data.columns[key[1]].items)
             contents = load_contents(items) if items else {}
+            for extension in renderer.extensions.values():  # item headers of feature apps, in bulk
+                extension.prefetch(items)
             if self.data.loader is not None:  # a partial load: what url_of and title_of will read
                 self.data.loader.resources(referenced_resources(contents.values()))
             files = {}

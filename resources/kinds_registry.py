@@ -54,6 +54,12 @@ class Kind:
     interpreted = False
     # A picture: described for blind readers (alternative text) and insertable into a body.
     is_picture = False
+    # The document header of its page and of the disclosure catalogue (索引号, 发文机关, 文号 …, RES-7,
+    # DISC-2): header field (publishing/extensions.py HEADER_FIELDS) -> key of the data holding it,
+    # for kinds whose own form asks for it; a catalogue entry's value comes first.
+    header_keys: dict[str, str] = {}
+    # Its page lists the changes of its validity status (RES-7: shown on the original page).
+    validity_history = False
 
     @classmethod
     def check_file(cls, uploaded, name: str):
@@ -158,6 +164,14 @@ class Policy(Kind):
     page_parts = ("policy",)
     page_links = ("interpretations", "政策解读")
     interpreted = True
+    header_keys = {
+        "index_number": "index_number",
+        "issuing_body": "issuing_body",
+        "written_on": "signing_date",
+        "document_number": "document_number",
+        "published_on": "publishing_date",
+    }
+    validity_history = True
 
     @classmethod
     def index_number(cls, data: dict) -> str:
