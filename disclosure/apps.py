@@ -14,8 +14,6 @@ class DisclosureConfig(AppConfig):
 
         kinds.register()  # the guide and the annual report as resource kinds (DISC-1, DISC-4)
         from disclosure import calendar  # noqa: F401  (the policy of the holiday table, workdays.CalendarDay)
-
-    def ready(self):
         # The published pages: catalogue, policy library, 依申请公开, item headers (DISC-2, DISC-5).
         from disclosure.pages import provider
         from publishing import extensions
