@@ -6,7 +6,9 @@ content and one empty channel (hidden, COL-4): news with a featured article (cov
 image, table, attachment, a link to a non-government site and one to a government site) and
 enough items for a numbered list page; policy documents (one repealed and replaced) with an
 interpretation; institutions; a leader with a portrait; notices (one pinned) with links (resources
-of the kind "link") to a non-government and a government site.
+of the kind "link") to a non-government and a government site; catalogue entries for a policy, the
+featured article and a notice (the disclosure catalogue's and the policy library's lists, the header
+tables) and the 依申请公开 column (DISC-2, DISC-3, DISC-5).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from pathlib import Path
 from django.conf import settings
 from PIL import Image, ImageDraw
 
+from disclosure.models import CatalogueEntry, Organisation, SubjectCategory
 from publishing.publisher import publish_site
 from resources.models import Asset, ResourceKind, Revision
-from tests.rendering.conftest import DOMAIN, Builder
+from tests.rendering.conftest import BASE, DOMAIN, Builder
 
 EXTERNAL_URL = "https://www.example.com/report/2024.html?from=gov"  # not a government site (LINK-3)
 GOVERNMENT_URL = "https://www.gov.cn/zhengce/"
@@ -88,6 +91,7 @@ def build_sample_platform(root: Path) -> SamplePlatform:
     tpxw = b.column("tpxw", "图片新闻", parent=xwzx)
     tzgg = b.column("tzgg", "通知公告", channel=True, column_type="通知公告")
     b.column("hdjl", "互动交流", channel=True, column_type="互动交流")  # empty: never shown (COL-4)
+    b.column("ysqgk", "依申请公开", parent=zwgk, column_type="依申请公开")  # shown: how to apply (DISC-3)
 
     # news: many short items, then a featured article with everything an article can show
     b.many(gzdt, NEWS_COUNT, prefix="示例市各部门推进重点工作情况通报第")
@@ -151,6 +155,14 @@ def build_sample_platform(root: Path) -> SamplePlatform:
     b.resource(tzgg, "第三方满意度调查平台", kind=ResourceKind.LINK, data={"url": EXTERNAL_URL})
     b.resource(tzgg, "中国政府网", kind=ResourceKind.LINK, data={"url": GOVERNMENT_URL})
 
+    # the disclosure catalogue (DISC-2): the policies and the featured article carry entries
+    organisation = Organisation.objects.create(site=site, name="示例市人民政府办公室", code="13990000X")
+    subject, _ = SubjectCategory.objects.get_or_create(name="综合政务", defaults={"code": "sample-zonghe"})
+    for serial, resource in enumerate((new_policy, featured, notice), start=1):
+        CatalogueEntry.objects.create(resource=resource, organisation=organisation, subject=subject,
+                                      index_number=f"13990000X/2024-{serial:05d}", made_on=BASE.date(),
+                                      document_number="示政发〔2024〕2号" if resource is new_policy else "")  # fmt: skip
+
     publish_site(site.pk)
     platform.paths = {
         "home": "/",
@@ -170,5 +182,9 @@ def build_sample_platform(root: Path) -> SamplePlatform:
         "search": "/search/",
         "external": "/-/external.html",
         "404": "/no-such-page.html",
+        "catalogue": "/zwgk/",
+        "catalogue_list": "/zwgk/_ml/all/",
+        "library_list": "/zwgk/zcwj/_zc/yx-valid/",
+        "on_request": "/zwgk/ysqgk/",
     }
     return platform

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 PAGES = ["home", "column", "article", "policy", "sitemap", "search", "404"]
 MORE_PAGES = ["channel", "archive", "interpretation", "institutions", "leaders", "leader", "notices", "external",
-              "help"]  # fmt: skip
+              "help", "catalogue", "catalogue_list", "library_list", "on_request"]  # fmt: skip
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 
 
