@@ -3,7 +3,7 @@
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from backoffice import work, work_admin, work_nav
+from backoffice import work, work_admin, work_disclosure, work_nav
 from sites.permissions import site_ids_for
 
 
@@ -34,5 +34,11 @@ def sections(request) -> list:
     """The user's panel sets: the platform's first, then the site administrator's, reviewer's, editor's."""
     user = request.user
     work.site_names(request, site_ids_for(user))  # every site's name in one query
-    makers = (work_admin.platform_section, work_admin.site_admin_section, work.reviewer_section, work.editor_section)
+    makers = (
+        work_admin.platform_section,
+        work_admin.site_admin_section,
+        work_disclosure.requests_section,
+        work.reviewer_section,
+        work.editor_section,
+    )
     return [section for section in (make(request) for make in makers) if section is not None]

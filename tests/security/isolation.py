@@ -103,9 +103,12 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
     logged = SearchLog.objects.create(site=site, query=f"{prefix}市搜索记录", results=1)
     blocked = BlockedTerm.objects.create(site=site, term=f"{prefix}市屏蔽词")
 
+    disclosure_request = _disclosure_request(site, reviewer, prefix)
+
     assets = [r.current_revision.asset for r in resources if r.current_revision.asset_id]
     files = [a.file.name for a in assets] + [r.file.name for a in assets for r in a.renditions.all()]
     files += [check.report.name, site.logo.name]
+    files += [item.file.name for item in disclosure_request.attachments.all()]
 
     side.resources = resources
     side.placements = [placed, *Placement.objects.filter(resource__site=site).exclude(pk=placed.pk)]
@@ -127,6 +130,7 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
         "sites.membership": side.memberships,
         "auditlog.auditentry": entries[:2] + entries[-1:],
         "accounts.user": list(side.users.values()),
+        "disclosure.informationrequest": [disclosure_request],
     }
     side.markers = [
         *side.markers,
@@ -139,10 +143,33 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
         blocked.term,
         application.reason,
         filing.subject,
+        disclosure_request.description,
     ]
     # Who works on the site: its staff's names (users are platform-wide, their roles are not).
     side.people = [name for user in side.users.values() for name in (user.username, user.real_name)]
     return side
+
+
+def _disclosure_request(site, handler, prefix: str):
+    """An answered application for disclosure (DISC-3) with an attachment."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from disclosure import request_actions
+    from disclosure.models import Organisation
+
+    organisation = Organisation.objects.filter(site=site, sub_unit=None).first() or Organisation.objects.create(
+        site=site, name=f"{prefix}市人民政府办公室", code=f"11{site.pk:016d}"
+    )
+    data = {
+        "applicant_kind": "natural", "name": f"{prefix}申请人", "id_type": "passport", "id_number": "E12345678",
+        "phone": "13800000000", "description": f"{prefix}市申请公开的信息", "preferred_form": "email",
+        "delivery_method": "online",
+    }  # fmt: skip
+    request, _code = request_actions.submit(organisation, data)
+    request_actions.receive(request, acting_user=handler)
+    answer = SimpleUploadedFile("answer.txt", f"{prefix}答复附件".encode(), content_type="text/plain")
+    return request_actions.answer(request, answer_form="provided", outcome="granted", text=f"{prefix}市答复",
+                                  files=[answer], acting_user=handler)  # fmt: skip
 
 
 def platform_lists(b, platform_admin) -> None:

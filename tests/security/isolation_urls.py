@@ -373,6 +373,25 @@ def _view_on_site(a, b):
     return urls
 
 
+def _disclosure_steps(a, b):
+    from backoffice.disclosure_requests_admin import STEPS as request_steps
+
+    request = b.objects["disclosure.informationrequest"][0]
+    return [(_admin_url("disclosure_request_step", object_id=request.pk, step_name=step), [ANSWERS])
+            for step in [*request_steps, "no-such-step"]]  # fmt: skip
+
+
+def _disclosure_reveal(a, b):
+    request = b.objects["disclosure.informationrequest"][0]
+    return [(_admin_url("disclosure_request_reveal", object_id=request.pk), [{}])]
+
+
+def _disclosure_files(a, b):
+    request = b.objects["disclosure.informationrequest"][0]
+    return [(_admin_url("disclosure_request_file", object_id=request.pk, file_id=item.pk), [])
+            for item in request.attachments.all()]  # fmt: skip
+
+
 def _media(a, b):
     return [(f"{settings.MEDIA_URL.rstrip('/')}/{name}", []) for name in b.files]
 
@@ -419,5 +438,8 @@ OBJECT_FILLERS = {
     "admin:auth_user_password_change": _password,
     "admin:accounts_user_reset_second_factor": _reset_second_factor,
     "admin:view_on_site": _view_on_site,
+    "admin:disclosure_request_step": _disclosure_steps,
+    "admin:disclosure_request_reveal": _disclosure_reveal,
+    "admin:disclosure_request_file": _disclosure_files,
     "media": _media,
 }
