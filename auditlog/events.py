@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.TextChoices):
+    # annual_report (DISC-4)
+    ANNUAL_REPORT_GENERATE = "annual_report.generate", _("Annual disclosure report counted from the records")
     # asset
     ASSET_UPLOAD = "asset.upload", _("File uploaded")
     # audit
@@ -30,6 +32,9 @@ class AuditEvent(models.TextChoices):
     CALENDAR_DAY_CHANGE = "calendar.day_change", _("Holiday or make-up working day changed")
     CALENDAR_DAY_DELETE = "calendar.day_delete", _("Holiday or make-up working day deleted")
     CALENDAR_ENTER = "calendar.enter", _("Holiday arrangement entered")
+    # catalogue (DISC-2)
+    CATALOGUE_ASSIGN = "catalogue.assign", _("Index number assigned")
+    CATALOGUE_UPDATE = "catalogue.update", _("Catalogue entry changed")
     # column
     COLUMN_ARCHIVE = "column.archive", _("Column archived")
     COLUMN_CREATE = "column.create", _("Column created")
@@ -55,6 +60,10 @@ class AuditEvent(models.TextChoices):
         "disclosure_request.third_party_replied",
         _("Third party's opinion received"),
     )
+    # disclosure_organisation (DISC-2)
+    DISCLOSURE_ORGANISATION_CREATE = "disclosure_organisation.create", _("Disclosing organisation added")
+    DISCLOSURE_ORGANISATION_DELETE = "disclosure_organisation.delete", _("Disclosing organisation deleted")
+    DISCLOSURE_ORGANISATION_UPDATE = "disclosure_organisation.update", _("Disclosing organisation changed")
     # domain
     DOMAIN_ADD = "domain.add", _("Domain added")
     DOMAIN_REMOVE = "domain.remove", _("Domain removed")
@@ -126,6 +135,10 @@ class AuditEvent(models.TextChoices):
     SUB_UNIT_DELETE = "sub_unit.delete", _("Sub-unit deleted")
     SUB_UNIT_REMOVE_MEMBER = "sub_unit.remove_member", _("Sub-unit member removed")
     SUB_UNIT_UPDATE = "sub_unit.update", _("Sub-unit changed")
+    # subject_category (DISC-2)
+    SUBJECT_CATEGORY_CREATE = "subject_category.create", _("Subject category added")
+    SUBJECT_CATEGORY_DELETE = "subject_category.delete", _("Subject category deleted")
+    SUBJECT_CATEGORY_UPDATE = "subject_category.update", _("Subject category changed")
     # user
     USER_BACKUP_CODES_ISSUED = "user.backup_codes_issued", _("Backup codes issued")
     USER_CREATE = "user.create", _("User created")

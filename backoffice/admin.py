@@ -3,6 +3,7 @@
 from backoffice import (  # noqa: F401  (each module registers its model pages on import)
     accounts_admin,
     columns_admin,
+    disclosure_admin,
     disclosure_requests_admin,
     resources_admin,
     review_admin,

@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.chooser import ChooserInput
+from backoffice.subject_choice import subject_field
 from columns.models import Column
 from resources import files
 from resources.fields import ResourceRefField, ResourceRefsField
@@ -59,6 +60,9 @@ class ResourceForm(forms.Form):
         self.metadata_names = [name for name in METADATA_NAMES if name not in self.fields]
         for name in self.metadata_names:
             self.fields[name] = _admin_field(MetadataForm.base_fields[name])
+        if "classification" in self.fields:  # DISC-2: chosen from the platform's subject list
+            current = resource.classification if resource is not None else ""
+            self.fields["classification"] = subject_field(self.fields["classification"], current)
         if resource is None:
             self.fields["column"] = forms.ModelChoiceField(
                 label=_("column"),

@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from backoffice.disclosure_admin import DisclosureDecisionForm, approval_notice
 from backoffice.resource_display import asset_preview, referenced_resources, relabel_diff, shown_fields, where_label
 from backoffice.resource_forms import RequiredReasonForm
 from editorial import dependents, queries, workflow
 from editorial import diff as revision_diff
 from editorial.models import ReviewFlag, ReviewLevel
 from publishing import held_back, readiness
-from resources.models import Resource, ResourceStatus
+from resources.models import Disclosure, Resource, ResourceStatus
 
 
 class StaleReview(Exception):
@@ -46,7 +47,7 @@ def _checked_flags(request) -> set[int]:
     return {int(value) for value in request.POST.getlist("flag") if value.isdigit()}
 
 
-def _approve(request, resource, revision, flags, checked) -> str | None:
+def _approve(request, resource, revision, flags, checked, decision=None) -> str | None:
     """Confirm the ticked findings and pass the level, in one transaction. Returns an error text.
 
     With `with_dependents` the library resources the item shows that are not approved yet are
@@ -57,6 +58,14 @@ def _approve(request, resource, revision, flags, checked) -> str | None:
         return _("Confirm every finding of the check before approving (%(count)d not confirmed).") % {
             "count": len(missing)
         }
+    chosen = {}
+    if decision is not None:  # the last level decides the disclosure attribute (PUB-10)
+        if not decision.is_valid():
+            return _("Choose the disclosure attribute (and say why, for content not disclosed).")
+        chosen = {
+            "disclosure": decision.cleaned_data["disclosure"],
+            "disclosure_reason": decision.cleaned_data["disclosure_reason"],
+        }
     try:
         with transaction.atomic():
             locked = Resource.objects.select_for_update().filter(pk=resource.pk).values("submitted_revision_id").first()
@@ -66,7 +75,10 @@ def _approve(request, resource, revision, flags, checked) -> str | None:
                 if flag.confirmed_at is None and flag.pk in checked:
                     workflow.confirm_flag(flag, acting_user=request.user)
             workflow.approve(
-                resource, acting_user=request.user, with_dependents=request.POST.get("with_dependents") == "1"
+                resource,
+                acting_user=request.user,
+                with_dependents=request.POST.get("with_dependents") == "1",
+                **chosen,
             )
     except StaleReview:
         return _("The content in review changed since this page was opened; look at it again.")
@@ -75,7 +87,24 @@ def _approve(request, resource, revision, flags, checked) -> str | None:
     return None
 
 
-def _approved_message(resource, level) -> str:
+def _decision_data(request):
+    """The posted decision (PUB-10); the choice starts checked at 主动公开, so a post without it means that."""
+    if "_approve" not in request.POST:
+        return None
+    data = request.POST.copy()
+    data.setdefault("disclosure", Disclosure.PROACTIVE)
+    return data
+
+
+def _approved_message(resource, level, is_final=False) -> str:
+    notice = approval_notice(resource) if is_final else ""
+    text = _approved_text(resource, level)
+    return f"{text} {notice}" if notice else text
+
+
+def _approved_text(resource, level) -> str:
+    if resource.status == ResourceStatus.WITHDRAWN:  # decided not to disclose proactively (PUB-10)
+        return _("“%(title)s” was approved.") % {"title": resource.title}
     if resource.status == ResourceStatus.PUBLISHED:
         held = held_back.for_resources([resource.pk]).get(resource.pk)
         if held:  # the publisher could not put it online (with an eager publish, known by now)
@@ -164,6 +193,8 @@ def review_view(resource_admin, request, object_id):
         return HttpResponseRedirect(_change_url(resource))
     flags = _flags(resource, revision)
     return_form = RequiredReasonForm(request.POST if "_return" in request.POST else None)
+    is_final = resource.review_level + 1 >= queries.review_levels_for(resource)
+    decision = DisclosureDecisionForm(_decision_data(request)) if is_final else None
     checked = _checked_flags(request) if request.method == "POST" else set()
     error = None
     if request.method == "POST":
@@ -172,10 +203,10 @@ def review_view(resource_admin, request, object_id):
             return HttpResponseRedirect(request.path)
         level = resource.review_level + 1
         if "_approve" in request.POST:
-            error = _approve(request, resource, revision, flags, checked)
+            error = _approve(request, resource, revision, flags, checked, decision)
             if error is None:
                 resource.refresh_from_db()
-                messages.success(request, _approved_message(resource, level))
+                messages.success(request, _approved_message(resource, level, is_final))
                 return HttpResponseRedirect(_queue_url())
         elif "_return" in request.POST and return_form.is_valid():
             try:
@@ -211,6 +242,7 @@ def review_view(resource_admin, request, object_id):
         "open_flags": sum(1 for flag in flags if flag.confirmed_at is None),
         "error": error,
         "return_form": return_form,
+        "decision": decision,
         "level": level,
         "levels": levels,
         "level_label": ReviewLevel(min(level, 3)).label,

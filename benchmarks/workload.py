@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from accounts.models import User
 from columns.models import Column
 from editorial.models import Placement, PlacementStatus
-from resources.models import Resource, ResourceKind, ResourceStatus, Revision
+from resources.models import Disclosure, Resource, ResourceKind, ResourceStatus, Revision
 from sites.models import Domain, Site, SiteKind, SiteStatus
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,6 +129,7 @@ def insert_articles(site: Site, rows: list[tuple[Column, dict]], user: User) -> 
                 description=art["summary"],
                 creator=user,
                 status=ResourceStatus.PUBLISHED,
+                disclosure=Disclosure.PROACTIVE,
                 published_at=when,
                 created_at=when,
                 updated_at=when,

@@ -29,6 +29,7 @@ from columns.models import Column
 from core import feed
 from demo import data as demo_data
 from demo import dates as demo_dates
+from demo import disclosure_catalogue as demo_catalogue
 from demo import images as demo_images
 from demo import text as demo_text
 from editorial import drafts as actions
@@ -133,6 +134,7 @@ class DemoContent:
             self.build_site(team)
         self.repost_city_news(teams)
         demo_dates.backdate(self.timeline, self.anchor)
+        self.created["catalogue_entries"] = demo_catalogue.redate(pk for pk, _when in self.timeline)
         return self.created
 
     def team(self, spec: dict) -> Team:
@@ -177,7 +179,9 @@ class DemoContent:
         if asset_bytes is not None:
             upload = SimpleUploadedFile(f"demo-{len(self.timeline)}.jpg", asset_bytes, content_type="image/jpeg")
             asset = actions.upload_asset(upload, kind=ResourceKind.IMAGE, acting_user=team.editor)
-        metadata = {"source": team.words.unit, "author": team.editor.real_name, **(metadata or {})}
+        metadata = {"source": team.words.unit, "author": team.editor.real_name,
+                    "classification": demo_catalogue.subject_for(team.spec["key"], kind, title),
+                    **(metadata or {})}  # fmt: skip
         resource = actions.create_resource(team.site, kind, title=title, metadata=metadata, data=data or {},
                                            column=column, asset=asset, acting_user=team.editor)  # fmt: skip
         self.existing[(team.site.pk, kind, title)] = resource.pk
@@ -255,8 +259,7 @@ class DemoContent:
             signed = (self.anchor - datetime.timedelta(days=420 - number * 80)).date()
             serial += rng.randint(2, 9)
             values = demo_text.policy(team.words, rng, issuer, prefix, serial, signed)
-            data = {**values, "validity": Validity.VALID,
-                    "index_number": f"{demo_text.ORGANISATION_CODES[key]}/{signed.year}-{serial:05d}"}  # fmt: skip
+            data = {**values, "validity": Validity.VALID}  # the index number: given at approval (DISC-2)
             data.pop("topic")
             when = timezone.make_aware(datetime.datetime.combine(signed, datetime.time(10, 0)))
             policy = self.ensure(team, ResourceKind.POLICY, values["title"], when=when, column=column, data=data,

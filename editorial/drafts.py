@@ -100,7 +100,8 @@ def _copy_metadata(resource: Resource, revision: Revision) -> None:
         max_length = Resource._meta.get_field(name).max_length
         setattr(resource, name, str(revision.metadata.get(name) or "")[:max_length])
     resource.format = _resource_format(resource.kind, revision.asset)
-    resource.index_number = kind_class(resource.kind).index_number(revision.data)
+    # Assigned by the platform at the first disclosure (DISC-2) and kept; an older typed one stays.
+    resource.index_number = kind_class(resource.kind).index_number(revision.data) or resource.index_number
 
 
 def _sync_policy_links(resource: Resource, data: dict) -> None:

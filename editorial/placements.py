@@ -84,6 +84,7 @@ def place(resource: Resource, column, *, acting_user, pinned: bool = False) -> P
             _("Only published content, or approved content waiting for its publishing time, can be used in a column."),
             code="not_usable",
         )
+    queries.require_proactive(resource)  # PUB-10
     placement = Placement.objects.select_for_update().filter(resource=resource, column=column).first()
     if placement is not None and placement.status != PlacementStatus.REFUSED:
         raise ValidationError(
@@ -170,6 +171,7 @@ def accept_repost(placement: Placement, *, acting_user) -> Placement:
     _require_repost_reviewer(placement, acting_user)
     if not is_usable(placement.resource):
         raise ValidationError(_("The content was withdrawn by its site and can no longer be reposted."))
+    queries.require_proactive(placement.resource)  # PUB-10
     placement.status = PlacementStatus.ACTIVE
     placement.decided_by = acting_user
     placement.decided_at = timezone.now()

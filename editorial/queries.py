@@ -14,7 +14,7 @@ not written the submitted revision nor any revision since the last publish (PUB-
 not passed an earlier level of the same submission (PUB-9).
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from columns.models import Column
 from editorial.models import Placement, PlacementStatus, ReviewerScope, WorkflowAction, WorkflowEvent
-from resources.models import Resource, ResourceStatus, Revision
+from resources.models import Disclosure, Resource, ResourceStatus, Revision
 from sites.models import Membership, Role
 
 # Events that begin or end a review cycle: approvals after the latest one belong to the current cycle.
@@ -61,14 +61,31 @@ def online_resources(queryset=None):
 
 
 def shown_placements(column):
-    """The placements a column's pages list: active, of online resources, pinned first, then in order."""
+    """The placements a column's pages list: active, of online proactively disclosed resources
+    (PUB-10), pinned first, then in order."""
     return (
         Placement.objects.filter(
-            column=column, status=PlacementStatus.ACTIVE, resource__published_revision__isnull=False
+            column=column,
+            status=PlacementStatus.ACTIVE,
+            resource__published_revision__isnull=False,
+            resource__disclosure=Disclosure.PROACTIVE,
         )
         .select_related("resource__site", "resource__published_revision", "column", "site")
         .order_by("-pinned", "sort_order", "-placed_at", "-id")
     )
+
+
+def require_proactive(resource: Resource) -> None:
+    """Only proactively disclosed content is ever placed on a public page (PUB-10)."""
+    if resource.disclosure != Disclosure.PROACTIVE:
+        label = Disclosure(resource.disclosure).label if resource.disclosure else _("not decided")
+        raise ValidationError(
+            _(
+                "“%(title)s” is not for proactive disclosure (its disclosure attribute: %(attribute)s), so it is never put on a public page."
+            )
+            % {"title": resource.title, "attribute": label},
+            code="not_proactive",
+        )
 
 
 def _last_publish_event(resource_ref):

@@ -38,7 +38,7 @@ from auditlog.events import AuditEvent
 from core import feed
 from editorial import checks, dependents, placements, queries, steps
 from editorial.models import ReviewFlag, WorkflowAction, WorkflowEvent
-from resources.models import Resource, ResourceStatus
+from resources.models import Disclosure, Resource, ResourceStatus
 from resources.policies import RESOURCES
 from sites.permissions import is_system_account
 
@@ -66,10 +66,37 @@ def check_before_online(check: Callable) -> None:
         _checks_before_online.append(check)
 
 
+# What happens when an item is disclosed (put online as 主动公开, PUB-10): hooks that a feature
+# app registers in its AppConfig.ready() (disclosure/apps.py: the catalogue entry and its index
+# number, DISC-2), called inside the action's transaction with (resource, revision, now, acting_user).
+_when_disclosed: list[Callable] = []
+
+
+def when_disclosed(hook: Callable) -> None:
+    """Register `hook(resource, revision, now, acting_user)`, called by put_online (once: ready() may run again)."""
+    if hook not in _when_disclosed:
+        _when_disclosed.append(hook)
+
+
+def decide_disclosure(disclosure, reason: str) -> tuple[str, str]:
+    """The disclosure attribute a reviewer chose, checked (PUB-10): 不予公开 needs its reason."""
+    reason = (reason or "").strip()
+    if disclosure not in Disclosure.values:
+        raise ValidationError(
+            {"disclosure": _("Choose whether the content is disclosed proactively, on request or not at all.")},
+            code="disclosure",
+        )
+    if disclosure == Disclosure.WITHHELD and not reason:
+        raise ValidationError(
+            {"disclosure_reason": _("Say why the content is not disclosed.")}, code="disclosure_reason_required"
+        )
+    return disclosure, reason[:300] if disclosure != Disclosure.PROACTIVE else ""
+
+
 def _lock(resource: Resource) -> Resource:
     """Lock the resource's row and reload its workflow fields, so concurrent actions serialise."""
     list(Resource.objects.select_for_update().filter(pk=resource.pk).values_list("pk"))
-    resource.refresh_from_db(fields=WORKFLOW_FIELDS + ["column", "site"])
+    resource.refresh_from_db(fields=WORKFLOW_FIELDS + ["column", "site", "disclosure", "disclosure_reason"])
     return resource
 
 
@@ -142,9 +169,20 @@ def confirm_flag(flag: ReviewFlag, *, acting_user) -> ReviewFlag:
 
 @transaction.atomic
 def approve(
-    resource: Resource, *, acting_user, confirm_flags: bool = False, with_dependents: bool = False, together_with=None
+    resource: Resource,
+    *,
+    acting_user,
+    confirm_flags: bool = False,
+    with_dependents: bool = False,
+    together_with=None,
+    disclosure: str = Disclosure.PROACTIVE,
+    disclosure_reason: str = "",
 ) -> Resource:
     """Pass the next review level; at the last level publish, or wait for `publish_at` (PUB-9).
+
+    The last level decides the disclosure attribute (PUB-10): 主动公开 goes online as before;
+    依申请公开 and 不予公开 (with its reason) end the review without putting anything on a public
+    page (see `_file_undisclosed`). Callers that do not say disclose proactively.
 
     Every finding of the check must be confirmed first, one by one (`confirm_flag`) or all at
     once here with `confirm_flags=True`, which is recorded as well. The last level is refused
@@ -174,6 +212,13 @@ def approve(
     levels = queries.review_levels_for(resource)
     level = resource.review_level + 1
     problems = None
+    if level >= levels:
+        disclosure, disclosure_reason = decide_disclosure(disclosure, disclosure_reason)
+    if level >= levels and disclosure != Disclosure.PROACTIVE:
+        return _file_undisclosed(
+            resource, revision, acting_user=acting_user, level=level, levels=levels, disclosure=disclosure,
+            reason=disclosure_reason,
+        )  # fmt: skip
     if level >= levels:  # the last level puts it online: never with a broken link or a hole
         waiting = dependents.assess(resource, revision, acting_user)
         steps.raise_(dependents.refusal(resource, waiting, with_dependents=with_dependents))
@@ -193,22 +238,60 @@ def approve(
             )
     resource.review_level = level
     _event(resource, WorkflowAction.APPROVE, actor=acting_user, revision=revision, level=level)
+    final = {"disclosure": Disclosure.PROACTIVE} if level >= levels else {}
     audit.record(
         AuditEvent.RESOURCE_APPROVE,
         actor=acting_user,
         obj=resource,
         details={"revision": revision.number, "level": level, "levels": levels}
+        | final
         | ({"together_with": together_with.pk} if together_with is not None else {}),
     )
     now = timezone.now()
     if level < levels:
         resource.save(update_fields=["review_level"])
-    elif resource.publish_at is not None and resource.publish_at > now:
+        return resource
+    resource.disclosure, resource.disclosure_reason = Disclosure.PROACTIVE, ""
+    if resource.publish_at is not None and resource.publish_at > now:
         resource.status = ResourceStatus.APPROVED
-        resource.save(update_fields=["review_level", "status"])
+        resource.save(update_fields=["review_level", "status", "disclosure", "disclosure_reason"])
     else:
-        resource.save(update_fields=["review_level"])
+        resource.save(update_fields=["review_level", "disclosure", "disclosure_reason"])
         put_online(resource, acting_user=acting_user, now=now)
+    return resource
+
+
+def _file_undisclosed(resource, revision, *, acting_user, level, levels, disclosure, reason) -> Resource:
+    """The last level decided 依申请公开 or 不予公开 (PUB-10): the review ends, the approved version
+    is kept in the history, and nothing is on a public page. A version that was online goes
+    offline (the attribute now says it must not be there). The item is then offline (WITHDRAWN):
+    editors may change it and submit it again, and a later review may disclose it proactively."""
+    was_online = resource.published_revision_id
+    resource.disclosure, resource.disclosure_reason = disclosure, reason
+    resource.status = ResourceStatus.WITHDRAWN
+    resource.submitted_revision = None
+    resource.published_revision = None
+    resource.review_level = 0
+    resource.save(
+        update_fields=[
+            "review_level", "disclosure", "disclosure_reason", "status", "submitted_revision", "published_revision",
+        ]
+    )  # fmt: skip
+    label = str(Disclosure(disclosure).label)
+    _event(
+        resource, WorkflowAction.APPROVE, actor=acting_user, revision=revision, level=level,
+        reason=f"{label}：{reason}" if reason else label,
+    )  # fmt: skip
+    audit.record(
+        AuditEvent.RESOURCE_APPROVE,
+        actor=acting_user,
+        obj=resource,
+        details={"revision": revision.number, "level": level, "levels": levels, "disclosure": disclosure}
+        | ({"disclosure_reason": reason} if reason else {}),
+    )
+    if was_online:
+        _event(resource, WorkflowAction.WITHDRAW, actor=acting_user, revision=revision, reason=label)
+        feed.changed(resources=[resource.pk])  # offline now: its pages go, its lists change
     return resource
 
 
@@ -233,7 +316,8 @@ def publish_platform_notice(resource: Resource, *, acting_user, decision: str) -
         _confirm_flags(pending, acting_user, resource)
     levels = queries.review_levels_for(resource)
     resource.review_level = levels
-    resource.save(update_fields=["review_level"])
+    resource.disclosure, resource.disclosure_reason = Disclosure.PROACTIVE, ""  # a public notice (PUB-10)
+    resource.save(update_fields=["review_level", "disclosure", "disclosure_reason"])
     _event(resource, WorkflowAction.APPROVE, actor=acting_user, revision=revision, level=levels, reason=decision)
     audit.record(
         AuditEvent.RESOURCE_APPROVE,
@@ -246,7 +330,11 @@ def publish_platform_notice(resource: Resource, *, acting_user, decision: str) -
 
 
 def put_online(resource: Resource, *, acting_user, now) -> None:
-    """Put the approved revision online (inside an action's transaction, resource locked)."""
+    """Put the approved revision online (inside an action's transaction, resource locked).
+
+    Only proactively disclosed content (PUB-10); the disclosure hooks run here (DISC-2: the
+    catalogue entry and its index number, given when the item is first disclosed)."""
+    queries.require_proactive(resource)
     revision = resource.submitted_revision
     resource.published_revision = revision
     resource.submitted_revision = None
@@ -257,6 +345,8 @@ def put_online(resource: Resource, *, acting_user, now) -> None:
         resource.published_at = now
     resource.save(update_fields=["published_revision", "submitted_revision", "status", "published_at"])
     placements.ensure_home_placement(resource, acting_user=acting_user)
+    for hook in _when_disclosed:
+        hook(resource, revision, now, acting_user)
     _event(resource, WorkflowAction.PUBLISH, actor=acting_user, revision=revision)
     audit.record(AuditEvent.RESOURCE_PUBLISH, actor=acting_user, obj=resource, details={"revision": revision.number})
     feed.changed(resources=[resource.pk])  # online now: its pages, lists and search document

@@ -20,6 +20,7 @@ from publishing import extensions
 from publishing.bulk_sql import Epoch, fetch, from_epoch, shaped_sql
 from publishing.models import SiteTheme
 from publishing.sitedata import NO_PAGE_KINDS, ColumnInfo, Item, SiteData, SiteInfo, Theme
+from resources.models import Disclosure
 from sites.models import Domain, Site
 from sites.validators import PSB_RE, is_chinese_domain
 
@@ -124,12 +125,16 @@ def _meta(key: str, fallback: str):
 
 
 def shown_placements(site_id: int, hidden=()):
-    """What citizens see: ACTIVE placements of online resources (see editorial/queries.py).
+    """What citizens see: ACTIVE placements of online resources (see editorial/queries.py), only
+    of proactively disclosed ones (PUB-10: the actions refuse the others; this is the defence).
 
     Less the resources in `hidden`, which the publisher holds back (publishing/held_back.py).
     """
     query = Placement.objects.filter(
-        site_id=site_id, status=PlacementStatus.ACTIVE, resource__published_revision__isnull=False
+        site_id=site_id,
+        status=PlacementStatus.ACTIVE,
+        resource__published_revision__isnull=False,
+        resource__disclosure=Disclosure.PROACTIVE,
     )
     return query.exclude(resource_id__in=hidden) if hidden else query
 

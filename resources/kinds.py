@@ -18,7 +18,6 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import weburl
@@ -32,7 +31,6 @@ SHARED_FIELDS = ("title", "source", "author", "keywords")
 PHONE_RE = re.compile(r"^[0-9+()（）\-－\s、,，/转]{3,60}$")
 YEAR_BRACKETS = re.compile(r"[\[［(（【〔]\s*((?:19|20)\d{2})\s*[\]］)）】〕]")
 WEB_SCHEME_RE = re.compile(r"(?i)https?:")
-INDEX_NUMBER_RE = re.compile(r"^(?P<org>[0-9A-Z]{8}-?[0-9A-Z]|[0-9A-Z]{18})/(?P<year>\d{4})-(?P<serial>\d{5})$")
 
 
 # -- forms --------------------------------------------------------------------------------------
@@ -218,44 +216,13 @@ class PolicyForm(ArticleForm):
         kinds=[ResourceKind.POLICY],
         help_text=_("The document that amends or repeals this one."),
     )
-    index_number = PlainTextField(
-        label=_("index number"),
-        max_length=60,
-        required=False,
-        help_text=_("索引号: <organisation code>/<year>-<5-digit serial>, e.g. 000014349/2024-00012."),
-    )
+    # The index number (索引号, RES-7) is no longer typed: the platform assigns it when the document
+    # is first disclosed (disclosure/catalogue.py, DISC-2). A number typed into an older version
+    # stays in that version's data and on the resource (editorial.drafts keeps it).
 
     def clean_document_number(self):
         # Editors type 〔2017〕 as [2017], （2017） or 【2017】; the official form uses 〔〕.
         return YEAR_BRACKETS.sub(r"〔\1〕", self.cleaned_data["document_number"])
-
-    def clean_index_number(self):
-        value = self.cleaned_data["index_number"].upper().replace(" ", "")
-        if not value:
-            return value
-        match = INDEX_NUMBER_RE.match(value)
-        if not match or not 1949 <= int(match["year"]) <= timezone.localdate().year + 1:
-            raise ValidationError(
-                _(
-                    "The index number has the form <organisation code>/<year>-<5-digit serial>, e.g. 000014349/2024-00012."
-                ),
-                code="index_number",
-            )
-        # Unique within the site's own catalogue (信息公开目录): another site's numbers are not
-        # looked at, so that the answer tells nothing of that site's unpublished documents (SEC-3).
-        taken = Resource.objects.filter(index_number=value)
-        if self.site is not None:
-            taken = taken.filter(site=self.site)
-        if self.resource is not None:
-            taken = taken.exclude(pk=self.resource.pk)
-        holder = taken.first()
-        if holder is not None:
-            raise ValidationError(
-                _("The index number %(number)s is already used by “%(title)s”; every index number is unique."),
-                code="index_number_taken",
-                params={"number": value, "title": holder.title},
-            )
-        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -25,7 +25,7 @@ TYPED = {
     "author": "周敏",
     "keywords": "防汛,值班",
     "description": "汛期安全防范工作的具体要求",
-    "classification": "应急管理",
+    "classification": "城乡建设、环境保护",  # one of the subject list (DISC-2)
     "note": "补充值班要求",
 }
 

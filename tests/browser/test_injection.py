@@ -56,7 +56,7 @@ from django.utils import timezone
 from editorial import drafts as actions
 from editorial.models import Placement, PlacementStatus
 from publishing.publisher import publish_site
-from resources.models import Resource, ResourceKind, ResourceStatus
+from resources.models import Disclosure, Resource, ResourceKind, ResourceStatus
 from search import engine, popular
 from search.indexer import reindex
 from search.models import PopularQuery
@@ -241,7 +241,8 @@ def put_online(resources: list[Resource], reviewer) -> None:
     now = timezone.now()
     ids = [resource.pk for resource in resources]
     Resource.objects.filter(pk__in=ids).update(
-        published_revision=F("current_revision"), status=ResourceStatus.PUBLISHED, published_at=now
+        published_revision=F("current_revision"), status=ResourceStatus.PUBLISHED, published_at=now,
+        disclosure=Disclosure.PROACTIVE,
     )
     Placement.objects.bulk_create(
         Placement(

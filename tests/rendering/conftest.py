@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from columns.models import Column
 from editorial.models import Placement, PlacementStatus
-from resources.models import Resource, ResourceKind, ResourceStatus, Revision
+from resources.models import Disclosure, Resource, ResourceKind, ResourceStatus, Revision
 from sites.models import Domain, Site, SiteKind, SiteStatus
 
 DOMAIN = "www.example.gov.cn"
@@ -78,6 +78,7 @@ class Builder:
             creator=self.user,
             status=ResourceStatus.PUBLISHED if publish else ResourceStatus.DRAFT,
             published_at=when if publish else None,
+            disclosure=Disclosure.PROACTIVE,  # as the final approval decides (PUB-10)
         )
         revision = Revision.objects.create(
             resource=resource, number=1, title=title, metadata=metadata, data=data, created_by=self.user
@@ -115,6 +116,7 @@ class Builder:
                     creator=self.user,
                     status=ResourceStatus.PUBLISHED,
                     published_at=when,
+                    disclosure=Disclosure.PROACTIVE,
                 )  # fmt: skip
             )
         resources = Resource.objects.bulk_create(resources)

@@ -228,12 +228,13 @@ def test_save_draft_keeps_the_file_unless_a_new_one_is_given(site, editor):  # R
     assert revision.asset == new_asset and image.format == "image/png"
 
 
-def test_policy_index_number_is_copied_to_the_resource(site, editor):  # RES-7
-    policy = f.make_policy(site, editor, index_number="000014349/2024-00012")
-    assert policy.index_number == "000014349/2024-00012"
-    save(policy, editor, index_number="000014349/2024-00013")
+def test_an_index_number_typed_before_is_kept_when_the_policy_is_edited(site, editor):  # RES-7, DISC-2
+    policy = f.make_policy(site, editor)
+    Resource.objects.filter(pk=policy.pk).update(index_number="000014349/2024-00012")  # typed by an editor then
     policy.refresh_from_db()
-    assert policy.index_number == "000014349/2024-00013"
+    save(policy, editor, index_number="000014349/2024-00013")  # no longer a field of the form: ignored
+    policy.refresh_from_db()
+    assert policy.index_number == "000014349/2024-00012"
 
 
 def test_repealed_policy_points_to_its_replacement(site, editor):  # RES-7

@@ -154,44 +154,18 @@ def test_leader_record(site, editor):  # RES-6
 
 def test_policy_document_fields(site, editor):  # RES-7
     data, metadata = clean_revision_data(
-        ResourceKind.POLICY,
-        f.policy_data(document_number="保政办发[2024]3号", index_number=" 000014349/2024-00012 "),
-        {"title": "办法"},
-        site=site,
+        ResourceKind.POLICY, f.policy_data(document_number="保政办发[2024]3号"), {"title": "办法"}, site=site
     )
     assert data["document_number"] == "保政办发〔2024〕3号"
     assert data["signing_date"] == "2024-03-01" and data["validity"] == Validity.VALID
-    assert data["index_number"] == "000014349/2024-00012"
     json.dumps(data)
 
 
-@pytest.mark.parametrize(
-    "number",
-    ["000014349/2024-00012", "00001434-9/2023-00001", "11130600MB0123456X/2024-00001"],
-)
-def test_valid_index_numbers(site, number):  # RES-7
-    data, _ = clean_revision_data(ResourceKind.POLICY, f.policy_data(index_number=number), {"title": "t"}, site=site)
-    assert data["index_number"] == number
-
-
-@pytest.mark.parametrize("number", ["2024-00012", "000014349/24-00012", "000014349/2024-12", "000014349/1900-00001",
-                                    "000014349-2024-00012"])  # fmt: skip
-def test_invalid_index_numbers(site, number):  # RES-7
-    errors = errors_of(ResourceKind.POLICY, f.policy_data(index_number=number), site=site)
-    assert "000014349/2024-00012" in errors["index_number"][0]
-
-
-def test_index_numbers_are_unique(site, editor):  # RES-7
-    first = f.make_policy(site, editor, index_number="000014349/2024-00012")
-    errors = errors_of(ResourceKind.POLICY, f.policy_data(index_number="000014349/2024-00012"), site=site)
-    assert first.title in errors["index_number"][0]
-    # Another site's catalogue has numbers of its own: they are not looked at (SEC-3).
-    other = SiteFactory()
-    clean_revision_data(ResourceKind.POLICY, f.policy_data(index_number="000014349/2024-00012"), {"title": "t"},
-                        site=other)  # fmt: skip
-    # The document itself keeps its number when it is edited.
-    clean_revision_data(ResourceKind.POLICY, f.policy_data(index_number="000014349/2024-00012"), {"title": "t"},
-                        site=site, resource=first)  # fmt: skip
+def test_editors_no_longer_type_the_index_number(site, editor):  # RES-7, DISC-2: the platform assigns it
+    data, _ = clean_revision_data(
+        ResourceKind.POLICY, f.policy_data(index_number="000014349/2024-00012"), {"title": "t"}, site=site
+    )
+    assert "index_number" not in data
 
 
 def test_amended_or_repealed_policy_names_its_replacement(site, editor):  # RES-7

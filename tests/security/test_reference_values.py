@@ -54,19 +54,6 @@ def test_another_sites_resource_as_cover_image_answers_as_a_missing_one(sites, b
     assert Resource.objects.count() == count
 
 
-def test_an_index_number_of_another_site_answers_as_a_free_one(sites, backoffice_client):  # RES-7
-    a, b = sites.a, sites.b
-    f.make_policy(b.site, b.users["editor"], title="乙市未发布的政策", index_number="000014349/2024-00012")
-    client = log_in(backoffice_client, a.users["editor"])
-
-    response = client.post(add_url(a.site, "policy"), {**f.policy_data(index_number="000014349/2024-00012"),
-                                                        "title": "甲市政策"})  # fmt: skip
-
-    assert "乙市未发布的政策" not in response.content.decode()
-    assert response.status_code == 302  # saved: index numbers are unique within a site's catalogue
-    assert Resource.objects.get(site=a.site, title="甲市政策").index_number == "000014349/2024-00012"
-
-
 @pytest.mark.parametrize("field", ["cover_image", "attachments"])
 def test_an_id_too_long_for_the_database_is_a_form_error(sites, backoffice_client, field):
     client = log_in(backoffice_client, sites.a.users["editor"])

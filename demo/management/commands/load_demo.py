@@ -23,6 +23,7 @@ from accounts.models import User
 from columns.models import Column
 from demo import content as demo_content
 from demo import data as demo_data
+from demo import disclosure_catalogue as demo_catalogue
 from demo import disclosure_guides as demo_guides
 from demo import disclosure_requests as demo_requests
 from demo import lifecycle as demo_lifecycle
@@ -116,9 +117,11 @@ class DemoBuilder:
                 self.ensure_account(account, account["role"], site=site)
 
     def build_content(self) -> None:
+        organisations = demo_catalogue.ensure_organisations(self.sites)  # first: approvals give index numbers
         self.content = demo_content.build(self.sites)
         self.content["guides"] = demo_guides.build(self.sites)  # DISC-1, in each 信息公开指南 column
         self.content["disclosure_requests"] = demo_requests.build(self.sites)  # DISC-3, in every state
+        self.content["organisations"] = organisations
         for site in self.sites.values():  # complete now (SITE-11): security check, online, announced (SITE-5)
             demo_lifecycle.open_site(site)
         self.lifecycle = demo_lifecycle.build(self.sites)  # archived topic, applications, a filing
