@@ -3,24 +3,20 @@
 names (resources.models.ResourceKind) and the publisher asks their classes, as for every kind.
 
 - `guide`: the disclosure guide of one organisation (DISC-1), disclosure/guide.py;
-- `annual_report`: the annual report on disclosure work (DISC-4), written as a text with its
-  year and organisation until the report generated from the records replaces its form.
+- `annual_report`: the annual report on disclosure work (DISC-4): disclosure/annual_report.py
+  (counting and the action), annual_report_form.py (its form), report_tables.py (its tables),
+  report_docx.py (its DOCX).
 """
 
 from __future__ import annotations
 
-from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from disclosure import guide
-from disclosure.guide_fields import OrganisationField
+from disclosure import guide, report_docx, report_tables
+from disclosure.annual_report_form import AnnualReportForm
 from resources import kinds_registry
-from resources.fields import PlainTextField
-from resources.kinds import KIND_FORMS, KindForm
+from resources.kinds import KIND_FORMS
 from resources.models import ResourceKind
-from resources.widgets import RichTextField
 
 
 class Guide(kinds_registry.Kind):
@@ -36,42 +32,25 @@ class Guide(kinds_registry.Kind):
         return guide.page_context(data, site)
 
 
-class AnnualReportForm(KindForm):
-    """An annual report on government information disclosure work (DISC-4)."""
-
-    kind = ResourceKind.ANNUAL_REPORT
-
-    title = PlainTextField(label=_("title"), max_length=300)
-    organisation = OrganisationField(
-        label=_("disclosing organisation"),
-        error_messages={
-            "required": _("Choose the organisation this report is for."),
-            "invalid_choice": _("Choose one of this site's disclosing organisations."),
-        },
-    )
-    year = forms.IntegerField(
-        label=_("year reported on"),
-        min_value=2008,  # the first year of the 2007 regulations
-        error_messages={"required": _("Give the year the report is about.")},
-    )
-    body = RichTextField(label=_("text of the report"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].for_site(self.site)
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if year is not None and year >= timezone.localdate().year + 1:
-            raise ValidationError(_("A report is about a year that has begun."), code="year")
-        return year
-
-
 class AnnualReport(kinds_registry.Kind):
+    """The annual report (DISC-4): its tables counted from the records, its page in the national
+    format, and its DOCX offered for download on that page."""
+
     kind = ResourceKind.ANNUAL_REPORT
     form = AnnualReportForm
     help_text = _("The annual report on government information disclosure work (信息公开年报).")
     title_in_data = rich_text = True
+    page_template = "disclosure_annual_report.html"
+
+    @classmethod
+    def page_context(cls, data: dict, site) -> dict:
+        return {"report": report_tables.page_context(data)}
+
+    @classmethod
+    def page_files(cls, data: dict, resource_id: int) -> list[tuple[str, str, int, str]]:
+        title = str(data.get("title") or "政府信息公开工作年度报告")
+        source, size = report_docx.ensure_file(data, title)
+        return [(f"{title}.docx", source, size, report_docx.CONTENT_TYPE)]
 
 
 def register() -> None:

@@ -156,6 +156,9 @@ class ContentPages:
                 cover = shown
             else:
                 attachments.insert(0, shown)
+        for name, source, size, content_type in kind.page_files(d, item.resource_id):  # made from the data
+            ref = FileRef(item.resource_id, name, source, size, content_type, variant="data")
+            attachments.append(self._file(ref, item, page))
 
         image_url = ""
         if cover is not None:

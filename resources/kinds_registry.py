@@ -71,6 +71,13 @@ class Kind:
         return ""
 
     @classmethod
+    def page_files(cls, data: dict, resource_id: int) -> list[tuple[str, str, int, str]]:
+        """Files made from the data that the page offers for download after its attachments (the
+        annual report's DOCX): (name shown, path under MEDIA_ROOT, size, content type) each; the
+        kind writes them there, and the publisher copies them beside the page like attachments."""
+        return []
+
+    @classmethod
     def page_context(cls, data: dict, site) -> dict:
         """What the kind adds to its page's template from its data, for kinds of the feature apps
         whose parts the publisher does not know (the disclosure guide); `site` is the site's data."""
