@@ -204,3 +204,21 @@ def test_back_office_form_offers_the_sites_organisations_and_keeps_lines(setting
     change = client.get(f"/admin/resources/resource/{guide.pk}/change/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     text = change.content.decode()
     assert "保定市档案馆查阅点 | 保定市裕华西路2号\n保定市图书馆查阅点 | 保定市东风中路3号" in text  # kept as typed
+
+
+def test_review_page_shows_the_guide_as_text(setting, backoffice_client, django_capture_on_commit_callbacks):  # DISC-1
+    from tests.helpers import log_in
+
+    site, _, organisation, editor, reviewer = setting
+    guide = create_guide(setting)
+    publish(guide, setting, django_capture_on_commit_callbacks)
+    first = guide.current_revision
+    drafts.save_draft(guide, base_revision_id=first.pk, title=first.title, metadata=first.metadata,
+                      data=guide_data(organisation, application_channels=["letter", "fax"], processing_fee=False),
+                      acting_user=editor)  # fmt: skip
+    workflow.submit(guide, acting_user=editor)
+    page = log_in(backoffice_client, reviewer).get(f"/admin/resources/resource/{guide.pk}/review/",
+                                                   HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()  # fmt: skip
+    assert "保定市档案馆查阅点：保定市裕华西路2号" in page and "传真申请" in page and "信息公开机关" in page
+    for raw in ('"name":', "in_person", "'address'", "True", "False"):
+        assert raw not in page, raw
