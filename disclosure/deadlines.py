@@ -1,8 +1,10 @@
 """The time limits of an application in working days (DISC-3, 条例 art.30-33).
 
 - The answer is due 20 working days after receipt (`received_on`, art.31), plus the working days
-  paused while the applicant completes the application (补正, art.30) or a third party gives its
-  opinion (art.32), plus the one extension of at most 20 working days (art.33).
+  paused while a third party gives its opinion (art.32), plus the one extension of at most 20
+  working days (art.33). After a completion (补正) the 20 days start again from the day the
+  completed application is received (art.30): every working day from the first receipt to the
+  completion is then not counted.
 - A completion (补正) is to be asked for within 7 working days of receipt.
 
 Working days come from workdays.days. A year whose holidays nobody knows yet raises UnknownYear

@@ -301,7 +301,18 @@ def complete(
         request = _locked(request)
         if request.status != RequestStatus.AWAITING_COMPLETION:
             _refuse(_("No completion is awaited for this application."))
-        paused = _end_pause(request, _day(now))
+        on = _day(now)
+        paused = _end_pause(request, on)
+        # 条例 art.30: the answer period is counted afresh from the day the completed application
+        # is received, so the working days between the first receipt and the completion are not
+        # counted either (not only those of the wait for the applicant).
+        try:
+            restarted = deadlines.paused_working_days(request.received_on, on)
+        except days.UnknownYear as error:
+            request.deadline_unknown_year = error.year
+        else:
+            paused += restarted - request.paused_working_days
+            request.paused_working_days = restarted
         request.status = RequestStatus.RECEIVED
         deadlines.refresh(request)
         request.save()

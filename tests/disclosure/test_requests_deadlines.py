@@ -38,18 +38,20 @@ def test_disc3_submitted_on_a_holiday_is_received_on_the_next_working_day(desk):
     assert request.due_on == deadlines.days.add_working_days(D(2025, 10, 9), 20)
 
 
-def test_disc3_completion_time_is_not_counted(desk):  # noqa: F811
+def test_disc3_answer_period_starts_again_from_the_completed_application(desk):  # noqa: F811
+    """条例 art.30: the answer period is counted from the receipt of the completed application."""
     request = desk.received(at(2025, 9, 26))
     request = actions.request_completion(request, what="请写明维修项目所在学校。", acting_user=desk.handler,
                                          now=at(2025, 9, 29))  # fmt: skip
     assert request.status == RequestStatus.AWAITING_COMPLETION
     assert request.due_on is None  # the clock stands still
-    # Completed Tuesday 14 October: 30 Sep, 9, 10, 11, 13, 14 Oct are not counted (6 working days).
+    # Completed Tuesday 14 October: 20 working days from then; 28, 29, 30 Sep, 9, 10, 11, 13 and
+    # 14 Oct (8 working days since the first receipt) are not counted.
     request = actions.complete(request, text="学校为保定市第一中学。", now=at(2025, 10, 14))
-    assert request.paused_working_days == 6
-    assert request.due_on == deadlines.days.add_working_days(D(2025, 9, 26), 26)
+    assert request.paused_working_days == 8
+    assert request.due_on == deadlines.days.add_working_days(D(2025, 10, 14), 20)
     step = request.steps.get(kind=StepKind.COMPLETE)
-    assert step.paused_working_days == 6 and step.actor is None
+    assert step.paused_working_days == 8 and step.actor is None
 
 
 def test_disc3_completion_is_requested_once_only(desk):  # noqa: F811
