@@ -5,7 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import login_views
-from backoffice import chooser, lockout_views, preview, work_page
+from backoffice import annual_report_views, chooser, lockout_views, preview, work_page
 from sites.permissions import site_ids_for
 
 
@@ -63,6 +63,12 @@ class BackOfficeSite(admin.AdminSite):
                 name="resource_preview",
             ),
             path("preview/<int:pk>/page/", self.admin_view(preview.preview_page_view), name="resource_preview_page"),
+            # Site administrators generate the annual report on disclosure (DISC-4).
+            path(
+                "disclosure/annual-report/",
+                self.admin_view(lambda request: annual_report_views.generate_view(request, self)),
+                name="disclosure_annual_report",
+            ),
             path(
                 "preview/site/<int:site_id>/-/<str:name>",
                 self.admin_view(preview.preview_static),

@@ -3,7 +3,7 @@
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from backoffice import work, work_admin, work_disclosure, work_nav
+from backoffice import annual_report_views, work, work_admin, work_disclosure, work_nav
 from sites.permissions import site_ids_for
 
 
@@ -37,6 +37,7 @@ def sections(request) -> list:
     makers = (
         work_admin.platform_section,
         work_admin.site_admin_section,
+        annual_report_views.work_section,
         work_disclosure.requests_section,
         work.reviewer_section,
         work.editor_section,

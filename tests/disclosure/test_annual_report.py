@@ -276,3 +276,29 @@ def test_warning_ends_when_the_report_is_online(setting, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve(report, acting_user=publish_report)
     assert annual_report.reports_due([site.pk], dt.date(2026, 2, 3)) == []
+
+
+def test_back_office_generates_and_warns(setting, requests, backoffice_client):  # DISC-4
+    from tests.helpers import log_in
+
+    site, column, org, admin, reviewer, editor = setting
+    client = log_in(backoffice_client, admin)
+    last_year = dt.date.today().year - 1
+    work = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"保定市人民政府{last_year}年度政府信息公开工作年度报告" in work and "尚未生成" in work
+    late = dt.date.today() > dt.date(dt.date.today().year, 1, 31)
+    assert ("政府信息公开工作年度报告已逾期" in work) == late and ("逾期" in work) == late
+    page = client.get("/admin/disclosure/annual-report/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "生成年度报告" in page and "保定市人民政府 · 保定市人民政府</option>" in page
+    response = client.post("/admin/disclosure/annual-report/", {"organisation": org.pk, "year": YEAR},
+                           HTTP_ACCEPT_LANGUAGE="zh-hans")  # fmt: skip
+    report = annual_report.reports_of(org, YEAR).get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/resources/resource/{report.pk}/change/")
+    change = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "一、总体情况" in change and "结果维持" in change and "平台统计（表二、表三）" in change
+    assert "上年结转政府信息公开申请数量：2件" in change
+    # editors and reviewers neither generate nor see the warning
+    for user in (editor, reviewer):
+        other = log_in(backoffice_client, user)
+        assert other.get("/admin/disclosure/annual-report/").status_code == 403
+        assert "年度报告" not in other.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()

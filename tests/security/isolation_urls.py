@@ -79,7 +79,11 @@ PAGES = {
     "admin:auditlog_auditentry_export": "the audit log as CSV: platform administrators only",
     "admin:sites_site_lifecycle_work": "pending lifecycle work: platform administrators only",
     "admin:sites_site_apply": "applying for a new site under one of the user's portals",
+    "admin:disclosure_catalogueentry_unnumbered": "disclosed items without a number: the user's sites' only; "
+    "numbering posts a site the user administers",
     "admin:workdays_calendarday_bulk": "entering a year's holidays (a platform-wide table): platform administrators only",
+    "admin:disclosure_annual_report": "generating the annual report: the organisations of the sites the user "
+    "administers only (the form's choices refuse any other)",
     "admin/(?P<url>.*)$": "the admin's catch-all (404, or a redirect adding a slash)",
     "": "the back office's root: a redirect to /admin/",
 }
