@@ -25,6 +25,7 @@ from demo import content as demo_content
 from demo import data as demo_data
 from demo import disclosure_catalogue as demo_catalogue
 from demo import disclosure_guides as demo_guides
+from demo import disclosure_reports as demo_reports
 from demo import disclosure_requests as demo_requests
 from demo import lifecycle as demo_lifecycle
 from lifecycle.column_changes import create_column
@@ -121,6 +122,7 @@ class DemoBuilder:
         self.content = demo_content.build(self.sites)
         self.content["guides"] = demo_guides.build(self.sites)  # DISC-1, in each 信息公开指南 column
         self.content["disclosure_requests"] = demo_requests.build(self.sites)  # DISC-3, in every state
+        self.content["annual_reports"] = demo_reports.build(self.sites)  # DISC-4: last year's, from the records
         self.content["organisations"] = organisations
         for site in self.sites.values():  # complete now (SITE-11): security check, online, announced (SITE-5)
             demo_lifecycle.open_site(site)
