@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from columns.models import SubUnitKind
 from editorial.models import PlacementStatus, WordList
 from lifecycle.models import ApplicationKind, ApplicationStatus, FilingKind, RegistrationItem
-from resources.models import ResourceKind, ResourceStatus
+from resources.models import Disclosure, ResourceKind, ResourceStatus
 from sites.models import Role, SiteKind, SiteStatus
 
 KEY_LABELS = {
@@ -124,6 +124,20 @@ KEY_LABELS = {
     "years": _("years"),
     "days_off": _("days off"),
     "working_days": _("make-up working days"),
+    # the catalogue (DISC-2, PUB-10)
+    "index_number": _("index number"),
+    "organisation": _("organisation"),
+    "made_on": _("made or changed on"),
+    "due_on": _("to be disclosed by"),
+    "late": _("disclosed late"),
+    "disclosure": _("disclosure attribute"),
+    "disclosure_reason": _("reason for not disclosing"),
+    "document_number": _("document number"),
+    "issuing_organisation": _("issuing organisation"),
+    "written_on": _("date of creation"),
+    "code": _("organisation code"),
+    "sub_unit": _("sub-unit"),
+    "site": _("site"),
 }
 
 # Stored codes that a person would not understand, per key.
@@ -148,6 +162,7 @@ VALUE_LABELS = {
     },  # fmt: skip
     "list": dict(WordList.choices),
     "item": dict(RegistrationItem.choices),
+    "disclosure": dict(Disclosure.choices),
 }
 VALUE_LABELS["previous_status"] = VALUE_LABELS["status"]
 

@@ -164,7 +164,7 @@ class OrganisationAdmin(ScopedAdmin):
 
 @admin.register(SubjectCategory, site=backoffice)
 class SubjectCategoryAdmin(ScopedAdmin):
-    list_display = ("name", "code", "position")
+    list_display = ("name", "position")  # the code is an address part: on the form only
     list_editable = ()
     search_fields = ("name", "code")
     fields = ("name", "code", "position")

@@ -19,6 +19,7 @@ from accounts.models import User
 from auditlog.models import AuditEntry
 from backoffice import work
 from columns.models import Column, SubUnit
+from disclosure.models import CatalogueEntry, Organisation, SubjectCategory
 from editorial.models import CheckedWord, Placement
 from lifecycle.models import ApplicationStatus, ChangeFiling, SiteApplication
 from resources.models import Resource, ResourceStatus
@@ -122,6 +123,10 @@ def entries(admin_site, request) -> list[Entry]:
             Link(_("Returned to me"), f"{library}?status__exact={ResourceStatus.RETURNED}&creator=me"),
         ]
     content.links += _model_links(admin_site, request, [(Placement, _("Uses in columns"))])
+    catalogue_links = _model_links(admin_site, request, [(CatalogueEntry, _("Disclosure catalogue"))])  # DISC-2
+    if catalogue_links:
+        late = f"{catalogue_links[0].url}?deadline=late"
+        content.links += [*catalogue_links, Link(_("Disclosed late"), late)]
     if admin_site._registry[Resource].has_view_permission(request):
         result.append(content)
 
@@ -138,6 +143,7 @@ def entries(admin_site, request) -> list[Entry]:
         sites.links = _model_links(admin_site, request, [
             (Site, _("Sites")), (Column, _("Columns")), (SubUnit, _("Sub-units")), (Membership, _("Roles")),
             (SiteApplication, _("Site applications")), (ChangeFiling, _("Change filings")),
+            (Organisation, _("Disclosing organisations")),
         ])  # fmt: skip
         if platform:
             sites.links.append(Link(_("Lifecycle: pending work"), reverse("admin:sites_site_lifecycle_work")))
@@ -155,7 +161,7 @@ def entries(admin_site, request) -> list[Entry]:
             (User, _("Users")), (AuditEntry, _("Audit log")), (CheckedWord, _("Word lists")),
             (DictionaryWord, _("Search dictionary")), (Synonym, _("Search synonyms")),
             (BlockedTerm, _("Blocked search terms")), (PopularQuery, _("Popular searches")), (SearchLog, _("Search log")),
-            (CalendarDay, _("Working-day calendar")),
+            (CalendarDay, _("Working-day calendar")), (SubjectCategory, _("Subject classification")),
         ])  # fmt: skip
         platform_entry.links.append(Link(_("Login lockouts"), reverse("admin:lockouts")))
         result.append(platform_entry)

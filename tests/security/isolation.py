@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from auditlog.models import AuditEntry
 from columns.models import SubUnit, SubUnitKind
-from disclosure import calendar
+from disclosure import calendar, catalogue, organisations
 from editorial import drafts as resource_actions
 from editorial import placements, wordlists, workflow
 from editorial.models import CheckedWord, Placement, WordList
@@ -104,6 +104,7 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
     blocked = BlockedTerm.objects.create(site=site, term=f"{prefix}市屏蔽词")
 
     disclosure_request = _disclosure_request(site, reviewer, prefix)
+    [entry] = catalogue.number_unnumbered(site, acting_user=admin)  # DISC-2: now its organisation exists
 
     assets = [r.current_revision.asset for r in resources if r.current_revision.asset_id]
     files = [a.file.name for a in assets] + [r.file.name for a in assets for r in a.renditions.all()]
@@ -131,6 +132,8 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
         "auditlog.auditentry": entries[:2] + entries[-1:],
         "accounts.user": list(side.users.values()),
         "disclosure.informationrequest": [disclosure_request],
+        "disclosure.organisation": [disclosure_request.organisation],
+        "disclosure.catalogueentry": [entry],
     }
     side.markers = [
         *side.markers,
@@ -179,6 +182,9 @@ def platform_lists(b, platform_admin) -> None:
     b.objects["editorial.checkedword"] = [wordlists.add_word(word, acting_user=platform_admin)]
     b.objects["search.dictionaryword"] = [search_actions.add_dictionary_word("集约化平台", acting_user=platform_admin)]
     b.objects["search.synonym"] = [search_actions.add_synonym("社保", "社会保险", acting_user=platform_admin)]
+    b.objects["disclosure.subjectcategory"] = [
+        organisations.create_subject(name="测试主题", code="ceshi", position=999, acting_user=platform_admin)
+    ]
     b.objects["workdays.calendarday"] = [
         calendar.add_day(dt.date(2099, 10, 1), working=False, name="国庆节", acting_user=platform_admin)
     ]
@@ -192,6 +198,7 @@ NOT_SITE_DATA = {"sessions", "admin", "axes"}
 # Platform-wide tables: every row counts (only platform administrators may change them).
 PLATFORM_WIDE = {
     "editorial.checkedword", "search.dictionaryword", "search.synonym", "search.vocabularyterm", "workdays.calendarday",
+    "disclosure.subjectcategory",
     "auth.group", "auth.permission", "auth.group_permissions", "contenttypes.contenttype",
 }  # fmt: skip
 # Which rows of a table are B's, by the fields the table has (any that applies).
@@ -212,6 +219,8 @@ OWNED_THROUGH = {
     "user": lambda b: Q(user__in=b.user_ids),
     "device": lambda b: Q(device__user__in=b.user_ids),
     "asset": lambda b: Q(asset__in=b.asset_ids),
+    "organisation": lambda b: Q(organisation__site=b.site),
+    "request": lambda b: Q(request__site=b.site),
 }
 OWNED = {
     "sites.site": lambda b: Q(pk=b.site.pk) | Q(parent=b.site),

@@ -34,7 +34,7 @@ from tests.security import isolation_urls
 ID_FIELDS = {"base_revision_id": Revision, "seen_revision_id": Revision, "asset_id": Asset, "revision_id": Revision}
 # Users are platform-wide: a site administrator picks people of the whole platform by design
 # (isolation_urls.PEOPLE_PICKERS); a user is no object of site B.
-PLATFORM_WIDE_MODELS = {"accounts.user"}
+PLATFORM_WIDE_MODELS = {"accounts.user", "disclosure.subjectcategory"}  # and the subject list (DISC-2)
 # Fields that offer other sites by design: a migration moves a site's content to any online site,
 # chosen by its name (online sites and their names are public).
 ANY_SITE_FIELDS = {"MigrationForm.target_site"}
