@@ -12,6 +12,12 @@ subjects, validity), then:
   sample (--sample pages) of each kind: article pages, catalogue lists, policy-library lists,
   with pages/s and the ratio of each list kind to articles; the one query that reads the lists'
   rows is timed apart (it runs once per publish).
+
+`--incremental 1000,10000,100000` instead: for each size a site of that many catalogued articles
+(and a tenth as many policies) is loaded in bulk and published once, then --runs times one
+article is approved into a catalogued column with its catalogue entry, its title edited and
+it is withdrawn, each published incrementally (publish_changes): median time, queries, files
+written, whether it stayed a partial load, and the load average beside the figures.
 """
 
 import argparse
@@ -88,14 +94,83 @@ def rate(publisher, keys, known) -> tuple[int, float]:
     return len(keys), seconds
 
 
+def incremental(sizes: list[int], runs: int, processes: int) -> None:
+    import datetime as dt
+    import statistics
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from benchmarks import workload
+    from columns.models import Column
+    from disclosure.models import CatalogueEntry, Organisation, SubjectCategory
+    from publishing.publisher import publish_changes
+    from resources.models import Resource, ResourceStatus, Revision
+
+    def publish(rid):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            [report] = publish_changes(resource_ids=[rid])
+        return time.perf_counter() - started, len(queries), report
+
+    for size in sizes:
+        clock = time.perf_counter()
+        site = load(size, max(10, size // 10))
+        publish_bench.vacuum()
+        loaded = time.perf_counter() - clock
+        full = publish_bench.cold_rebuild(site.pk, processes)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE disclosure_listentry, disclosure_listfacet")
+        publish_bench.vacuum()
+        print(
+            f"\n== {size:,} catalogued articles + {max(10, size // 10):,} policies: loaded in {loaded:.0f} s, "
+            f"full rebuild {full.rendered:,} pages in {full.seconds:.0f} s (load average {os.getloadavg()[0]:.1f}) =="
+        )
+        col = Column.objects.filter(site=site, parent__isnull=False, column_type="工作动态").order_by("id").first()
+        organisation = Organisation.objects.get(site=site)
+        subject = SubjectCategory.objects.filter(code__startswith="bench-").order_by("position").first()
+        spare = iter(workload.generate(runs + 1, seed=11)["articles"])
+        results = {"approval": [], "title edit": [], "withdrawal": []}
+        for run in range(runs + 1):  # the first round warms up
+            art = dict(next(spare), date=dt.datetime.now(dt.UTC).isoformat())
+            [rid] = workload.insert_articles(site, [(col, art)], workload.bench_user())
+            CatalogueEntry.objects.create(resource_id=rid, organisation=organisation, subject=subject,
+                                          index_number=f"13990000X/bench-{rid}", made_on=dt.date.today())  # fmt: skip
+            approval = publish(rid)
+            resource = Resource.objects.get(pk=rid)
+            old = resource.published_revision
+            revision = Revision.objects.create(resource=resource, number=2, title=old.title + "（修订）",
+                                               metadata=old.metadata, data=old.data, created_by=old.created_by)  # fmt: skip
+            Resource.objects.filter(pk=rid).update(published_revision=revision, current_revision=revision,
+                                                   title=revision.title)  # fmt: skip
+            edit = publish(rid)
+            Resource.objects.filter(pk=rid).update(published_revision=None, status=ResourceStatus.WITHDRAWN)
+            withdrawal = publish(rid)
+            if run:
+                for name, result in zip(results, (approval, edit, withdrawal), strict=True):
+                    results[name].append(result)
+        for name, done in results.items():
+            times = [t for t, _q, _r in done]
+            print(f"  {name}: median {statistics.median(times) * 1000:.0f} ms (fastest {min(times) * 1000:.0f},"
+                  f" slowest {max(times) * 1000:.0f}), {statistics.median([q for _t, q, _r in done]):.0f} queries,"
+                  f" {statistics.median([len(r.written) for _t, _q, r in done]):.0f} files written,"
+                  f" partial load: {'yes' if all(r.partial for _t, _q, r in done) else 'no'}")  # fmt: skip
+        print(f"  load average {os.getloadavg()} on {os.cpu_count()} CPUs")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--policies", type=int, default=10_000)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--sample", type=int, default=3000)
+    parser.add_argument("--incremental", default="", help="sizes, e.g. 1000,10000,100000: incremental publishes")
+    parser.add_argument("--runs", type=int, default=5, help="incremental publishes of each kind per size")
     args = parser.parse_args()
     publish_bench.setup()
+    if args.incremental:
+        incremental([int(n) for n in args.incremental.split(",")], args.runs, args.processes)
+        return
     from publishing import dependencies
     from publishing.site_publisher import SitePublisher
 

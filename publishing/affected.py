@@ -157,6 +157,8 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
         )
         data.loader.prepare(resource_ids | linked | named, changed)
         planner.renderer = Renderer(data, renderer.assets)  # what it knew of the columns is known now
+    for extension in planner.renderer.extensions.values():  # feature apps' derived data, before key_of
+        extension.changing(resource_ids, column_ids)
     if {c.id for c in columns if c.index_path in known} != {c.id for c in data.visible_columns}:
         return None
 

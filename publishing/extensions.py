@@ -24,6 +24,8 @@ A provider answers, for one site:
   - may give the document header of item pages (`item_header`: 索引号, 主题分类, 发文机关 … see
     HEADER_FIELDS), loaded in bulk for a batch of items by `prefetch` (a full rebuild reads no
     row per item);
+  - hears of an incremental publish's changes before anything is planned (`changing`: e.g.
+    stored lists brought up to date first, so that `key_of` answers for the new state);
   - says what an incremental publish must render again or delete besides the pages the
     dependency index finds (`affected`).
 
@@ -79,6 +81,9 @@ class SitePages:
     def item_header(self, item: Item) -> dict[str, str] | None:
         """Values of HEADER_FIELDS for the page of `item` (empty ones are left out), or None."""
         return None
+
+    def changing(self, resource_ids: set[int], column_ids: set[int]) -> None:
+        """An incremental publish of these changes begins (called before `key_of` and `affected`)."""
 
     def affected(self, resource_ids: set[int], column_ids: set[int], showing: set[str]) -> tuple[set, set[str]]:
         """(keys to render, paths to delete) for an incremental publish of these changes.

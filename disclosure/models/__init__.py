@@ -2,10 +2,12 @@
 
 - catalogue.py: organisations with their codes, the subject classification list, the index-number
   serials and the catalogue entry of every disclosed item (DISC-2, RES-7, PUB-10).
+- lists.py: the lists of the published catalogue and policy library, kept by the publisher.
 - requests.py: applications for disclosure, their steps and the answers' attachments (DISC-3).
 """
 
 from disclosure.models.catalogue import CatalogueEntry, IndexSerial, Organisation, SubjectCategory
+from disclosure.models.lists import ListEntry, ListFacet
 from disclosure.models.requests import (
     AnswerForm,
     ApplicantKind,
@@ -23,6 +25,8 @@ __all__ = [
     "CatalogueEntry",
     "IndexSerial",
     "InformationRequest",
+    "ListEntry",
+    "ListFacet",
     "Organisation",
     "RequestAttachment",
     "RequestOutcome",

@@ -35,13 +35,19 @@ class Facet:
     id: str
     group: str
     name: str
-    rows: list[Row] = field(default_factory=list)  # oldest first
+    rows: list[Row] = field(default_factory=list)  # oldest first (loaded for a whole site)
     column_id: int | None = None
     rank: tuple = ()
+    size: int | None = None  # stored lists (disclosure/pages/stored.py): rows are not loaded
+    pk: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.size is None else self.size
 
     @property
     def full_pages(self) -> int:
-        return len(self.rows) // PAGE_SIZE
+        return self.count // PAGE_SIZE
 
     def newest(self) -> list[Row]:
         """What index.html lists: every item newer than the last full numbered page, at least 20."""
@@ -169,4 +175,47 @@ def build_library(col, rows, subjects: dict[int, tuple[str, str, int]]) -> Listi
             listing.add(f"yx-{row.validity}", "按有效性", VALIDITY_TEXT[row.validity], row,
                         (validities.index(row.validity),))  # fmt: skip
     listing.finish(["按发文机关", "按主题分类", "按成文年份", "按有效性"])
+    return listing
+
+
+def stored_listing(col, folder: str, stored, data: SiteData, subjects, organisations) -> Listing:
+    """A Listing of stored lists (disclosure/pages/stored.py): each facet's name, place and size,
+    no rows; named and ranked as build_catalogue and build_library do."""
+    listing = Listing(col, folder)
+    by_code = {code: (name, rank) for code, name, rank in subjects.values()}
+    validities = list(VALIDITY_TEXT)
+    catalogue = folder == CATALOGUE
+    for pk, facet_id, stored_name, size in stored:
+        column_id = None
+        if facet_id == "all":
+            group, name, rank = "全部", "全部信息" if catalogue else "全部文件", ()
+        elif facet_id.startswith("zt-"):
+            if facet_id[3:] not in by_code:
+                continue
+            name, position = by_code[facet_id[3:]]
+            group, rank = "按主题分类", (position,)
+        elif facet_id.startswith("nd") and facet_id[2:].isdigit():
+            year = int(facet_id[2:])
+            group, name, rank = "按年份" if catalogue else "按成文年份", f"{year}年", (-year,)
+        elif catalogue and facet_id.startswith("lm") and facet_id[2:].isdigit():
+            node = data.columns.get(int(facet_id[2:]))
+            if node is None:
+                continue
+            group, name, rank, column_id = "按栏目分类", node.name, (node.order,), node.id
+        elif catalogue and facet_id.startswith("jg") and facet_id[2:].isdigit():
+            if int(facet_id[2:]) not in organisations:
+                continue
+            group, name, rank = "按发布机构", organisations[int(facet_id[2:])], (int(facet_id[2:]),)
+        elif not catalogue and facet_id.startswith("fw-"):
+            group, name, rank = "按发文机关", stored_name, (stored_name,)
+        elif not catalogue and facet_id.startswith("yx-") and facet_id[3:] in VALIDITY_TEXT:
+            validity = facet_id[3:]
+            group, name, rank = "按有效性", VALIDITY_TEXT[validity], (validities.index(validity),)
+        else:
+            continue
+        listing.facets[facet_id] = Facet(facet_id, group, name, column_id=column_id, rank=rank, size=size, pk=pk)
+    if catalogue:
+        listing.finish(["按栏目分类", "按主题分类", "按发布机构", "按年份"])
+    else:
+        listing.finish(["按发文机关", "按主题分类", "按成文年份", "按有效性"])
     return listing

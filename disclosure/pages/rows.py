@@ -71,14 +71,18 @@ def shown_catalogue(site_id: int, hidden=()):
     )
 
 
-def load_rows(data: SiteData, library_columns: set[int]) -> dict[int, Row]:
-    """resource id -> Row: the catalogue of the site and the policies of the library columns (1 query)."""
+def load_rows(data: SiteData, library_columns: set[int], resource_ids=None, names=None) -> dict[int, Row]:
+    """resource id -> Row: the catalogue of the site and the policies of the library columns (1 query);
+    of these resources only, when given. `names`: organisations(site) when already read."""
     site_id = data.site.id
     wanted = Q(resource__catalogue_entry__organisation__site_id=site_id)
     if library_columns:
         wanted |= Q(resource__kind=POLICY, column_id__in=sorted(library_columns))
+    shown = shown_placements(site_id, data.hidden)
+    if resource_ids is not None:
+        shown = shown.filter(resource_id__in=sorted(resource_ids))
     query = (
-        shown_placements(site_id, data.hidden)
+        shown
         .filter(wanted)
         .exclude(resource__kind__in=NO_PAGE_KINDS)
         .annotate(
@@ -100,7 +104,9 @@ def load_rows(data: SiteData, library_columns: set[int]) -> dict[int, Row]:
     )  # fmt: skip
     rows: dict[int, Row] = {}
     homes: dict[int, bool] = {}  # resource -> its page is in its home column
-    organisations = dict(Organisation.objects.filter(site_id=site_id).values_list("id", "name"))
+    organisations = (
+        names if names is not None else dict(Organisation.objects.filter(site_id=site_id).values_list("id", "name"))
+    )
     for (_pid, rid, cid, home, kind, published_at, placed_at, title, own_index, entry_site, index_number, subject,
          organisation, document_number, issuing, written_on, k_index, k_issuing, k_written, k_number, k_published,
          validity) in query:  # fmt: skip
