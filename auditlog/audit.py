@@ -12,9 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from auditlog.events import AuditEvent
-from auditlog.models import AuditEntry
-
-SYSTEM_ACTOR_NAME = "system"
+from auditlog.models import SYSTEM_ACTOR_NAME, AuditEntry
 
 current_ip: ContextVar[str | None] = ContextVar("audit_current_ip", default=None)
 

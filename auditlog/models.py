@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from auditlog.events import AuditEvent, event_label
@@ -24,6 +25,9 @@ class AuditQuerySet(models.QuerySet):
         cutoff = timezone.now() - timezone.timedelta(days=retention_days)
         deleted, _ = models.QuerySet.delete(self.filter(time__lt=cutoff))
         return deleted
+
+
+SYSTEM_ACTOR_NAME = "system"  # stored as the actor's name when no user acted
 
 
 class AuditEntry(models.Model):
@@ -75,7 +79,7 @@ class AuditEntry(models.Model):
         # The kind's label, never its code: the title of the entry's page, the list's checkbox
         # labels and the history read it.
         moment = timezone.localtime(self.time) if timezone.is_aware(self.time) else self.time
-        return f"{moment:%Y-%m-%d %H:%M} {self.actor_name} {event_label(self.action)} {self.object_repr}"
+        return f"{moment:%Y-%m-%d %H:%M} {self.actor_label} {event_label(self.action)} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -84,3 +88,9 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries are append-only")
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted: the stored name, or 系统 for what no user did (a scheduled task, or a citizen
+        on the public process, whose name the log does not keep)."""
+        return gettext("the system") if self.actor_name in ("", SYSTEM_ACTOR_NAME) else self.actor_name

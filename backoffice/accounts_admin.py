@@ -215,7 +215,12 @@ class MembershipAdmin(ScopedAdmin):
 
 
 # Users read labels and sentences, never the stored code, model label or JSON.
-AUDIT_FIELDS_SHOWN_AS = {"action": "action_label", "object_type": "object_type_label", "details": "details_text"}
+AUDIT_FIELDS_SHOWN_AS = {
+    "action": "action_label",
+    "object_type": "object_type_label",
+    "details": "details_text",
+    "actor_name": "actor",
+}
 
 
 @admin.register(AuditEntry, site=backoffice)
@@ -226,7 +231,7 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     the filtered list as CSV (the export is an entry of the log too).
     """
 
-    list_display = ("time", "actor_name", "action_label", "object_repr", "site_name", "ip")
+    list_display = ("time", "actor", "action_label", "object_repr", "site_name", "ip")
     list_filter = (
         "action",
         ("site", admin.RelatedOnlyFieldListFilter),
@@ -238,6 +243,10 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
         AUDIT_FIELDS_SHOWN_AS.get(f.name, f.name) for f in AuditEntry._meta.fields if f.name != "id"
     ]
     actions = ["export_selected_csv"]
+
+    @admin.display(description=_("actor name"), ordering="actor_name")
+    def actor(self, entry):
+        return entry.actor_label
 
     @admin.display(description=_("action"), ordering="action")
     def action_label(self, entry):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from columns.models import SubUnitKind
+from disclosure.models import AnswerForm, ApplicantKind, RequestOutcome
 from editorial.models import PlacementStatus, WordList
 from lifecycle.models import ApplicationKind, ApplicationStatus, FilingKind, RegistrationItem
 from resources.models import Disclosure, ResourceKind, ResourceStatus
@@ -129,7 +130,15 @@ KEY_LABELS = {
     "organisation": _("organisation"),
     "made_on": _("made or changed on"),
     "due_on": _("to be disclosed by"),
-    "late": _("disclosed late"),
+    "late": _("late"),
+    # applications for disclosure (DISC-3)
+    "paused_working_days": _("working days not counted"),
+    "extension_days": _("working days of the extension"),
+    "proposed_by": _("proposed by"),
+    "answer_form": _("form of the answer"),
+    "outcome": _("outcome"),
+    "attachments": _("attachments"),
+    "applicant_kind": _("applicant"),
     "disclosure": _("disclosure attribute"),
     "disclosure_reason": _("reason for not disclosing"),
     "document_number": _("document number"),
@@ -163,6 +172,9 @@ VALUE_LABELS = {
     "list": dict(WordList.choices),
     "item": dict(RegistrationItem.choices),
     "disclosure": dict(Disclosure.choices),
+    "answer_form": dict(AnswerForm.choices),
+    "outcome": dict(RequestOutcome.choices),
+    "applicant_kind": dict(ApplicantKind.choices),
 }
 VALUE_LABELS["previous_status"] = VALUE_LABELS["status"]
 

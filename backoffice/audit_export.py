@@ -51,7 +51,7 @@ def row_of(entry: AuditEntry) -> list[str]:
         safe_cell(value)
         for value in (
             timezone.localtime(entry.time).strftime("%Y-%m-%d %H:%M:%S"),
-            entry.actor_name,
+            entry.actor_label,
             event_label(entry.action),
             audit_details.object_type_label(entry.object_type),
             entry.object_id,

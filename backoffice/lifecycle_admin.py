@@ -224,7 +224,7 @@ def timeline(site: Site, *, audit_limit: int = 300) -> list[Event]:
         )
     for entry in AuditEntry.objects.filter(site=site).order_by("-time", "-id")[:audit_limit]:
         detail = "；".join(part for part in (entry.object_repr, audit_details.describe(entry.details)) if part)
-        events.append(Event(entry.time, _("audit log"), event_label(entry.action), entry.actor_name, detail))
+        events.append(Event(entry.time, _("audit log"), event_label(entry.action), entry.actor_label, detail))
     events.sort(key=lambda event: event.time, reverse=True)
     return events
 

@@ -109,7 +109,7 @@ def roles(request, site_ids) -> Panel:
 
 
 def _audit_row(entry, *, many_sites: bool) -> Row:
-    notes = [when(entry.time), entry.actor_name or _("the system")]
+    notes = [when(entry.time), entry.actor_label]
     if many_sites and entry.site_name:
         notes.append(entry.site_name)
     text = event_label(entry.action) + (f"：{entry.object_repr}" if entry.object_repr else "")

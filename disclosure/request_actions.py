@@ -55,7 +55,9 @@ from resources.sniff import ATTACHMENT_KEYS, IMAGE_KEYS
 from resources.uploads import check_file
 from workdays import days
 
-TRACKING_PREFIX = "YSQ"
+# Tracking numbers are digits only (the day, then its serial: 202612070001), so that they are
+# read out on the phone and typed on any keyboard without mistaking letters.
+SERIAL_DIGITS = 4
 # Query codes: no 0/O, 1/I/L, so that a code read from paper is typed right.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
@@ -130,6 +132,10 @@ def _finish(request, step, event: AuditEvent, *, actor, details=None, notify=Tru
     return step
 
 
+def _username(user) -> str:
+    return user.get_username() if user is not None else ""
+
+
 def _end_pause(request: InformationRequest, on: dt.date) -> int:
     """Close the running pause at `on`; its working days are added to the not-counted days."""
     if request.paused_since is None:
@@ -167,15 +173,15 @@ def new_query_code() -> str:
 
 
 def _tracking_number(on: dt.date) -> str:
-    prefix = f"{TRACKING_PREFIX}-{on:%Y%m%d}-"
+    prefix = f"{on:%Y%m%d}"
     last = (
         InformationRequest.objects.filter(tracking_number__startswith=prefix)
         .order_by("-tracking_number")
         .values_list("tracking_number", flat=True)
         .first()
     )
-    serial = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{serial:04d}"
+    serial = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{serial:0{SERIAL_DIGITS}d}"
 
 
 def submit(organisation: Organisation, data: dict, *, now: dt.datetime | None = None):
@@ -419,7 +425,7 @@ def propose_extension(
         request.save()
         step = _step(request, StepKind.PROPOSE_EXTENSION, actor=acting_user, now=now, note=reason.strip(), shown=False)
         return _finish_and_return(
-            request, step, AuditEvent.DISCLOSURE_REQUEST_PROPOSE_EXTENSION, acting_user, {"working_days": working_days}
+            request, step, AuditEvent.DISCLOSURE_REQUEST_PROPOSE_EXTENSION, acting_user, {"extension_days": working_days}
         )
 
 
@@ -457,7 +463,7 @@ def approve_extension(
             step,
             AuditEvent.DISCLOSURE_REQUEST_APPROVE_EXTENSION,
             acting_user,
-            {"working_days": request.extension_days, "proposed_by": request.extension_proposed_by_id},
+            {"extension_days": request.extension_days, "proposed_by": _username(request.extension_proposed_by)},
         )
 
 

@@ -164,7 +164,7 @@ def _disclosure_request(site, handler, prefix: str):
         site=site, name=f"{prefix}市人民政府办公室", code=f"11{site.pk:016d}"
     )
     data = {
-        "applicant_kind": "natural", "name": f"{prefix}申请人", "id_type": "passport", "id_number": "E12345678",
+        "applicant_kind": "natural", "name": f"{prefix}申请人", "id_type": "resident_id", "id_number": "11010519491231002X",
         "phone": "13800000000", "description": f"{prefix}市申请公开的信息", "preferred_form": "email",
         "delivery_method": "online",
     }  # fmt: skip
