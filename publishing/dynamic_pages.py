@@ -1,8 +1,7 @@
 """Dynamic pages of the public process in the frame of their site (TPL-1 to TPL-4): the Jinja2
 base template of the published pages (templates/site/base.html) with the same header, meta tags
-and footer, for the citizen endpoints that the public process answers itself (the online
-application for disclosure and its status page, DISC-3; the search page has its own copy in
-search/sitepage.py, from which this one was generalised: any path, any breadcrumbs).
+and footer, for the citizen endpoints that the public process answers itself: the search page,
+the online application for disclosure and its status page (DISC-3).
 
 The publisher's Renderer builds that context from a SiteData (publishing/sitedata.py). A dynamic
 page needs no articles, so it gets a light SiteData: the site, its theme, domains and column

@@ -19,7 +19,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from auditlog.audit import request_ip
-from search import engine, logs, policy_library, sitepage, suggest
+from publishing import dynamic_pages
+from search import engine, logs, policy_library, suggest
 from search.models import SearchScope
 from sites.host_cache import site_for_host
 from sites.models import SiteKind
@@ -106,7 +107,9 @@ def search_page(request):
         title = "政策文件检索"
     if outcome.query:
         title = f"{outcome.query} - {title}"
-    html = sitepage.render(site, "search_results.html", context, title=title, crumb="站内搜索")
+    html = dynamic_pages.render(
+        site, "search_results.html", context, path="search/index.html", title=title, crumbs=[("站内搜索", "")]
+    )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["X-Content-Type-Options"] = "nosniff"

@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 
-from search import query, sitepage, text, vocabulary
+from publishing import dynamic_pages
+from search import query, text, vocabulary
 from search.indexer import reindex
 from search.models import DictionaryWord, Synonym
 from sites.models import SiteKind
@@ -23,12 +24,12 @@ def fresh_search_state(settings):
     text._current.update(version=None, segmenter=None)
     vocabulary.forget()
     query.forget_synonyms()
-    sitepage.forget()
+    dynamic_pages.forget()
     yield
     text._current.update(version=None, segmenter=None)
     vocabulary.forget()
     query.forget_synonyms()
-    sitepage.forget()
+    dynamic_pages.forget()
 
 
 def body(*paragraphs):
