@@ -219,7 +219,7 @@ AUDIT_FIELDS_SHOWN_AS = {
     "action": "action_label",
     "object_type": "object_type_label",
     "details": "details_text",
-    "actor_name": "actor",
+    "actor_name": "actor_shown",
 }
 
 
@@ -231,7 +231,7 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     the filtered list as CSV (the export is an entry of the log too).
     """
 
-    list_display = ("time", "actor", "action_label", "object_repr", "site_name", "ip")
+    list_display = ("time", "actor_shown", "action_label", "object_repr", "site_name", "ip")
     list_filter = (
         "action",
         ("site", admin.RelatedOnlyFieldListFilter),
@@ -245,7 +245,7 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     actions = ["export_selected_csv"]
 
     @admin.display(description=_("actor name"), ordering="actor_name")
-    def actor(self, entry):
+    def actor_shown(self, entry):
         return entry.actor_label
 
     @admin.display(description=_("action"), ordering="action")

@@ -74,4 +74,6 @@ def requests_section(request) -> Section | None:
     if total:
         panels.append(Panel("disclosure_unknown_year", _("Deadlines that cannot be computed"), total,
                             [_row(r, many, unknown_year_text(r.deadline_unknown_year)) for r in rows], _list()))  # fmt: skip
+    if not any(panel.count for panel in panels):
+        return None  # nothing waits: reviewers of sites that get no applications see no empty panels
     return Section("disclosure_requests", _("Applications for disclosure"), site_list(request, site_ids), panels)
