@@ -37,7 +37,7 @@ from search.highlight import mark, snippet
 from search.models import SearchScope
 from search.query import ParsedQuery, Parser
 from search.results import FacetValue, Filters, Hit, Outcome
-from search.search_sql import SearchSQL
+from search.search_sql import FILTERED_WALK_BOUND, SearchSQL
 from search.text import identifier_key
 from search.vocabulary import correct_text, vocabulary
 from sites.models import Domain, Site, SiteKind
@@ -58,6 +58,7 @@ class _Run:
     total: int = 0
     combos: list = field(default_factory=list)
     capped: bool = False
+    walked: list[int] | None = None  # the counted documents, newest first (the filtered walk)
 
 
 def allowed_scope(site: Site, requested: str) -> str:
@@ -86,6 +87,14 @@ class Searcher(SearchSQL):
         the full-text index would build a bitmap of every match first (12 ms for 99,000 matches
         of 100,000, against 4 ms for walking 1,001 rows)."""
         run = _Run(parsed)
+        if self.filtered_walk_wanted(parsed):  # words within the policy library's filters
+            rows = self._walk_rows(parsed, False, COUNT_LIMIT + 1)
+            combos: dict[tuple, int] = {}
+            for _id, site_id, column_type, year in rows:
+                combos[(site_id, column_type, year)] = combos.get((site_id, column_type, year), 0) + 1
+            run.combos = [(*key, n) for key, n in combos.items()]
+            run.walked = [row[0] for row in rows]  # the page's documents when no facet is chosen
+            return self._counted(run)
         walk = not parsed.phrases_to_check and self._mostly_matching(parsed)
         where, params = self._base_where(parsed, by_date=walk)
         order = " ORDER BY d.published_at DESC, d.resource_id DESC" if walk else ""
@@ -98,6 +107,21 @@ class Searcher(SearchSQL):
                 params,
             )
             run.combos = cursor.fetchall()
+        return self._counted(run)
+
+    def _walk_rows(self, parsed: ParsedQuery, with_filters: bool, wanted: int, offset: int = 0) -> list[tuple]:
+        """The filtered walk's rows (search_sql.filtered_walk): bounded first, unbounded if short."""
+        rows: list[tuple] = []
+        for bound in (FILTERED_WALK_BOUND * (offset + wanted), None):
+            sql, params = self.filtered_walk(parsed, with_filters, bound)
+            with self.engine.serial(), connection.cursor() as cursor:
+                cursor.execute(f"{sql} LIMIT {int(wanted)} OFFSET {int(offset)}", params)
+                rows = cursor.fetchall()
+            if len(rows) == wanted:
+                break
+        return rows
+
+    def _counted(self, run: _Run) -> _Run:
         run.capped = sum(n for *_, n in run.combos) > COUNT_LIMIT
         run.total = sum(n for site_id, ctype, year, n in run.combos if self._passes(site_id, ctype, year))
         return run
@@ -141,9 +165,7 @@ class Searcher(SearchSQL):
                 scope_params + library_params,
             )
             run.combos = cursor.fetchall()
-        run.capped = sum(n for *_, n in run.combos) > COUNT_LIMIT
-        run.total = sum(n for site_id, ctype, year, n in run.combos if self._passes(site_id, ctype, year))
-        return run
+        return self._counted(run)
 
     def browse_ids(self, offset: int, limit: int) -> list[int]:
         """A page of the policy library without words: newest first."""
@@ -170,6 +192,8 @@ class Searcher(SearchSQL):
         """A page of ranked document ids. Up to COUNT_LIMIT matches are all scored; with more, the
         newest RERANK_WINDOW are (found as walk_dates decides), and later pages go by date."""
         parsed = run.parsed
+        if self.filtered_walk_wanted(parsed):
+            return self._filtered_page_ids(run, offset, limit)
         wanted = max(RERANK_WINDOW, offset + limit)
         walk = run.capped and (bool(parsed.phrases_to_check) or self.walk_dates(parsed, wanted, filtered=True))
         where, params = self._base_where(parsed, by_date=walk)
@@ -177,14 +201,7 @@ class Searcher(SearchSQL):
         where, params = where + filter_sql, params + filter_params
         coarse = "d.published_at DESC, d.resource_id DESC, d.site_id"
         table = self.engine.table
-        score_sql, score_params = self._score_sql(parsed)
-        scored = (
-            f" w AS MATERIALIZED (SELECT d.id, d.resource_id, d.site_id, d.published_at, d.published_day,"
-            f" d.clicks, lower(d.title) AS lt, lower(d.summary) AS ls,"
-            f" lower(substr(d.content, 1, {SCORED_TEXT_CHARS})) AS lc FROM {table} d JOIN c ON c.id = d.id)"
-            f" SELECT w.id, {score_sql} AS score FROM w"
-            " ORDER BY score DESC, w.published_at DESC, w.resource_id DESC, w.site_id LIMIT %s OFFSET %s"
-        )
+        scored, score_params = self._scored(parsed)
         if not run.capped:
             with self.engine.index_lookup(), connection.cursor() as cursor:
                 cursor.execute(
@@ -204,6 +221,53 @@ class Searcher(SearchSQL):
                     f"SELECT d.id FROM {table} d WHERE {where} ORDER BY {coarse} LIMIT %s OFFSET %s",
                     params + [limit, offset],
                 )
+            return [row[0] for row in cursor.fetchall()]
+
+    def _scored(self, parsed: ParsedQuery) -> tuple[str, list]:
+        """The ranking of the documents of a CTE `c` (their ids): a CTE `w` and the ranked page,
+        with its LIMIT and OFFSET as the last two parameters."""
+        score_sql, score_params = self._score_sql(parsed)
+        return (
+            f" w AS MATERIALIZED (SELECT d.id, d.resource_id, d.site_id, d.published_at, d.published_day,"
+            f" d.clicks, lower(d.title) AS lt, lower(d.summary) AS ls,"
+            f" lower(substr(d.content, 1, {SCORED_TEXT_CHARS})) AS lc FROM {self.engine.table} d"
+            f" JOIN c ON c.id = d.id) SELECT w.id, {score_sql} AS score FROM w"
+            " ORDER BY score DESC, w.published_at DESC, w.resource_id DESC, w.site_id LIMIT %s OFFSET %s"
+        ), score_params
+
+    def _filtered_page_ids(self, run: _Run, offset: int, limit: int) -> list[int]:
+        """page_ids through the policy library's filtered walk (search/search_sql.py): the same
+        documents in the same order, every match scored up to COUNT_LIMIT, else the newest
+        RERANK_WINDOW, later pages by date."""
+        scored, score_params = self._scored(run.parsed)
+        table = self.engine.table
+        if run.walked and not self._filter_sql()[0] and (not run.capped or offset < RERANK_WINDOW):
+            # the count's walk found them already, newest first: no second walk
+            ids = run.walked[:RERANK_WINDOW] if run.capped else run.walked
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"WITH c AS MATERIALIZED (SELECT d.id FROM {table} d WHERE d.id IN ({', '.join(['%s'] * len(ids))})),"
+                    f"{scored}",
+                    ids + score_params + [limit, offset],
+                )
+                return [row[0] for row in cursor.fetchall()]
+        if run.capped and offset >= RERANK_WINDOW:  # later pages by date
+            return [row[0] for row in self._walk_rows(run.parsed, True, limit, offset)]
+        if run.capped:
+            ids = [row[0] for row in self._walk_rows(run.parsed, True, RERANK_WINDOW)]
+        else:
+            walk_sql, params = self.filtered_walk(run.parsed, with_filters=True)
+            with self.engine.serial(), connection.cursor() as cursor:
+                cursor.execute(walk_sql, params)
+                ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH c AS MATERIALIZED (SELECT d.id FROM {table} d WHERE d.id IN ({', '.join(['%s'] * len(ids))})),"
+                f"{scored}",
+                ids + score_params + [limit, offset],
+            )
             return [row[0] for row in cursor.fetchall()]
 
     def hits(self, parsed: ParsedQuery, ids: list[int], offset: int) -> list[Hit]:

@@ -20,6 +20,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Carried by the policy library's date indexes (DISC-5): what its filters and counts read.
+POLICY_WALK_COLUMNS = ("id", "column_type", "year", "written_on", "published_on", "subject", "validity",
+                       "issuing_body", "document_key")  # fmt: skip
+
 
 class SearchDocument(models.Model):
     resource = models.ForeignKey(
@@ -72,11 +76,20 @@ class SearchDocument(models.Model):
             models.Index(fields=["document_key"], name="search_doc_document_key", condition=~Q(document_key="")),
             # The policy library (DISC-5): its newest policies, and each filter by index; the
             # substring filters (document number, issuing body) use trigram indexes on PostgreSQL
-            # (migration 0004).
+            # (migration 0004). The two date indexes (a site's, the platform's) carry every filtered
+            # column, so that walking them newest first tests the filters without reading the
+            # table (index-only scans on PostgreSQL; search/search_sql.py filtered_walk).
             models.Index(
                 fields=["site", "-published_at", "-resource_id"],
                 name="search_doc_policy_date",
                 condition=Q(kind="policy"),
+                include=POLICY_WALK_COLUMNS,
+            ),  # fmt: skip
+            models.Index(
+                fields=["-published_at", "-resource_id"],
+                name="search_doc_policy_all_date",
+                condition=Q(kind="policy", is_repost=False),
+                include=("site", *POLICY_WALK_COLUMNS),
             ),  # fmt: skip
             models.Index(fields=["site", "written_on"], name="search_doc_policy_written", condition=Q(kind="policy")),
             models.Index(fields=["site", "published_on"], name="search_doc_policy_issued", condition=Q(kind="policy")),

@@ -64,6 +64,13 @@ class PostgresBackend(Backend):
             yield
             cursor.execute("SET LOCAL enable_seqscan = on; SET LOCAL enable_indexscan = on")
 
+    @contextmanager
+    def serial(self):
+        with transaction.atomic(), self.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            yield
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = DEFAULT")
+
     def matches_estimate(self, match_sql: str, params: list) -> tuple[float, float] | None:
         # The planner knows each lexeme's share of documents (most common elements of the
         # tsvector column, kept by ANALYZE); planning alone costs about 0.2 ms.

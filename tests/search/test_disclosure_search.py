@@ -195,3 +195,30 @@ def test_search_page_finds_by_document_number(library, client):  # DISC-2
     html = client.get("/search/", {"q": "示政办字[2026]12号"}, HTTP_HOST=HOST).content.decode()
     first = html.index("关于加强义务教育学校管理的通知")
     assert first < html.index("解读说明") and "索引号或文号与搜索词一致" in html
+
+
+@pytest.mark.parametrize(
+    ("words", "filters"),
+    [
+        ("义务教育", {"subject": "教育"}),
+        ("通知", {"issuing_body": "示例市"}),
+        ("通知", {"written_from": dt.date(2025, 1, 1), "written_to": dt.date(2026, 12, 31)}),
+        ("教育", {"validity": "valid", "document_number": "〔2025〕"}),
+        ("医疗保障", {"validity": "valid"}),
+    ],
+)
+def test_filtered_walk_finds_what_the_other_lookups_find(library, monkeypatch, words, filters):  # DISC-5
+    """The policy library's filtered walk (words within its filters, chosen by the planner's
+    estimates) returns the same hits, totals and facets as the full-text lookups."""
+    from search.search_sql import SearchSQL
+
+    outcomes = {}
+    for walk in (True, False):
+        monkeypatch.setattr(SearchSQL, "filtered_walk_wanted", lambda self, parsed, walk=walk: walk)
+        outcomes[walk] = engine.search(library.portal, words, filters=Filters(**filters), log=False)
+    walked, looked_up = outcomes[True], outcomes[False]
+    assert titles(walked) == titles(looked_up)
+    assert walked.total == looked_up.total
+    assert walked.facets == looked_up.facets
+    if words != "医疗保障":
+        assert walked.total > 0
