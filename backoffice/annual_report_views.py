@@ -26,7 +26,7 @@ from sites.models import Role
 from sites.permissions import is_platform_admin, site_ids_for
 
 
-def _site_ids(user) -> list[int]:
+def report_site_ids(user) -> list[int]:
     if is_platform_admin(user):
         return list(Organisation.objects.values_list("site_id", flat=True).distinct())
     return sorted(site_ids_for(user, Role.SITE_ADMIN))
@@ -53,7 +53,7 @@ class GenerateForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def generate_view(request, admin_site):
-    site_ids = _site_ids(request.user)
+    site_ids = report_site_ids(request.user)
     if not site_ids:
         raise PermissionDenied
     initial = {}

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from auditlog.models import AuditEntry
-from backoffice import work
+from backoffice import annual_report_views, work
 from columns.models import Column, SubUnit
-from disclosure.models import CatalogueEntry, Organisation, SubjectCategory
+from disclosure.models import CatalogueEntry, InformationRequest, Organisation, SubjectCategory
 from editorial.models import CheckedWord, Placement
 from lifecycle.models import ApplicationStatus, ChangeFiling, SiteApplication
 from resources.models import Resource, ResourceStatus
@@ -102,6 +102,21 @@ def _current(request, entries: list[Entry]) -> None:
         best.current = True
 
 
+def _disclosure_entry(admin_site, request, administering, platform) -> Entry | None:
+    """Information disclosure (DISC-1 to DISC-4) as one job: applications, the catalogue and the
+    items disclosed late, the organisations, the annual report. Links the user may open only."""
+    links = _model_links(admin_site, request, [(InformationRequest, _("Applications for disclosure"))])
+    catalogue = _model_links(admin_site, request, [(CatalogueEntry, _("Disclosure catalogue"))])
+    if catalogue:
+        links += [*catalogue, Link(_("Disclosed late"), f"{catalogue[0].url}?deadline=late")]
+    links += _model_links(admin_site, request, [(Organisation, _("Disclosing organisations"))])
+    if (administering or platform) and annual_report_views.report_site_ids(request.user):
+        links.append(Link(_("Annual report on disclosure"), reverse("admin:disclosure_annual_report")))
+    if not links:
+        return None
+    return Entry("disclosure", _("Information disclosure"), links[0].url, links=links)
+
+
 def entries(admin_site, request) -> list[Entry]:
     user = request.user
     platform = is_platform_admin(user)
@@ -123,12 +138,12 @@ def entries(admin_site, request) -> list[Entry]:
             Link(_("Returned to me"), f"{library}?status__exact={ResourceStatus.RETURNED}&creator=me"),
         ]
     content.links += _model_links(admin_site, request, [(Placement, _("Uses in columns"))])
-    catalogue_links = _model_links(admin_site, request, [(CatalogueEntry, _("Disclosure catalogue"))])  # DISC-2
-    if catalogue_links:
-        late = f"{catalogue_links[0].url}?deadline=late"
-        content.links += [*catalogue_links, Link(_("Disclosed late"), late)]
     if admin_site._registry[Resource].has_view_permission(request):
         result.append(content)
+
+    disclosure = _disclosure_entry(admin_site, request, administering, platform)
+    if disclosure is not None:
+        result.append(disclosure)
 
     if reviewing:
         queue = reverse("admin:resources_resource_review_queue")
@@ -143,7 +158,6 @@ def entries(admin_site, request) -> list[Entry]:
         sites.links = _model_links(admin_site, request, [
             (Site, _("Sites")), (Column, _("Columns")), (SubUnit, _("Sub-units")), (Membership, _("Roles")),
             (SiteApplication, _("Site applications")), (ChangeFiling, _("Change filings")),
-            (Organisation, _("Disclosing organisations")),
         ])  # fmt: skip
         if platform:
             sites.links.append(Link(_("Lifecycle: pending work"), reverse("admin:sites_site_lifecycle_work")))
