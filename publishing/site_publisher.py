@@ -96,6 +96,15 @@ class SitePublisher:
         col, position = self.data.position_of(placement)
         return col.entries[position][ENTRY_RESOURCE]
 
+    def _unrecorded(self, page, targets) -> list[str]:
+        """Targets that may be pages of items `page` does not yet depend on (lists record theirs)."""
+        out = []
+        for target in targets:
+            parsed = self.data.parse_item_path(target)
+            if parsed is not None and parsed[1] not in page.resources:
+                out.append(target)
+        return out
+
     def _resolve_links(self, targets) -> None:
         """A partial load: learn which linked paths are pages of shown items (bodies link articles)."""
         by_path = self.renderer._by_path
@@ -155,10 +164,13 @@ class SitePublisher:
                 page = renderer.render(key, contents)
                 text = page.content.decode("utf-8") if b'="/' in page.content else ""
                 rendered.append((key, page, frozenset(links.internal_targets(text)) if text else frozenset()))
-            if self.data.loader is not None:
-                self._resolve_links(t for _key, _page, targets in rendered for t in targets)
-            for key, page, targets in rendered:
-                for target in targets:  # a body linking another article depends on it (withdrawal)
+            if self.data.loader is not None:  # links to items the page already depends on need no look-up
+                rendered = [(key, page, targets, self._unrecorded(page, targets)) for key, page, targets in rendered]
+                self._resolve_links(t for *_rest, unrecorded in rendered for t in unrecorded)
+            else:
+                rendered = [(key, page, targets, targets) for key, page, targets in rendered]
+            for key, page, targets, unrecorded in rendered:
+                for target in unrecorded:  # a body linking another article depends on it (withdrawal)
                     linked = self._linked_resource(target)
                     if linked is not None:
                         page.resources.add(linked)

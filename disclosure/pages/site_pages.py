@@ -157,14 +157,14 @@ class DisclosurePages(SitePages):
         if not self.partial:
             return facet.position(resource_id)
         _data, members, published = self._cache["now"]
-        counts = self._cache.setdefault("after", {})
-        if (self.data, resource_id) not in counts:  # one query per changed item, all its lists at once
+        counts = self._cached("after", dict)
+        if resource_id not in counts:  # one query per changed item, all its lists at once
             pks = [
                 li.facets[f].pk for li in self.listings().values()
                 for f in members.get(li.path, {}).get(resource_id, ()) if f in li.facets
             ]  # fmt: skip
-            counts[(self.data, resource_id)] = stored.count_after(pks, resource_id, published[resource_id])
-        return facet.count - 1 - counts[(self.data, resource_id)][facet.pk]
+            counts[resource_id] = stored.count_after(pks, resource_id, published[resource_id])
+        return facet.count - 1 - counts[resource_id][facet.pk]
 
     def _page_rows(self, facet: Facet, number: int) -> list[rowdata.Row]:
         """The rows of one page, newest first (see Facet.newest, Facet.page)."""
