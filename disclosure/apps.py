@@ -28,3 +28,8 @@ class DisclosureConfig(AppConfig):
         from publishing import extensions
 
         extensions.register(provider)
+        # The catalogue's metadata for the search index and the policy library's subject list,
+        # through the content layer's registry (search is a sibling: DISC-2, DISC-5).
+        from disclosure import index_metadata
+
+        index_metadata.register()

@@ -28,6 +28,7 @@ from columns.models import Column
 from editorial.models import Placement, PlacementStatus
 from editorial.text import plain_text
 from publishing.models import HeldBackItem
+from resources import index_metadata
 from resources.kinds_registry import NO_PAGE_KINDS
 from resources.models import Resource, ResourceKind, Revision
 from search.backends import backend
@@ -110,23 +111,10 @@ class DisclosureFields:
         )  # fmt: skip
 
 
-# The catalogue entry of a disclosed item (disclosure.CatalogueEntry, a sibling app of search: read
-# through the resource's reverse relation by name, never imported).
-CATALOGUE_VALUES = {
-    "index_number": "catalogue_entry__index_number",
-    "document_number": "catalogue_entry__document_number",
-    "issuing_body": "catalogue_entry__issuing_organisation",
-    "written_on": "catalogue_entry__written_on",
-    "subject": "catalogue_entry__subject__name",
-}
-
-
 def catalogue_metadata(resource_ids) -> dict[int, dict]:
-    """resource id → its catalogue entry's values (DISC-2), for those that have one."""
-    rows = Resource.objects.filter(id__in=resource_ids, catalogue_entry__isnull=False).values(
-        "id", *CATALOGUE_VALUES.values()
-    )
-    return {row["id"]: {name: row[path] for name, path in CATALOGUE_VALUES.items()} for row in rows}
+    """resource id → the catalogue metadata feature apps contribute (DISC-2: the disclosure app's
+    catalogue entries), through the content layer's registry (resources/index_metadata.py)."""
+    return index_metadata.metadata_for(resource_ids)
 
 
 def _iso_date(value) -> dt.date | None:
@@ -147,7 +135,7 @@ def disclosure_fields(resource: dict, metadata: dict, data: dict, entry: dict | 
             entry.get("index_number") or resource.get("index_number") or str(data.get("index_number") or "")
         ),
         document_number=normalise(entry.get("document_number") or str(data.get("document_number") or "")),
-        issuing_body=normalise(entry.get("issuing_body") or str(data.get("issuing_body") or "")),
+        issuing_body=normalise(entry.get("issuing_organisation") or str(data.get("issuing_body") or "")),
         written_on=entry.get("written_on") or _iso_date(data.get("signing_date")),
         issued_on=_iso_date(data.get("publishing_date")),
         subject=normalise(entry.get("subject") or str(metadata.get("classification") or "")),

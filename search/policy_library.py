@@ -17,8 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.apps import apps
-
+from resources import index_metadata
 from resources.models import Validity
 from search.results import POLICY_KIND, Filters
 from search.text import normalise
@@ -67,13 +66,9 @@ def _date(value: str) -> dt.date | None:
 
 
 def subject_names() -> list[str]:
-    """The platform's subject classification (主题分类) in its order, kept by administrators in
-    the disclosure app (a sibling: asked through the app registry, not imported)."""
-    try:
-        model = apps.get_model("disclosure", "SubjectCategory")
-    except LookupError:
-        return []
-    return list(model.objects.order_by("position", "id").values_list("name", flat=True))
+    """The platform's subject classification (主题分类) in its order, as a feature app provides it
+    (the disclosure app: resources/index_metadata.py; search never reads its tables)."""
+    return index_metadata.subject_choices()
 
 
 def read(params, filters: Filters) -> LibraryForm:

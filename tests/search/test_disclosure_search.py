@@ -222,3 +222,35 @@ def test_filtered_walk_finds_what_the_other_lookups_find(library, monkeypatch, w
     assert walked.facets == looked_up.facets
     if words != "医疗保障":
         assert walked.total > 0
+
+
+def test_catalogue_metadata_reaches_search_through_the_content_layer(library, django_assert_max_num_queries):
+    """DISC-2, DISC-5: search reads the catalogue's values and the subject list only through
+    resources/index_metadata.py, filled by the disclosure app; one query per batch, whatever
+    its size."""
+    from resources import index_metadata
+    from search import indexer, policy_library
+
+    ids = [library.school.pk, library.medical.pk, library.enrol.pk, library.notice.pk, library.decoy.pk]
+    with django_assert_max_num_queries(1):
+        values = indexer.catalogue_metadata(ids)
+    assert values[library.school.pk]["index_number"] == INDEX_NUMBER
+    assert values[library.school.pk]["issuing_organisation"] == "示例市人民政府办公室"
+    assert values[library.school.pk]["subject"] == "教育"
+    assert values[library.school.pk]["written_on"] == dt.date(2026, 1, 10)
+    assert values[library.notice.pk]["document_number"] == "示安办〔2025〕9号"
+    assert library.decoy.pk not in values
+    names = policy_library.subject_names()
+    assert names == index_metadata.subject_choices()
+    assert names == list(SubjectCategory.objects.order_by("position", "id").values_list("name", flat=True))
+    assert "教育" in names and "卫生健康" in names
+
+
+def test_search_indexes_without_a_contributor(library, monkeypatch):
+    """Without the disclosure app's contributor, search indexes what the resources say (DISC-5)."""
+    from resources import index_metadata
+
+    monkeypatch.setattr(index_metadata, "_contributors", [])
+    monkeypatch.setattr(index_metadata, "_subject_providers", [])
+    assert index_metadata.metadata_for([library.school.pk]) == {}
+    assert index_metadata.subject_choices() == []
