@@ -58,7 +58,8 @@ class Kind:
     # DISC-2): header field (publishing/extensions.py HEADER_FIELDS) -> key of the data holding it,
     # for kinds whose own form asks for it; a catalogue entry's value comes first.
     header_keys: dict[str, str] = {}
-    # Its page lists the changes of its validity status (RES-7: shown on the original page).
+    # It carries a validity status (有效/已修改/已废止/已失效, RES-7): its page lists the status's
+    # changes, and the policy library filters by it (DISC-5).
     validity_history = False
 
     @classmethod

@@ -29,8 +29,8 @@ from editorial.models import Placement, PlacementStatus
 from editorial.text import plain_text
 from publishing.models import HeldBackItem
 from resources import index_metadata
-from resources.kinds_registry import NO_PAGE_KINDS
-from resources.models import Resource, ResourceKind, Revision
+from resources.kinds_registry import KIND_CLASSES, NO_PAGE_KINDS, kind_class
+from resources.models import Resource, Revision
 from search.backends import backend
 from search.backends.base import DocumentRow
 from search.models import SearchClick, SearchDocument
@@ -129,7 +129,7 @@ def _iso_date(value) -> dt.date | None:
 def disclosure_fields(resource: dict, metadata: dict, data: dict, entry: dict | None) -> DisclosureFields:
     """The catalogue entry's values first, then what the policy document itself says (RES-7)."""
     entry = entry or {}
-    is_policy = resource["kind"] == ResourceKind.POLICY
+    has_validity = resource["kind"] in KIND_CLASSES and kind_class(resource["kind"]).validity_history
     return DisclosureFields(
         index_number=identifier_key(
             entry.get("index_number") or resource.get("index_number") or str(data.get("index_number") or "")
@@ -139,7 +139,7 @@ def disclosure_fields(resource: dict, metadata: dict, data: dict, entry: dict | 
         written_on=entry.get("written_on") or _iso_date(data.get("signing_date")),
         issued_on=_iso_date(data.get("publishing_date")),
         subject=normalise(entry.get("subject") or str(metadata.get("classification") or "")),
-        validity=str(data.get("validity") or "") if is_policy else "",
+        validity=str(data.get("validity") or "") if has_validity else "",
     )
 
 
