@@ -8,7 +8,9 @@ enough items for a numbered list page; policy documents (one repealed and replac
 interpretation; institutions; a leader with a portrait; notices (one pinned) with links (resources
 of the kind "link") to a non-government and a government site; catalogue entries for a policy, the
 featured article and a notice (the disclosure catalogue's and the policy library's lists, the header
-tables) and the 依申请公开 column (DISC-2, DISC-3, DISC-5).
+tables) and the 依申请公开 column (DISC-2, DISC-3, DISC-5); the organisation's published guide, an
+answered application (its status page) and the annual report with its DOCX, made through the
+actions (tests/browser/sample_disclosure.py; DISC-1, DISC-3, DISC-4).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PIL import Image, ImageDraw
 from disclosure.models import CatalogueEntry, Organisation, SubjectCategory
 from publishing.publisher import publish_site
 from resources.models import Asset, ResourceKind, Revision
+from tests.browser.sample_disclosure import SampleDisclosure, add_disclosure
 from tests.rendering.conftest import BASE, DOMAIN, Builder
 
 EXTERNAL_URL = "https://www.example.com/report/2024.html?from=gov"  # not a government site (LINK-3)
@@ -35,6 +38,7 @@ class SamplePlatform:
     build: Builder
     domain: str = DOMAIN
     paths: dict[str, str] = field(default_factory=dict)  # page name -> path on the site ("/xwzx/…")
+    disclosure: SampleDisclosure | None = None  # the guide, the annual report, an answered application
 
     @property
     def root(self) -> Path:
@@ -92,6 +96,8 @@ def build_sample_platform(root: Path) -> SamplePlatform:
     tzgg = b.column("tzgg", "通知公告", channel=True, column_type="通知公告")
     b.column("hdjl", "互动交流", channel=True, column_type="互动交流")  # empty: never shown (COL-4)
     b.column("ysqgk", "依申请公开", parent=zwgk, column_type="依申请公开")  # shown: how to apply (DISC-3)
+    xxgkzn = b.column("xxgkzn", "政府信息公开指南", parent=zwgk, column_type="信息公开指南", review_levels=1)
+    b.column("xxgknb", "政府信息公开年报", parent=zwgk, column_type="信息公开年报", review_levels=1)
 
     # news: many short items, then a featured article with everything an article can show
     b.many(gzdt, NEWS_COUNT, prefix="示例市各部门推进重点工作情况通报第")
@@ -162,6 +168,8 @@ def build_sample_platform(root: Path) -> SamplePlatform:
         CatalogueEntry.objects.create(resource=resource, organisation=organisation, subject=subject,
                                       index_number=f"13990000X/2024-{serial:05d}", made_on=BASE.date(),
                                       document_number="示政发〔2024〕2号" if resource is new_policy else "")  # fmt: skip
+    # the guide, an answered application and the annual report, through the actions (DISC-1, DISC-3, DISC-4)
+    platform.disclosure = add_disclosure(b, organisation, guide_column=xxgkzn)
 
     publish_site(site.pk)
     platform.paths = {
@@ -186,5 +194,10 @@ def build_sample_platform(root: Path) -> SamplePlatform:
         "catalogue_list": "/zwgk/_ml/all/",
         "library_list": "/zwgk/zcwj/_zc/yx-valid/",
         "on_request": "/zwgk/ysqgk/",
+        "guide": f"/zwgk/xxgkzn/{platform.disclosure.guide.pk}.html",
+        "reports": "/zwgk/xxgknb/",
+        "report": f"/zwgk/xxgknb/{platform.disclosure.report.pk}.html",
+        "apply": "/disclosure/apply/",
+        "status": "/disclosure/status/",
     }
     return platform

@@ -11,7 +11,8 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 PAGES = ["home", "column", "article", "policy", "sitemap", "search", "404"]
 MORE_PAGES = ["channel", "archive", "interpretation", "institutions", "leaders", "leader", "notices", "external",
-              "help", "catalogue", "catalogue_list", "library_list", "on_request"]  # fmt: skip
+              "help", "catalogue", "catalogue_list", "library_list", "on_request", "guide", "reports", "report",
+              "apply", "status"]  # fmt: skip
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 
 
@@ -80,15 +81,27 @@ def check(page, live_server, sample_platform, names) -> dict[str, list[str]]:
     return found
 
 
-def test_no_serious_violation_on_any_kind_of_page(sample_platform, live_server, axe_page):  # TPL-9
+def answered_status(page, live_server, sample_platform) -> list[str]:
+    """The status page of the sample's answered application (DISC-3): steps, answer, attachment."""
+    application = sample_platform.disclosure
+    page.goto(site_url(live_server, sample_platform.domain, sample_platform.paths["status"]))
+    page.locator("#id_number").fill(application.tracking_number)
+    page.locator("#id_code").fill(application.query_code)
+    page.get_by_role("button", name="查询").click()
+    assert "已答复" in page.locator(".facts").inner_text()
+    return serious_violations(page)
+
+
+def test_no_serious_violation_on_any_kind_of_page(sample_platform, live_server, axe_page):  # TPL-9, DISC-1 to 4
     page = axe_page()
     assert check(page, live_server, sample_platform, PAGES + MORE_PAGES) == {}
+    assert answered_status(page, live_server, sample_platform) == []
     assert page.problems == []
 
 
 def test_no_serious_violation_on_a_phone(sample_platform, live_server, axe_page):  # TPL-9
     page = axe_page(viewport=PHONE, is_mobile=True, has_touch=True)
-    assert check(page, live_server, sample_platform, PAGES) == {}
+    assert check(page, live_server, sample_platform, PAGES + MORE_PAGES) == {}
 
 
 def test_no_serious_violation_in_high_contrast_and_large_text(sample_platform, live_server, axe_page):  # TPL-9
@@ -96,5 +109,6 @@ def test_no_serious_violation_in_high_contrast_and_large_text(sample_platform, l
     page.goto(site_url(live_server, sample_platform.domain, "/"))
     page.get_by_role("button", name="高对比度").click()
     page.locator("#a11y-tools").get_by_role("button", name="大").click()
-    assert check(page, live_server, sample_platform, PAGES) == {}
+    assert check(page, live_server, sample_platform, PAGES + MORE_PAGES) == {}
+    assert answered_status(page, live_server, sample_platform) == []
     assert set(page.evaluate("document.documentElement.className").split()) == {"fs-1", "contrast"}
