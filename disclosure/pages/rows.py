@@ -49,7 +49,16 @@ class Row:
 
     @property
     def year(self) -> int:
-        return int(self.values.get("published_on", "0000")[:4] or 0)
+        return int(self.values["published_on"][:4]) if "published_on" in self.values else self.published_at.year
+
+
+def _iso_day(text) -> str:
+    """A date from an item's data as YYYY-MM-DD, or "" when it is not one (data written by hand or
+    by an old form may hold anything, including JSON's null read as text)."""
+    try:
+        return dt.date.fromisoformat(str(text)[:10]).isoformat() if text else ""
+    except ValueError:
+        return ""
 
 
 def _kind_value(name: str):
@@ -119,9 +128,9 @@ def load_rows(data: SiteData, library_columns: set[int], resource_ids=None, name
             values = {
                 "index_number": index_number or k_index or own_index or "",
                 "issuing_body": issuing or k_issuing or organisations.get(organisation, ""),
-                "written_on": written_on.isoformat() if written_on else (k_written or ""),
+                "written_on": written_on.isoformat() if written_on else _iso_day(k_written),
                 "document_number": document_number or k_number or "",
-                "published_on": k_published or day(when),
+                "published_on": _iso_day(k_published) or day(when),
             }
             row = rows[rid] = Row(
                 resource_id=rid, kind=kind, title=title, url=f"/{col.path}{rid}.html", published_at=when,
