@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from demo import data as demo_data
 from disclosure import request_actions as actions
+from disclosure import request_submission as submission
 from disclosure.models import InformationRequest, Organisation
 from sites.models import Site
 from workdays import days
@@ -96,7 +97,7 @@ def _apply(organisation, index: int, unit: str, submitted: dt.date):
         "preferred_form": "paper" if index % 3 == 0 else "email",
         "delivery_method": "post" if index % 3 == 0 else "online",
     }
-    request, _code = actions.submit(organisation, data, now=_at(submitted, 9))
+    request, _code = submission.submit(organisation, data, now=_at(submitted, 9))
     return request
 
 

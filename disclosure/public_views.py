@@ -31,6 +31,7 @@ from core import ratelimit
 from core.upload_headers import upload_headers
 from disclosure import deadlines, humancheck, masking, request_notices
 from disclosure import request_actions as actions
+from disclosure import request_submission as submission
 from disclosure.models.catalogue import Organisation
 from disclosure.models.requests import RequestAttachment, RequestStatus
 from disclosure.public_forms import ApplicationForm, CompletionForm, LookupForm
@@ -115,7 +116,7 @@ def apply(request):
                 if form.is_valid() and solved:
                     try:
                         data = {**form.cleaned_data}
-                        created, code = actions.submit(form.chosen_organisation, data)
+                        created, code = submission.submit(form.chosen_organisation, data)
                     except ValidationError as error:
                         for name, messages in error.message_dict.items():
                             form.add_error(name if name in form.fields else None, messages)
@@ -149,7 +150,7 @@ def _lookup(request, site, form):
         return None, message % {"minutes": minutes}, 429
     if not form.is_valid():
         return None, "", 400
-    found = actions.find(form.cleaned_data["number"], form.cleaned_data["code"])
+    found = submission.find(form.cleaned_data["number"], form.cleaned_data["code"])
     if found is None or found.site_id != site.pk:
         return None, _("No application matches this tracking number and query code. Check both and try again."), 200
     return found, "", 200

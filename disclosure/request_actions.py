@@ -8,7 +8,9 @@ the status page shows the step; an e-mail goes out after the commit when an addr
 Every action takes `now` (default: the present) so that a step recorded late, and the demo's
 past applications, count from their own day.
 
-- submit: the applicant's online form (public): a tracking number and a query code, shown once.
+The applicant's online form and the status page's look-up are disclosure/request_submission.py;
+what every step records is disclosure/request_records.py.
+
 - receive: the organisation confirms receipt; received_on follows art.31 (a day off → the next
   working day). A completion (补正) is then due to be asked within 7 working days.
 - request_completion / complete: asked once (art.30); the time until it is completed is not
@@ -25,29 +27,24 @@ past applications, count from their own day.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auditlog import audit
 from auditlog.events import AuditEvent
-from disclosure import deadlines, request_notices
-from disclosure.models.catalogue import Organisation
+from disclosure import deadlines
+from disclosure import request_records as records
 from disclosure.models.requests import (
-    LEGAL_PERSON_KINDS,
     MAX_EXTENSION_WORKING_DAYS,
     OPEN_STATUSES,
     AnswerForm,
-    ApplicantKind,
     InformationRequest,
     RequestAttachment,
     RequestOutcome,
     RequestStatus,
-    RequestStep,
     StepKind,
 )
 from disclosure.policies import REQUESTS
@@ -55,196 +52,20 @@ from resources.sniff import ATTACHMENT_KEYS, IMAGE_KEYS
 from resources.uploads import check_file
 from workdays import days
 
-# Tracking numbers are digits only (the day, then its serial: 202612070001), so that they are
-# read out on the phone and typed on any keyboard without mistaking letters.
-SERIAL_DIGITS = 4
-# Query codes: no 0/O, 1/I/L, so that a code read from paper is typed right.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 10
 ATTACHMENT_TYPES = ATTACHMENT_KEYS | IMAGE_KEYS
 MAX_ATTACHMENTS = 10
-
-# Fields of the applicant's form, by who must give them (条例 art.29(二)1).
-NATURAL_PERSON_REQUIRED = ("name", "id_type", "id_number")
-LEGAL_PERSON_REQUIRED = ("organisation_name", "credit_code", "legal_representative", "contact_person")
-ALWAYS_REQUIRED = ("phone", "description", "preferred_form", "delivery_method")
-APPLICANT_FIELDS = (
-    "applicant_kind",
-    "name",
-    "id_type",
-    "id_number",
-    "work_unit",
-    "organisation_name",
-    "credit_code",
-    "legal_representative",
-    "contact_person",
-    "phone",
-    "email",
-    "address",
-    "postal_code",
-    "description",
-    "purpose",
-    "preferred_form",
-    "delivery_method",
-)
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or timezone.now()
-
-
-def _day(now: dt.datetime) -> dt.date:
-    return timezone.localdate(now)
-
-
-def _locked(request: InformationRequest) -> InformationRequest:
-    """The request read again under a row lock, so that two handlers' steps do not interleave."""
-    return InformationRequest.objects.select_for_update().get(pk=request.pk)
-
-
-def _refuse(message: str) -> None:
-    raise ValidationError(message, code="state")
-
-
-def _step(request, kind, *, actor, now, note="", public_note="", shown=True, paused=0) -> RequestStep:
-    return RequestStep.objects.create(
-        request=request,
-        kind=kind,
-        actor=actor,
-        actor_name=(actor.get_username() if actor is not None else ""),
-        at=now,
-        on=_day(now),
-        note=note,
-        public_note=public_note,
-        shown_to_applicant=shown,
-        paused_working_days=paused,
-    )
-
-
-def _finish(request, step, event: AuditEvent, *, actor, details=None, notify=True) -> RequestStep:
-    """What every action ends with: the audit entry and, after the commit, the applicant's notice."""
-    audit.record(event, actor=actor, obj=request, site=request.site, details=details)
-    if notify and step.shown_to_applicant:
-        request_notices.notify_after_commit(request, step)
-    return step
-
-
-def _username(user) -> str:
-    return user.get_username() if user is not None else ""
-
-
-def _end_pause(request: InformationRequest, on: dt.date) -> int:
-    """Close the running pause at `on`; its working days are added to the not-counted days."""
-    if request.paused_since is None:
-        return 0
-    try:
-        paused = deadlines.paused_working_days(request.paused_since, on)
-    except days.UnknownYear:
-        # The holidays of a year in the pause are not known: counted as calendar days would
-        # guess; the pause is counted as none and the deadline says it cannot be computed.
-        paused = 0
-        request.deadline_unknown_year = request.paused_since.year
-    request.paused_working_days += paused
-    request.paused_since = None
-    return paused
-
-
-# --- the applicant --------------------------------------------------------------------------
-
-
-def _missing(data: dict) -> dict[str, str]:
-    kind = data.get("applicant_kind")
-    required = list(ALWAYS_REQUIRED)
-    if kind in LEGAL_PERSON_KINDS:
-        required += LEGAL_PERSON_REQUIRED
-    elif kind == ApplicantKind.NATURAL:
-        required += NATURAL_PERSON_REQUIRED
-    errors = {name: _("This field is required.") for name in required if not str(data.get(name) or "").strip()}
-    if kind not in ApplicantKind.values:
-        errors["applicant_kind"] = _("Choose who is applying.")
-    return errors
-
-
-def new_query_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def _tracking_number(on: dt.date) -> str:
-    prefix = f"{on:%Y%m%d}"
-    last = (
-        InformationRequest.objects.filter(tracking_number__startswith=prefix)
-        .order_by("-tracking_number")
-        .values_list("tracking_number", flat=True)
-        .first()
-    )
-    serial = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{serial:0{SERIAL_DIGITS}d}"
-
-
-def submit(organisation: Organisation, data: dict, *, now: dt.datetime | None = None):
-    """The applicant's online application. Returns (request, query code): the code is shown once
-    and stored only as a hash. Raises ValidationError (by field) when something required is
-    missing; the caller keeps what was typed."""
-    now = _now(now)
-    errors = _missing(data)
-    if errors:
-        raise ValidationError(errors)
-    values = {name: data.get(name) or "" for name in APPLICANT_FIELDS}
-    if values["applicant_kind"] == ApplicantKind.NATURAL:
-        for name in LEGAL_PERSON_REQUIRED:
-            values[name] = ""
-    else:
-        for name in ("name", "id_type", "id_number", "work_unit"):
-            values[name] = ""
-    code = new_query_code()
-    for _attempt in range(10):
-        try:
-            with transaction.atomic():
-                request = InformationRequest(
-                    site=organisation.site,
-                    organisation=organisation,
-                    tracking_number=_tracking_number(_day(now)),
-                    query_code_hash=make_password(code),
-                    submitted_at=now,
-                    **values,
-                )
-                request.full_clean(exclude=["query_code_hash"])
-                request.save()
-                step = _step(request, StepKind.SUBMIT, actor=None, now=now)
-                _finish(request, step, AuditEvent.DISCLOSURE_REQUEST_SUBMIT, actor=None, notify=False)
-                request_notices.notify_after_commit(request, step, query_code_hint=True)
-            return request, code
-        except IntegrityError:
-            continue  # two submissions took the same serial: take the next one
-    raise IntegrityError("no free tracking number")
-
-
-def find(tracking_number: str, query_code: str) -> InformationRequest | None:
-    """The request with this tracking number and query code, or None (for either being wrong:
-    the page does not tell which)."""
-    number = (tracking_number or "").strip().upper()
-    code = (query_code or "").strip().upper().replace(" ", "")
-    request = InformationRequest.objects.select_related("site", "organisation").filter(tracking_number=number).first()
-    if request is None:
-        make_password(code)  # the same work as a wrong code: the answer time tells nothing
-        return None
-    return request if check_password(code, request.query_code_hash) else None
-
 
 # --- the handlers ---------------------------------------------------------------------------
 
 
 def receive(request: InformationRequest, *, acting_user, now: dt.datetime | None = None) -> InformationRequest:
     REQUESTS.require(acting_user, "receive", request)
-    now = _now(now)
+    now = records.present(now)
     with transaction.atomic():
-        request = _locked(request)
+        request = records.locked(request)
         if request.status != RequestStatus.SUBMITTED:
-            _refuse(_("This application has been received already."))
-        confirmed = max(_day(now), timezone.localdate(request.submitted_at))
+            records.refuse(_("This application has been received already."))
+        confirmed = max(records.day_of(now), timezone.localdate(request.submitted_at))
         try:
             request.received_on = deadlines.receipt_day(confirmed)
         except days.UnknownYear:
@@ -254,12 +75,12 @@ def receive(request: InformationRequest, *, acting_user, now: dt.datetime | None
         request.completion_request_due_on = deadlines.completion_request_deadline(request.received_on).due_on
         deadlines.refresh(request)
         request.save()
-        step = _step(request, StepKind.RECEIVE, actor=acting_user, now=now)
+        step = records.record_step(request, StepKind.RECEIVE, actor=acting_user, now=now)
         return _finish_and_return(request, step, AuditEvent.DISCLOSURE_REQUEST_RECEIVE, acting_user)
 
 
 def _finish_and_return(request, step, event, actor, details=None):
-    _finish(request, step, event, actor=actor, details=details)
+    records.finish(request, step, event, actor=actor, details=details)
     return request
 
 
@@ -269,24 +90,24 @@ def request_completion(
     """Ask the applicant, once, to complete the application (补正): `what` says what is missing
     and is shown to the applicant. The clock stops until it is completed."""
     REQUESTS.require(acting_user, "request_completion", request)
-    now = _now(now)
+    now = records.present(now)
     what = (what or "").strip()
     if not what:
         raise ValidationError({"what": _("Say what the applicant is to complete.")})
     with transaction.atomic():
-        request = _locked(request)
+        request = records.locked(request)
         if request.status != RequestStatus.RECEIVED:
-            _refuse(_("A completion can be requested only while the application is being handled."))
+            records.refuse(_("A completion can be requested only while the application is being handled."))
         if request.completion_requested_on is not None:
-            _refuse(_("A completion is requested once only (all that is missing at once)."))
-        on = _day(now)
+            records.refuse(_("A completion is requested once only (all that is missing at once)."))
+        on = records.day_of(now)
         late = request.completion_request_due_on is not None and on > request.completion_request_due_on
         request.completion_requested_on = on
         request.paused_since = on
         request.status = RequestStatus.AWAITING_COMPLETION
         deadlines.refresh(request)
         request.save()
-        step = _step(request, StepKind.REQUEST_COMPLETION, actor=acting_user, now=now, public_note=what)
+        step = records.record_step(request, StepKind.REQUEST_COMPLETION, actor=acting_user, now=now, public_note=what)
         return _finish_and_return(
             request, step, AuditEvent.DISCLOSURE_REQUEST_REQUEST_COMPLETION, acting_user, {"late": late}
         )
@@ -299,16 +120,16 @@ def complete(
     the query code), or recorded by a handler when it came by post or in person."""
     if acting_user is not None:
         REQUESTS.require(acting_user, "record_completion", request)
-    now = _now(now)
+    now = records.present(now)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write what completes the application.")})
     with transaction.atomic():
-        request = _locked(request)
+        request = records.locked(request)
         if request.status != RequestStatus.AWAITING_COMPLETION:
-            _refuse(_("No completion is awaited for this application."))
-        on = _day(now)
-        paused = _end_pause(request, on)
+            records.refuse(_("No completion is awaited for this application."))
+        on = records.day_of(now)
+        paused = records.end_pause(request, on)
         # 条例 art.30: the answer period is counted afresh from the day the completed application
         # is received, so the working days between the first receipt and the completion are not
         # counted either (not only those of the wait for the applicant).
@@ -322,7 +143,7 @@ def complete(
         request.status = RequestStatus.RECEIVED
         deadlines.refresh(request)
         request.save()
-        step = _step(request, StepKind.COMPLETE, actor=acting_user, now=now, note=text, paused=paused)
+        step = records.record_step(request, StepKind.COMPLETE, actor=acting_user, now=now, note=text, paused=paused)
         return _finish_and_return(
             request, step, AuditEvent.DISCLOSURE_REQUEST_COMPLETE, acting_user, {"paused_working_days": paused}
         )
@@ -334,19 +155,19 @@ def seek_third_party(
     """Ask a third party's opinion (art.32): the time until it replies is not counted.
     `third_party` (who, and about what) stays in the back office."""
     REQUESTS.require(acting_user, "seek_third_party", request)
-    now = _now(now)
+    now = records.present(now)
     third_party = (third_party or "").strip()
     if not third_party:
         raise ValidationError({"third_party": _("Name the third party and what it is asked.")})
     with transaction.atomic():
-        request = _locked(request)
+        request = records.locked(request)
         if request.status != RequestStatus.RECEIVED:
-            _refuse(_("A third party can be asked only while the application is being handled."))
-        request.paused_since = _day(now)
+            records.refuse(_("A third party can be asked only while the application is being handled."))
+        request.paused_since = records.day_of(now)
         request.status = RequestStatus.THIRD_PARTY
         deadlines.refresh(request)
         request.save()
-        step = _step(request, StepKind.SEEK_THIRD_PARTY, actor=acting_user, now=now, note=third_party)
+        step = records.record_step(request, StepKind.SEEK_THIRD_PARTY, actor=acting_user, now=now, note=third_party)
         return _finish_and_return(request, step, AuditEvent.DISCLOSURE_REQUEST_SEEK_THIRD_PARTY, acting_user)
 
 
@@ -355,16 +176,16 @@ def third_party_replied(
 ) -> InformationRequest:
     """The third party replied (or its 15 working days ran out without a reply): the clock runs again."""
     REQUESTS.require(acting_user, "third_party_replied", request)
-    now = _now(now)
+    now = records.present(now)
     with transaction.atomic():
-        request = _locked(request)
+        request = records.locked(request)
         if request.status != RequestStatus.THIRD_PARTY:
-            _refuse(_("No third party's opinion is awaited for this application."))
-        paused = _end_pause(request, _day(now))
+            records.refuse(_("No third party's opinion is awaited for this application."))
+        paused = records.end_pause(request, records.day_of(now))
         request.status = RequestStatus.RECEIVED
         deadlines.refresh(request)
         request.save()
-        step = _step(
+        step = records.record_step(
             request, StepKind.THIRD_PARTY_REPLIED, actor=acting_user, now=now, note=(note or "").strip(), paused=paused
         )
         return _finish_and_return(
@@ -401,7 +222,7 @@ def propose_extension(
     """Propose the one extension (at most 20 working days), with the reason (kept inside) and the
     notice the applicant will read once it is approved."""
     REQUESTS.require(acting_user, "propose_extension", request)
-    now = _now(now)
+    now = records.present(now)
     errors = {}
     if not isinstance(working_days, int) or not 1 <= working_days <= MAX_EXTENSION_WORKING_DAYS:
         errors["working_days"] = _("An extension is of 1 to %(max)d working days.") % {
@@ -414,18 +235,24 @@ def propose_extension(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        request = _locked(request)
-        refusal = extension_refusal(request, _day(now))
+        request = records.locked(request)
+        refusal = extension_refusal(request, records.day_of(now))
         if refusal:
-            _refuse(refusal)
+            records.refuse(refusal)
         request.extension_proposed_days = working_days
         request.extension_proposed_by = acting_user
         request.extension_reason = reason.strip()
         request.extension_notice = notice.strip()
         request.save()
-        step = _step(request, StepKind.PROPOSE_EXTENSION, actor=acting_user, now=now, note=reason.strip(), shown=False)
+        step = records.record_step(
+            request, StepKind.PROPOSE_EXTENSION, actor=acting_user, now=now, note=reason.strip(), shown=False
+        )
         return _finish_and_return(
-            request, step, AuditEvent.DISCLOSURE_REQUEST_PROPOSE_EXTENSION, acting_user, {"extension_days": working_days}
+            request,
+            step,
+            AuditEvent.DISCLOSURE_REQUEST_PROPOSE_EXTENSION,
+            acting_user,
+            {"extension_days": working_days},
         )
 
 
@@ -435,22 +262,22 @@ def approve_extension(
     """Approve the proposed extension: a site administrator other than the proposer. The
     applicant reads the notice on the status page (and by e-mail)."""
     REQUESTS.require(acting_user, "approve_extension", request)
-    now = _now(now)
+    now = records.present(now)
     with transaction.atomic():
-        request = _locked(request)
+        request = records.locked(request)
         if not request.extension_pending:
-            _refuse(_("No extension awaits approval."))
+            records.refuse(_("No extension awaits approval."))
         if acting_user is not None and acting_user.pk == request.extension_proposed_by_id:
             raise PermissionDenied(_("An extension is approved by someone other than the person who proposed it."))
-        on = _day(now)
+        on = records.day_of(now)
         if request.due_on is not None and on > request.due_on:
-            _refuse(_("The time limit has run out: it can no longer be extended."))
+            records.refuse(_("The time limit has run out: it can no longer be extended."))
         request.extension_days = request.extension_proposed_days
         request.extension_approved_by = acting_user
         request.extension_approved_on = on
         deadlines.refresh(request)
         request.save()
-        step = _step(
+        step = records.record_step(
             request,
             StepKind.EXTEND,
             actor=acting_user,
@@ -463,7 +290,7 @@ def approve_extension(
             step,
             AuditEvent.DISCLOSURE_REQUEST_APPROVE_EXTENSION,
             acting_user,
-            {"extension_days": request.extension_days, "proposed_by": _username(request.extension_proposed_by)},
+            {"extension_days": request.extension_days, "proposed_by": records.username(request.extension_proposed_by)},
         )
 
 
@@ -472,15 +299,15 @@ def refuse_extension(
 ) -> InformationRequest:
     """Turn down the proposed extension; another may be proposed while the time limit runs."""
     REQUESTS.require(acting_user, "approve_extension", request)
-    now = _now(now)
+    now = records.present(now)
     with transaction.atomic():
-        request = _locked(request)
+        request = records.locked(request)
         if not request.extension_pending:
-            _refuse(_("No extension awaits approval."))
+            records.refuse(_("No extension awaits approval."))
         request.extension_proposed_by = None
         request.extension_proposed_days = 0
         request.save()
-        step = _step(
+        step = records.record_step(
             request, StepKind.REFUSE_EXTENSION, actor=acting_user, now=now, note=(reason or "").strip(), shown=False
         )
         return _finish_and_return(request, step, AuditEvent.DISCLOSURE_REQUEST_REFUSE_EXTENSION, acting_user)
@@ -519,7 +346,7 @@ def answer(
     library's attachments). A running pause ends with it; an application not completed in time
     is answered with the outcome "not completed in time"."""
     REQUESTS.require(acting_user, "answer", request)
-    now = _now(now)
+    now = records.present(now)
     errors = {}
     if answer_form not in AnswerForm.values:
         errors["answer_form"] = _("Choose the form of the answer.")
@@ -545,16 +372,16 @@ def answer(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        request = _locked(request)
+        request = records.locked(request)
         if request.status not in OPEN_STATUSES:
-            _refuse(_("Only an application being handled can be answered."))
+            records.refuse(_("Only an application being handled can be answered."))
         if request.status == RequestStatus.AWAITING_COMPLETION and outcome not in (
             RequestOutcome.OTHER_NO_COMPLETION,
             RequestOutcome.UNABLE_UNCLEAR,
         ):
-            _refuse(_("The application awaits completion: it can be answered only as not completed in time."))
-        on = _day(now)
-        paused = _end_pause(request, on)
+            records.refuse(_("The application awaits completion: it can be answered only as not completed in time."))
+        on = records.day_of(now)
+        paused = records.end_pause(request, on)
         deadlines.refresh(request)  # the deadline it was answered against stays on record
         request.status = RequestStatus.ANSWERED
         request.answer_form = answer_form
@@ -571,7 +398,7 @@ def answer(
                 uploaded_by=acting_user,
                 uploaded_at=now,
             )
-        step = _step(request, StepKind.ANSWER, actor=acting_user, now=now, paused=paused)
+        step = records.record_step(request, StepKind.ANSWER, actor=acting_user, now=now, paused=paused)
         late = request.due_on is not None and on > request.due_on
         return _finish_and_return(
             request,

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core import feed
 from disclosure import annual_report
 from disclosure import request_actions as actions
+from disclosure import request_submission as submission
 from disclosure.guide import ApplicationChannel
 from disclosure.models import AnswerForm, ApplicantKind, Organisation, RequestOutcome
 from editorial import drafts, workflow
@@ -91,7 +92,7 @@ def add_disclosure(build, organisation: Organisation, *, guide_column) -> Sample
         workflow.submit(guide, acting_user=editor)
         workflow.approve(guide, acting_user=reviewer)
 
-        request, code = actions.submit(organisation, {
+        request, code = submission.submit(organisation, {
             "applicant_kind": ApplicantKind.NATURAL, "name": "王小明", "id_type": "resident_id",
             "id_number": "130602199001011234", "phone": "13812345678", "email": "wang@example.com",
             "address": "示例市人民路100号", "postal_code": "071000",

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from disclosure import request_actions as actions
+from disclosure import request_submission as submission
 from disclosure.models import ApplicantKind, Organisation
 from sites.models import Role
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
@@ -72,7 +73,7 @@ class Desk:
     other_handler: object
 
     def apply(self, now=None, organisation=None, **changes):
-        request, code = actions.submit(organisation or self.organisation, {**NATURAL, **changes}, now=now)
+        request, code = submission.submit(organisation or self.organisation, {**NATURAL, **changes}, now=now)
         request.query_code = code
         return request
 

@@ -14,6 +14,7 @@ from django.test import Client
 
 from disclosure import humancheck, public_views
 from disclosure import request_actions as actions
+from disclosure import request_submission as submission
 from disclosure.models import InformationRequest, RequestStatus
 from tests.disclosure.requests_support import LEGAL, NATURAL, desk  # noqa: F401
 
@@ -66,7 +67,7 @@ def test_disc3_citizen_applies_and_gets_tracking_number_and_code(desk, django_ca
     request = InformationRequest.objects.get()
     assert request.tracking_number in page
     code = re.search(r'<dt>查询码</dt><dd class="token">([A-Z0-9]+)</dd>', page).group(1)
-    assert actions.find(request.tracking_number, code) == request
+    assert submission.find(request.tracking_number, code) == request
     assert code not in request.query_code_hash  # stored hashed
     assert len(mail.outbox) == 1 and code not in mail.outbox[0].body  # the e-mail never carries the code
 

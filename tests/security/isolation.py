@@ -158,6 +158,7 @@ def _disclosure_request(site, handler, prefix: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from disclosure import request_actions
+    from disclosure import request_submission as submission
     from disclosure.models import Organisation
 
     organisation = Organisation.objects.filter(site=site, sub_unit=None).first() or Organisation.objects.create(
@@ -168,7 +169,7 @@ def _disclosure_request(site, handler, prefix: str):
         "phone": "13800000000", "description": f"{prefix}市申请公开的信息", "preferred_form": "email",
         "delivery_method": "online",
     }  # fmt: skip
-    request, _code = request_actions.submit(organisation, data)
+    request, _code = submission.submit(organisation, data)
     request_actions.receive(request, acting_user=handler)
     answer = SimpleUploadedFile("answer.txt", f"{prefix}答复附件".encode(), content_type="text/plain")
     return request_actions.answer(request, answer_form="provided", outcome="granted", text=f"{prefix}市答复",
