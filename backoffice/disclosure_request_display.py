@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from disclosure import deadlines, masking
+from core import masking
+from disclosure import deadlines
 from disclosure.models.requests import InformationRequest, RequestStatus
 
 

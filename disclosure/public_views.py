@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auditlog.audit import request_ip
-from core import ratelimit
+from core import humancheck, masking, ratelimit
 from core.upload_headers import upload_headers
-from disclosure import deadlines, humancheck, masking, request_notices
+from disclosure import deadlines, request_notices
 from disclosure import request_actions as actions
 from disclosure import request_submission as submission
 from disclosure.models.catalogue import Organisation

@@ -5,7 +5,7 @@ may ask once for it to be completed (补正) or seek a third party's opinion (bo
 may extend the time limit once with approval, and answers in one of the forms of art.36 with an
 outcome of the national annual-report table. Every step is a `RequestStep`: who, when, what, and
 what the applicant reads on the status page. The applicant's personal data is encrypted at rest
-(core.fields.EncryptedTextField) and shown masked (disclosure/masking.py).
+(core.fields.EncryptedTextField) and shown masked (core/masking.py).
 
 The enumerations ApplicantKind and RequestOutcome are the rows and columns of the annual report's
 table (DISC-4): their values are counted there, so they are never renamed.

@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
-from disclosure import humancheck, public_views
+from core import humancheck
+from disclosure import public_views
 from disclosure import request_actions as actions
 from disclosure import request_submission as submission
 from disclosure.models import InformationRequest, RequestStatus

@@ -1,4 +1,4 @@
-"""The human check of the public application form (DISC-3): no third-party service.
+"""The human check of public forms (the application for disclosure, DISC-3; letters): no third-party service.
 
 Two kinds, each a signed challenge that the server can verify without keeping state:
 
@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
 from PIL import Image, ImageDraw, ImageFont
 
-SALT = "disclosure.humancheck"
+SALT = "core.humancheck"
 MAX_AGE = 30 * 60
 IMAGE, TEXT = "image", "text"
 # No characters that look alike (0/O, 1/I/L, 2/Z, 5/S, 8/B).

@@ -1,4 +1,4 @@
-"""Personal data of applicants shown masked (DISC-3, SEC-4): enough to recognise, not to copy.
+"""Personal data of citizens shown masked (DISC-3, INT-6, SEC-4): enough to recognise, not to copy.
 
 Lists, the status page and e-mails show only masked values; the full value is read from the
 encrypted field by the handlers' page, on request, and that reading is audited.
