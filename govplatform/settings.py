@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lifecycle",
     "search",
     "disclosure",
+    "interaction",
     "public",
     "backoffice",
     "demo",

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InteractionConfig(AppConfig):
+    """Citizens write to their government (互动交流, INT-1 to INT-6): mailboxes, consultation and
+    complaints, error reports, the knowledge base and citizen accounts."""
+
+    name = "interaction"
+    verbose_name = _("Interaction")

@@ -1,0 +1,1 @@
+"""The interaction app's models, one module per part (exported here)."""
