@@ -203,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     "login-failure-purge": {"task": "govplatform.purge_login_failures", "schedule": crontab(hour=3, minute=27)},
     # SEC-5: every published site is compared with its manifest every hour.
     "tamper-check": {"task": "govplatform.verify_published", "schedule": crontab(minute=7)},
+    # INT-3: error reports past their deadline (1 working day to forward, 3 to answer) are escalated.
+    "error-report-escalation": {"task": "interaction.escalate_error_reports", "schedule": crontab(minute=12)},
 }
 
 LANGUAGE_CODE = "zh-hans"

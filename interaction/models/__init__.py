@@ -1,5 +1,31 @@
 """The interaction app's models, one module per part (exported here)."""
 
 from interaction.models.citizens import Citizen, ContactKind, VerificationCode
+from interaction.models.error_reports import ErrorKind, ErrorReport, Escalation, ReportSource, ReportStatus
+from interaction.models.letters import (
+    Channel,
+    ChannelKind,
+    Letter,
+    LetterStatus,
+    LetterStep,
+    LetterStepKind,
+    PrivateReason,
+)
 
-__all__ = ["Citizen", "ContactKind", "VerificationCode"]
+__all__ = [
+    "Channel",
+    "ChannelKind",
+    "Letter",
+    "LetterStatus",
+    "LetterStep",
+    "LetterStepKind",
+    "PrivateReason",
+    "ErrorKind",
+    "ErrorReport",
+    "Escalation",
+    "ReportSource",
+    "ReportStatus",
+    "Citizen",
+    "ContactKind",
+    "VerificationCode",
+]
