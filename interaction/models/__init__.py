@@ -2,30 +2,14 @@
 
 from interaction.models.citizens import Citizen, ContactKind, VerificationCode
 from interaction.models.error_reports import ErrorKind, ErrorReport, Escalation, ReportSource, ReportStatus
-from interaction.models.letters import (
-    Channel,
-    ChannelKind,
-    Letter,
-    LetterStatus,
-    LetterStep,
-    LetterStepKind,
-    PrivateReason,
-)
 
 __all__ = [
-    "Channel",
-    "ChannelKind",
-    "Letter",
-    "LetterStatus",
-    "LetterStep",
-    "LetterStepKind",
-    "PrivateReason",
+    "Citizen",
+    "ContactKind",
     "ErrorKind",
     "ErrorReport",
     "Escalation",
     "ReportSource",
     "ReportStatus",
-    "Citizen",
-    "ContactKind",
     "VerificationCode",
 ]
