@@ -8,3 +8,9 @@ class InteractionConfig(AppConfig):
 
     name = "interaction"
     verbose_name = _("Interaction")
+
+    def ready(self):
+        # The kinds' modules load models: imported once the apps are ready.
+        from interaction import knowledge
+
+        knowledge.register()  # the Q&A entries of the knowledge base as a resource kind (INT-5)

@@ -27,6 +27,8 @@ class ResourceKind(models.TextChoices):
     # Government information disclosure (DISC-1, DISC-4): kind classes registered by disclosure/kinds.py.
     GUIDE = "guide", _("disclosure guide")
     ANNUAL_REPORT = "annual_report", _("annual disclosure report")
+    # The knowledge base of citizens' questions (INT-5): kind class registered by interaction/knowledge.py.
+    QA = "qa", _("question and answer")
 
 
 class ResourceStatus(models.TextChoices):

@@ -5,6 +5,8 @@
 /search/suggest      suggestions as the user types (JSON), from popular queries, the
                      vocabulary (also by pinyin) and titles
 /search/suggest.js   the small script that shows them (an ARIA combobox)
+/search/similar      entries of the knowledge base like a question being typed (JSON, INT-5)
+/search/similar.js   the small script that shows them under a letter's text (an aria-live list)
 /search/click        a followed result, sent by the browser's `ping` (no script)
 """
 
@@ -20,13 +22,16 @@ from django.views.decorators.http import require_POST, require_safe
 
 from auditlog.audit import request_ip
 from publishing import dynamic_pages
-from search import engine, logs, policy_library, suggest
+from search import engine, logs, policy_library, similar, suggest
 from search.models import SearchScope
 from sites.host_cache import site_for_host
 from sites.models import SiteKind
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 SCRIPT = ASSETS / "suggest.js"
+SIMILAR_SCRIPT = ASSETS / "similar.js"
+# Kinds of resources whose entries may be suggested while a citizen types (INT-5: the knowledge base).
+SIMILAR_KINDS = frozenset({"qa"})
 STYLES = ASSETS / "search.css"
 MAX_PARAM_CHARS = 1000  # longer parameters are cut before anything else looks at them
 
@@ -123,6 +128,26 @@ def suggest_view(request):
     response = JsonResponse({"suggestions": found}, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "public, max-age=60"
     return response
+
+
+@require_safe
+def similar_view(request):
+    """Entries like the typed question (INT-5): {"entries": [{title, url, snippet}]}, best first."""
+    site = _site(request)
+    kind = _param(request, "kind")
+    if kind not in SIMILAR_KINDS:
+        return JsonResponse({"entries": []}, status=400)
+    limit = _int(_param(request, "limit"), 1, similar.MAX_RESULTS) or similar.MAX_RESULTS
+    found = similar.similar(site, _param(request, "q"), kind, limit=limit)
+    response = JsonResponse({"entries": found}, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=60"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def similar_script(request):
+    return _asset(request, SIMILAR_SCRIPT, "text/javascript; charset=utf-8")
 
 
 def _asset(request, path: Path, content_type: str):

@@ -1,0 +1,117 @@
+"""Entries like a question being typed (INT-5): while a citizen writes a letter, the published
+entries of the site's knowledge base (resources of kind `qa`) that ask the same thing, best first.
+
+The question goes through the search's own parsing (segmentation, synonyms, pinyin; question words
+dropped), but unlike a search a letter need not contain every word: each word group found in an
+entry counts by how rare it is among the site's entries of that kind (idf), double when it is in
+the entry's question (its title). One query counts each group's entries, one finds the entries of
+the groups that are not too common (words in most entries say little), one reads the best
+candidates' titles and texts; nothing is logged (a letter being typed is no search).
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.db import connection
+
+from search.backends import backend
+from search.highlight import SNIPPET_CHARS
+from search.query import ParsedQuery, Parser
+from search.text import fold_case, normalise
+from search.vocabulary import vocabulary
+
+MAX_CHARS = 300  # of the typed text: the question is at its start
+MAX_GROUPS = 16
+MAX_RESULTS = 5
+MIN_RESULTS = 1
+COMMON_SHARE = 0.25  # a group in more than this share of the entries is not looked up
+CANDIDATES = 40  # read and scored by their question
+TITLE_WEIGHT = 2.0
+MIN_SCORE_SHARE = 0.2  # of the best possible score: weaker entries are not offered
+
+
+def _groups(text: str) -> list[list[tuple[str, ...]]]:
+    parser = Parser(vocabulary())
+    parsed = ParsedQuery(text=text)
+    parser._free(parsed, text)
+    unique, seen = [], set()
+    for group in parsed.groups:
+        key = tuple(sorted(group))
+        if key not in seen:
+            seen.add(key)
+            unique.append(group)
+    return unique[:MAX_GROUPS]
+
+
+def _in_text(group, folded: str) -> bool:
+    return any(all(token in folded for token in alternative) for alternative in group)
+
+
+def similar(site, raw: str, kind: str, limit: int = MAX_RESULTS) -> list[dict]:
+    """The entries of `kind` published on `site` most like `raw`: [{title, url, snippet}]."""
+    text = normalise(raw)[:MAX_CHARS]
+    limit = max(MIN_RESULTS, min(limit, MAX_RESULTS))
+    if not text:
+        return []
+    groups = _groups(text)
+    if not groups:
+        return []
+    engine = backend()
+    table = engine.table
+    scope = "d.site_id = %s AND d.kind = %s"
+    selects, select_params = [], []
+    for number, group in enumerate(groups):
+        match_sql, match_params = engine.match([group])
+        selects.append(f"SELECT {number} AS g, d.id AS id FROM {table} d WHERE {scope} AND {match_sql}")
+        select_params.append([site.pk, kind, *match_params])
+    union = " UNION ALL ".join(selects)
+    params = [value for values in select_params for value in values]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} d WHERE {scope}", [site.pk, kind])
+        total = cursor.fetchone()[0]
+        if not total:
+            return []
+        cursor.execute(f"SELECT m.g, COUNT(*) FROM ({union}) m GROUP BY m.g", params)
+        counts = dict(cursor.fetchall())
+        weights = {g: math.log(1 + total / n) for g, n in counts.items() if n}
+        rare = [g for g, n in counts.items() if n and n <= max(CANDIDATES, COMMON_SHARE * total)]
+        if not rare:
+            rare = sorted(counts, key=counts.get)[:1]
+        wanted_params = [value for g in rare for value in select_params[g]]
+        cursor.execute(" UNION ALL ".join(selects[g] for g in rare), wanted_params)
+        first: dict[int, float] = {}
+        for g, doc_id in cursor.fetchall():
+            first[doc_id] = first.get(doc_id, 0.0) + weights[g]
+        candidates = sorted(first, key=lambda d: (-first[d], d))[:CANDIDATES]
+        if not candidates:
+            return []
+        marks = ", ".join(["%s"] * len(candidates))
+        cursor.execute(f"SELECT id, title, summary, content, url FROM {table} WHERE id IN ({marks})", candidates)
+        rows = {row[0]: row for row in cursor.fetchall()}
+    best_possible = sum(weights.values()) * (1 + TITLE_WEIGHT)
+    scored = []
+    for doc_id in candidates:
+        _id, title, summary, content, url = rows[doc_id]
+        folded_title, folded_text = fold_case(title), fold_case(content or summary or "")
+        score = 0.0
+        for g, weight in weights.items():
+            if _in_text(groups[g], folded_title):
+                score += weight * (1 + TITLE_WEIGHT)
+            elif _in_text(groups[g], folded_text):
+                score += weight
+        if score >= MIN_SCORE_SHARE * best_possible:
+            scored.append((score, doc_id))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    out = []
+    for _score, doc_id in scored[:limit]:
+        _id, title, summary, content, url = rows[doc_id]
+        out.append({"title": title, "url": url, "snippet": _snippet(summary, content)})
+    return out
+
+
+def _snippet(summary: str, content: str) -> str:
+    """The start of the entry's answer: its text after the first paragraph (the question)."""
+    paragraphs = [line for line in (content or "").split("\n") if line.strip()]
+    text = " ".join((summary or " ".join(paragraphs[1:] or paragraphs)).split())
+    return text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else "")
