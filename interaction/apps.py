@@ -14,3 +14,9 @@ class InteractionConfig(AppConfig):
         from interaction import knowledge
 
         knowledge.register()  # the Q&A entries of the knowledge base as a resource kind (INT-5)
+        # The permission policies of the error reports (INT-3), the letters and their channels
+        # (INT-1, INT-2).
+        from interaction import (
+            error_report_policies,  # noqa: F401
+            policies,  # noqa: F401
+        )
