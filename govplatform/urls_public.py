@@ -6,6 +6,8 @@ No back-office URL is mounted here.
 from django.urls import path, re_path
 
 from disclosure import public_views as disclosure_views
+from interaction import account_views as citizen_views
+from interaction import public_pages as interaction_pages
 from public import views as public_views
 from search import views as search_views
 
@@ -22,6 +24,12 @@ urlpatterns = [
     path("disclosure/status/", disclosure_views.status, name="disclosure-status"),
     path("disclosure/status/file/", disclosure_views.attachment, name="disclosure-attachment"),
     path("disclosure/disclosure.css", disclosure_views.styles, name="disclosure-styles"),
+    path("interaction/account/", citizen_views.home, name="citizen-home"),
+    path("interaction/account/register/", citizen_views.register, name="citizen-register"),
+    path("interaction/account/verify/", citizen_views.verify, name="citizen-verify"),
+    path("interaction/account/login/", citizen_views.login, name="citizen-login"),
+    path("interaction/account/logout/", citizen_views.logout, name="citizen-logout"),
+    path("interaction/interaction.css", interaction_pages.styles, name="interaction-styles"),
     re_path(r"^(?P<path>.*)$", public_views.published_file, name="published-file"),
 ]
 
