@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
     "error-report-escalation": {"task": "interaction.escalate_error_reports", "schedule": crontab(minute=12)},
 }
 
+# LINK-2: paths the public process answers itself, linked from every published page (the footer's
+# own error-report entry, INT-3): not checked against the published files.
+PUBLIC_DYNAMIC_PATHS = ("interaction/error-report/",)
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

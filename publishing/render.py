@@ -33,6 +33,7 @@ HOME_BLOCK = 8  # items per channel block on the home page
 SECTION_BLOCK = 6  # items per sub-column block on a column page
 ARCHIVE_LINKS = 10  # numbered pages linked from a column's index.html
 JIUCUO = "https://zfwzgl.www.gov.cn/exposure/jiucuo.html"
+LOCAL_REPORT = "/interaction/error-report/"  # the site's own error-report form (INT-3, public process)
 TEMPLATE_BY_COLUMN_TYPE = {"机构职能": "institutions.html", "负责人信息": "leaders.html"}
 TOPIC_COLUMN_TYPE = "专题专栏"
 
@@ -45,6 +46,7 @@ class Frame:
     """
 
     SLOT = "\x00page-url\x00"
+    REPORT_SLOT = "\x00report-url\x00"
 
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
@@ -59,13 +61,17 @@ class Frame:
             )
         return self._headers[current]
 
-    def footer(self, jiucuo_url: str) -> Markup:
+    def footer(self, jiucuo_url: str, page_url: str = "") -> Markup:
         if self._footer is None:
             r = self.renderer
             self._footer = r.template("_footer.html").render(
-                {"site": r.site, "psb_text": r.psb_text, "jiucuo_url": self.SLOT}
+                {"site": r.site, "psb_text": r.psb_text, "jiucuo_url": self.SLOT, "report_url": self.REPORT_SLOT}
             )
-        return Markup(self._footer.replace(self.SLOT, str(escape(jiucuo_url))))
+        # The site's own error-report form (INT-3) gets the page's address as well.
+        report_url = LOCAL_REPORT + (f"?page={quote(page_url, safe='')}" if page_url else "")
+        return Markup(
+            self._footer.replace(self.SLOT, str(escape(jiucuo_url))).replace(self.REPORT_SLOT, str(escape(report_url)))
+        )
 
 
 @dataclass(slots=True, eq=False)

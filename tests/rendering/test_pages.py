@@ -114,7 +114,7 @@ def test_header_and_footer_same_on_every_page(portal):  # TPL-1
     def frame(path):
         html = portal.read(path)
         header = html[html.index("<header") : html.index("</header>")]
-        footer = re.sub(r"url=[^\"]+", "", html[html.index("<footer") :])
+        footer = re.sub(r"(url|page)=[^\"]+", "", html[html.index("<footer") :])  # the page's address (TPL-4, INT-3)
         return re.sub(r' aria-current="page"', "", header), footer
 
     frames = {frame(p) for p in ["index.html", "zwgk/index.html", f"xwzx/gzdt/{portal.first.pk}.html", "sitemap.html"]}
