@@ -20,3 +20,9 @@ class InteractionConfig(AppConfig):
             error_report_policies,  # noqa: F401
             policies,  # noqa: F401
         )
+
+        # The public listings of letters and their statistics as published pages (INT-2).
+        from interaction.letter_pages import provider
+        from publishing import extensions
+
+        extensions.register(provider)

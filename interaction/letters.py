@@ -21,8 +21,8 @@ Every action takes `now` (default: the present) so that the demo's past letters 
   it; its writer reads the other letter's answer.
 
 The public listings (interaction's pages, INT-2) are published from the change feed: every action
-that changes what a channel's listing or statistics show (publish, unpublish, keep_private,
-merge) calls `feed.changed(column_lists=[letter.channel.column_id])`. The publisher then renders
+that changes what a channel's listing or statistics show (submit, answer, publish, unpublish,
+keep_private, merge) calls `feed.changed(column_lists=[letter.channel.column_id])`. The publisher then renders
 again the pages that depend on that column (its list, its letter pages, the statistics).
 """
 
@@ -169,6 +169,7 @@ def submit(channel: Channel, data: dict, *, citizen=None, now: dt.datetime | Non
                 letter.full_clean(exclude=["query_code_hash"])
                 letter.save()
                 step = _step(letter, LetterStepKind.SUBMIT, actor=None, now=now)
+                _listing_changed(letter)  # the statistics count it (INT-2)
                 _finish(letter, step, AuditEvent.LETTER_SUBMIT, actor=None, details={"channel": channel.pk})
             return letter, code
         except IntegrityError:
@@ -279,6 +280,7 @@ def answer(
         letter_deadlines.refresh(letter)
         letter.save()
         step = _step(letter, LetterStepKind.ANSWER, actor=acting_user, now=now, shown=False)
+        _listing_changed(letter)  # the statistics count the answer (INT-2)
         return _finish(
             letter,
             step,
