@@ -7,18 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from interaction import letters
-from interaction.models import Channel, ChannelKind, Letter, LetterStatus
+from interaction.models.letters import Channel, ChannelKind, Letter, LetterStatus
 from publishing.publisher import publish_site
 from sites.models import Role
 from tests.factories import MembershipFactory, UserFactory
-from tests.interaction.test_letters_submit import LETTER, at
 from tests.rendering.conftest import Builder, parse
 
 pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+LETTER = {"title": "小区门口路灯不亮", "body": "幸福路12号小区门口的路灯已经坏了两周，夜间出行不便。",
+          "writer_name": "李四", "writer_phone": "13812345678", "writer_email": "lisi@example.cn"}  # fmt: skip
+
+
+def at(year, month, day, hour=10) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, tzinfo=SHANGHAI)
 
 
 def assert_up_to_date(b):
