@@ -7,7 +7,7 @@ from django.urls import path, re_path
 
 from disclosure import public_views as disclosure_views
 from interaction import account_views as citizen_views
-from interaction import error_report_views
+from interaction import error_report_views, letter_views
 from interaction import public_pages as interaction_pages
 from public import views as public_views
 from search import views as search_views
@@ -30,6 +30,8 @@ urlpatterns = [
     path("interaction/account/verify/", citizen_views.verify, name="citizen-verify"),
     path("interaction/account/login/", citizen_views.login, name="citizen-login"),
     path("interaction/account/logout/", citizen_views.logout, name="citizen-logout"),
+    path("interaction/write/<int:channel_id>/", letter_views.write, name="interaction-write"),
+    path("interaction/status/", letter_views.status, name="interaction-status"),
     path("interaction/interaction.css", interaction_pages.styles, name="interaction-styles"),
     path("interaction/error-report/", error_report_views.error_report, name="interaction-error-report"),
     re_path(r"^(?P<path>.*)$", public_views.published_file, name="published-file"),

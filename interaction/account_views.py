@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from auditlog.audit import request_ip
 from core import humancheck, ratelimit
 from interaction import citizen_session, citizens, letter_status
+from interaction.models.letters import Channel
 from interaction.public_forms import LoginForm, RegisterForm, VerifyForm
 from interaction.public_pages import LANGUAGE, kind_wanted, page, site_of
 
@@ -194,6 +195,8 @@ def home(request):
     if citizen is None:
         return HttpResponseRedirect(ACCOUNT_PATH + "login/")
     with translation.override(LANGUAGE):
-        letters = [letter_status.summary(letter) for letter in citizen.letters.select_related("channel", "site")]
-        context = {"contact": letter_status.masked_contact(citizen), "letters": letters}
+        letters = [letter_status.summary(letter) for letter in citizen.letters.select_related("channel__site", "site")]
+        channels = list(Channel.objects.filter(site=site, is_open=True).order_by("name", "id"))
+        context = {"contact": letter_status.masked_contact(citizen), "letters": letters, "channels": channels,
+                   "site_pk": site.pk}  # fmt: skip
         return _account_page(request, site, "interaction_account.html", context, title=CRUMB)
