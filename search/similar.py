@@ -18,7 +18,7 @@ from django.db import connection
 from search.backends import backend
 from search.highlight import SNIPPET_CHARS
 from search.query import ParsedQuery, Parser
-from search.text import fold_case, normalise
+from search.text import STOP_WORDS, fold_case, is_cjk, normalise
 from search.vocabulary import vocabulary
 
 MAX_CHARS = 300  # of the typed text: the question is at its start
@@ -29,14 +29,25 @@ COMMON_SHARE = 0.25  # a group in more than this share of the entries is not loo
 CANDIDATES = 40  # read and scored by their question
 TITLE_WEIGHT = 2.0
 MIN_SCORE_SHARE = 0.2  # of the best possible score: weaker entries are not offered
+MIN_TOP_SHARE = 0.5  # of the first entry's score: entries far behind it are not offered
 
 
 def _groups(text: str) -> list[list[tuple[str, ...]]]:
+    """The search's word groups of `text`; a long word also matches by its parts (租房子: 租房,
+    房子), as the index holds documents cut for search."""
     parser = Parser(vocabulary())
     parsed = ParsedQuery(text=text)
     parser._free(parsed, text)
     unique, seen = [], set()
     for group in parsed.groups:
+        parts = [
+            (part,)
+            for alternative in group
+            if len(alternative) == 1 and len(alternative[0]) >= 3 and is_cjk(alternative[0])
+            for part in parser.seg.cut_for_search(alternative[0])
+            if 2 <= len(part) < len(alternative[0]) and part not in STOP_WORDS
+        ]
+        group = list(dict.fromkeys(group + parts))
         key = tuple(sorted(group))
         if key not in seen:
             seen.add(key)
@@ -103,6 +114,7 @@ def similar(site, raw: str, kind: str, limit: int = MAX_RESULTS) -> list[dict]:
         if score >= MIN_SCORE_SHARE * best_possible:
             scored.append((score, doc_id))
     scored.sort(key=lambda item: (-item[0], item[1]))
+    scored = [item for item in scored if item[0] >= MIN_TOP_SHARE * scored[0][0]] if scored else []
     out = []
     for _score, doc_id in scored[:limit]:
         _id, title, summary, content, url = rows[doc_id]
