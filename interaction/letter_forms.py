@@ -34,7 +34,12 @@ class LetterForm(forms.Form):
     )
     writer_name = _text(_("Name"), 100)
     writer_phone = _text(_("Telephone"), 30)
-    writer_email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+    writer_email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        error_messages={"invalid": _("Enter an e-mail address such as name@example.com.")},
+    )
     writer_wants_private = forms.BooleanField(label=_("Do not publish my letter and its answer"), required=False)
 
     def clean(self):

@@ -237,3 +237,20 @@ def test_int1_injection_corpus_in_every_field_is_shown_as_text(monkeypatch):
     assert Letter.objects.exists()
     for letter in Letter.objects.all():
         assert not re.search(r"<[a-z]+[\s/>]", letter.title + letter.body + letter.writer_name, re.I)  # no tag stored
+
+
+def test_int1_refusals_are_in_chinese():
+    """INT-1: every message of a refused letter is Chinese (no English, no raw code)."""
+    channel = make_channel()
+    client = client_for(channel.site)
+    page = write(client, channel, title="", body="长" * 4001, writer_phone="abc", writer_email="bad").content.decode()
+    main = re.sub(r"<[^>]+>", " ", page[page.index("<main") : page.index("</main>")])
+    assert "请填写正确的电子邮箱地址" in main and "4000" in main
+    assert re.findall(r"[A-Za-z]{4,}", main.replace("name@example.com", "")) == []
+
+
+def test_int1_form_needs_the_csrf_token():
+    channel = make_channel()
+    client = Client(HTTP_HOST=channel.site.primary_domain, enforce_csrf_checks=True)
+    response = client.post(f"/interaction/write/{channel.pk}/", {**LETTER, **text_check(client)})
+    assert response.status_code == 403 and not Letter.objects.exists()
