@@ -4,8 +4,8 @@ entries of the site's knowledge base (resources of kind `qa`) that ask the same 
 The question goes through the search's own parsing (segmentation, synonyms, pinyin; question words
 dropped), but unlike a search a letter need not contain every word: each word group found in an
 entry counts by how rare it is among the site's entries of that kind (idf), double when it is in
-the entry's question (its title). One query counts each group's entries, one finds the entries of
-the groups that are not too common (words in most entries say little), one reads the best
+the entry's question (its title). One query counts each group's entries (up to a bound), one finds
+the entries of the groups that are not too common (words in most entries say little), one reads the best
 candidates' titles and texts; nothing is logged (a letter being typed is no search).
 """
 
@@ -13,22 +13,25 @@ from __future__ import annotations
 
 import math
 
+from django.core.cache import cache
 from django.db import connection
 
 from search.backends import backend
 from search.highlight import SNIPPET_CHARS
 from search.query import ParsedQuery, Parser
-from search.text import STOP_WORDS, fold_case, is_cjk, normalise
+from search.text import STOP_WORDS, is_cjk, normalise
 from search.vocabulary import vocabulary
 
 MAX_CHARS = 300  # of the typed text: the question is at its start
 MAX_GROUPS = 16
 MAX_RESULTS = 5
 MIN_RESULTS = 1
-COMMON_SHARE = 0.25  # a group in more than this share of the entries is not looked up
+COMMON_DOCS = 200  # a group in this many entries is common: not looked up
 CANDIDATES = 40  # read and scored by their question
 TITLE_WEIGHT = 2.0
 MIN_SCORE_SHARE = 0.2  # of the best possible score: weaker entries are not offered
+TOTAL_SECONDS = 60
+CACHED_TOTAL = 1000
 MIN_TOP_SHARE = 0.5  # of the first entry's score: entries far behind it are not offered
 
 
@@ -55,6 +58,19 @@ def _groups(text: str) -> list[list[tuple[str, ...]]]:
     return unique[:MAX_GROUPS]
 
 
+def _total(cursor, table: str, scope: str, site_id: int, kind: str) -> int:
+    """The site's entries of `kind`, for the words' weights: counted at most once a minute (reading
+    every entry's row costs 40 ms at 10,000; the weights hardly move with a few entries more)."""
+    key = f"search:similar-total:{site_id}:{kind}"
+    total = cache.get(key)
+    if total is None:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} d WHERE {scope}", [site_id, kind])
+        total = cursor.fetchone()[0]
+        if total >= CACHED_TOTAL:  # fewer are counted quickly every time
+            cache.set(key, total, TOTAL_SECONDS)
+    return total
+
+
 def _in_text(group, folded: str) -> bool:
     return any(all(token in folded for token in alternative) for alternative in group)
 
@@ -76,21 +92,26 @@ def similar(site, raw: str, kind: str, limit: int = MAX_RESULTS) -> list[dict]:
         match_sql, match_params = engine.match([group])
         selects.append(f"SELECT {number} AS g, d.id AS id FROM {table} d WHERE {scope} AND {match_sql}")
         select_params.append([site.pk, kind, *match_params])
-    union = " UNION ALL ".join(selects)
     params = [value for values in select_params for value in values]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {table} d WHERE {scope}", [site.pk, kind])
-        total = cursor.fetchone()[0]
+        total = _total(cursor, table, scope, site.pk, kind)
         if not total:
             return []
-        cursor.execute(f"SELECT m.g, COUNT(*) FROM ({union}) m GROUP BY m.g", params)
-        counts = dict(cursor.fetchall())
+        # Each group's entries, counted up to COMMON_DOCS: a word in more is common (weighted as
+        # if in COMMON_DOCS, and not looked up); counting every entry of 工作 costs 100 ms at 10,000.
+        bounded = ", ".join(f"(SELECT COUNT(*) FROM ({sql} LIMIT {COMMON_DOCS}) m{g})" for g, sql in enumerate(selects))
+        cursor.execute(f"SELECT {bounded}", params)
+        counts = dict(enumerate(cursor.fetchone()))
         weights = {g: math.log(1 + total / n) for g, n in counts.items() if n}
-        rare = [g for g, n in counts.items() if n and n <= max(CANDIDATES, COMMON_SHARE * total)]
-        if not rare:
-            rare = sorted(counts, key=counts.get)[:1]
-        wanted_params = [value for g in rare for value in select_params[g]]
-        cursor.execute(" UNION ALL ".join(selects[g] for g in rare), wanted_params)
+        rare = [g for g, n in counts.items() if n and n < COMMON_DOCS]
+        # Without a rare word, the first COMMON_DOCS entries of each common one (those matching
+        # several of them rise): never every entry of 工作.
+        looked_up = rare or list(weights)
+        wanted_params = [value for g in looked_up for value in select_params[g]]
+        limit_sql = "" if rare else f" LIMIT {COMMON_DOCS}"
+        cursor.execute(
+            " UNION ALL ".join(f"SELECT * FROM ({selects[g]}{limit_sql}) s{g}" for g in looked_up), wanted_params
+        )
         first: dict[int, float] = {}
         for g, doc_id in cursor.fetchall():
             first[doc_id] = first.get(doc_id, 0.0) + weights[g]
@@ -104,7 +125,7 @@ def similar(site, raw: str, kind: str, limit: int = MAX_RESULTS) -> list[dict]:
     scored = []
     for doc_id in candidates:
         _id, title, summary, content, url = rows[doc_id]
-        folded_title, folded_text = fold_case(title), fold_case(content or summary or "")
+        folded_title, folded_text = title.lower(), (content or summary or "").lower()
         score = 0.0
         for g, weight in weights.items():
             if _in_text(groups[g], folded_title):
