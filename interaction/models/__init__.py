@@ -2,14 +2,30 @@
 
 from interaction.models.citizens import Citizen, ContactKind, VerificationCode
 from interaction.models.error_reports import ErrorKind, ErrorReport, Escalation, ReportSource, ReportStatus
+from interaction.models.letters import (
+    Channel,
+    ChannelKind,
+    Letter,
+    LetterStatus,
+    LetterStep,
+    LetterStepKind,
+    PrivateReason,
+)
 
 __all__ = [
-    "Citizen",
-    "ContactKind",
+    "Channel",
+    "ChannelKind",
+    "Letter",
+    "LetterStatus",
+    "LetterStep",
+    "LetterStepKind",
+    "PrivateReason",
     "ErrorKind",
     "ErrorReport",
     "Escalation",
     "ReportSource",
     "ReportStatus",
+    "Citizen",
+    "ContactKind",
     "VerificationCode",
 ]
