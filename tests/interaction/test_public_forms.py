@@ -79,7 +79,7 @@ def test_int6_citizen_letter_appears_in_my_letters_and_status_without_code():
     citizen = registered(client, "13912345678")
     page = client.get(f"/interaction/write/{channel.pk}/").content.decode()
     assert "139****5678" in page and "13912345678" not in page
-    page = write(client, channel, writer_phone="").content.decode()
+    page = write(client, channel, writer_phone="", writer_name="").content.decode()
     assert "信件已提交" in page and "查询码" not in page
     letter = Letter.objects.get()
     assert letter.citizen == citizen and letter.writer_phone == "13912345678"  # the account's contact
@@ -87,7 +87,8 @@ def test_int6_citizen_letter_appears_in_my_letters_and_status_without_code():
     assert letter.tracking_number in home and "小区门口路灯不亮" in home
     assert f'href="/interaction/write/{channel.pk}/"' in home
     page = client.post("/interaction/status/", {"mine": letter.tracking_number}).content.decode()
-    assert "办理过程" in page and "路灯已经坏了两周" in page
+    assert "办理过程" in page and "路灯已经坏了两周" in page and "注册用户" in page and "139****5678" in page
+    assert "13912345678" not in page
     other = client_for(channel.site)  # someone else cannot open it without the code
     assert "办理过程" not in other.post("/interaction/status/", {"mine": letter.tracking_number}).content.decode()
 

@@ -105,6 +105,7 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
 
     disclosure_request = _disclosure_request(site, reviewer, prefix)
     [entry] = catalogue.number_unnumbered(site, acting_user=admin)  # DISC-2: now its organisation exists
+    letter = _letter(site, reviewer, admin, prefix)
 
     assets = [r.current_revision.asset for r in resources if r.current_revision.asset_id]
     files = [a.file.name for a in assets] + [r.file.name for a in assets for r in a.renditions.all()]
@@ -134,6 +135,8 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
         "disclosure.informationrequest": [disclosure_request],
         "disclosure.organisation": [disclosure_request.organisation],
         "disclosure.catalogueentry": [entry],
+        "interaction.letter": [letter],
+        "interaction.channel": [letter.channel],
     }
     side.markers = [
         *side.markers,
@@ -147,6 +150,7 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
         application.reason,
         filing.subject,
         disclosure_request.description,
+        letter.title,
     ]
     # Who works on the site: its staff's names (users are platform-wide, their roles are not).
     side.people = [name for user in side.users.values() for name in (user.username, user.real_name)]
@@ -176,6 +180,27 @@ def _disclosure_request(site, handler, prefix: str):
                                   files=[answer], acting_user=handler)  # fmt: skip
 
 
+def _letter(site, reviewer, admin, prefix: str):
+    """A citizen's letter (INT-1, INT-2), answered and published, in a channel of the site."""
+    from columns.models import Column
+    from interaction import letters
+    from interaction.models import Channel, ChannelKind
+
+    column = Column.objects.create(
+        site=site, name=f"{prefix}市长信箱", slug="szxx", description="来信", column_type="咨询投诉",
+        responsible_person="张三",
+    )  # fmt: skip
+    channel = Channel.objects.create(
+        site=site, column=column, name=f"{prefix}市长信箱", kind=ChannelKind.LEADER_MAILBOX, leader_name="李市长",
+        allows_anonymous=True,
+    )  # fmt: skip
+    data = {"title": f"{prefix}市来信标题", "body": f"{prefix}市来信内容", "writer_name": f"{prefix}来信人",
+            "writer_phone": "13900000000"}  # fmt: skip
+    letter, _code = letters.submit(channel, data)
+    letters.answer(letter, text=f"{prefix}市来信答复", acting_user=reviewer)
+    return letters.review(letter, decision=letters.PUBLISH, acting_user=admin)
+
+
 def platform_lists(b, platform_admin) -> None:
     """The platform-wide lists (no site), which only platform administrators may see or change,
     walked with B's objects."""
@@ -200,6 +225,7 @@ NOT_SITE_DATA = {"sessions", "admin", "axes"}
 PLATFORM_WIDE = {
     "editorial.checkedword", "search.dictionaryword", "search.synonym", "search.vocabularyterm", "workdays.calendarday",
     "disclosure.subjectcategory",
+    "interaction.citizen", "interaction.verificationcode",  # citizens' accounts: one for every site (INT-6)
     "auth.group", "auth.permission", "auth.group_permissions", "contenttypes.contenttype",
 }  # fmt: skip
 # Which rows of a table are B's, by the fields the table has (any that applies).
@@ -222,6 +248,7 @@ OWNED_THROUGH = {
     "asset": lambda b: Q(asset__in=b.asset_ids),
     "organisation": lambda b: Q(organisation__site=b.site),
     "request": lambda b: Q(request__site=b.site),
+    "letter": lambda b: Q(letter__site=b.site),
 }
 OWNED = {
     "sites.site": lambda b: Q(pk=b.site.pk) | Q(parent=b.site),

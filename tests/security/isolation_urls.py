@@ -396,6 +396,19 @@ def _disclosure_files(a, b):
             for item in request.attachments.all()]  # fmt: skip
 
 
+def _letter_steps(a, b):
+    from backoffice.interaction_letters_admin import STEPS as letter_steps
+
+    letter = b.objects["interaction.letter"][0]
+    return [(_admin_url("interaction_letter_step", object_id=letter.pk, step_name=step), [ANSWERS])
+            for step in [*letter_steps, "no-such-step"]]  # fmt: skip
+
+
+def _letter_reveal(a, b):
+    letter = b.objects["interaction.letter"][0]
+    return [(_admin_url("interaction_letter_reveal", object_id=letter.pk), [{}])]
+
+
 def _media(a, b):
     return [(f"{settings.MEDIA_URL.rstrip('/')}/{name}", []) for name in b.files]
 
@@ -445,5 +458,7 @@ OBJECT_FILLERS = {
     "admin:disclosure_request_step": _disclosure_steps,
     "admin:disclosure_request_reveal": _disclosure_reveal,
     "admin:disclosure_request_file": _disclosure_files,
+    "admin:interaction_letter_step": _letter_steps,
+    "admin:interaction_letter_reveal": _letter_reveal,
     "media": _media,
 }
