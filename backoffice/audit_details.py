@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from columns.models import SubUnitKind
 from disclosure.models import AnswerForm, ApplicantKind, RequestOutcome
 from editorial.models import PlacementStatus, WordList
+from interaction.models import ChannelKind, ErrorKind, Escalation, PrivateReason
 from lifecycle.models import ApplicationKind, ApplicationStatus, FilingKind, RegistrationItem
 from resources.models import Disclosure, ResourceKind, ResourceStatus
 from sites.models import Role, SiteKind, SiteStatus
@@ -147,6 +148,19 @@ KEY_LABELS = {
     "code": _("organisation code"),
     "sub_unit": _("sub-unit"),
     "site": _("site"),
+    # citizens' letters (INT-1, INT-2)
+    "channel": _("channel"),
+    "on_time": _("answered on time"),
+    "answer_working_days": _("working days taken"),
+    "forwarded_from": _("forwarded from"),
+    "forwarded_to": _("forwarded to"),
+    "private_reason": _("reason not published"),
+    "into": _("merged into"),
+    "leader_name": _("leader's name"),
+    "allows_anonymous": _("anonymous letters allowed"),
+    "is_open": _("open for letters"),
+    # error reports (INT-3)
+    "stage": _("escalation"),
 }
 
 # Stored codes that a person would not understand, per key.
@@ -162,6 +176,8 @@ VALUE_LABELS = {
         **dict(ApplicationKind.choices),
         **dict(FilingKind.choices),
         **dict(ResourceKind.choices),
+        **dict(ChannelKind.choices),
+        **dict(ErrorKind.choices),
     },  # fmt: skip
     "status": {
         **dict(PlacementStatus.choices),
@@ -175,6 +191,8 @@ VALUE_LABELS = {
     "answer_form": dict(AnswerForm.choices),
     "outcome": dict(RequestOutcome.choices),
     "applicant_kind": dict(ApplicantKind.choices),
+    "private_reason": dict(PrivateReason.choices),
+    "stage": dict(Escalation.choices),
 }
 VALUE_LABELS["previous_status"] = VALUE_LABELS["status"]
 

@@ -170,7 +170,7 @@ def submit(channel: Channel, data: dict, *, citizen=None, now: dt.datetime | Non
                 letter.save()
                 step = _step(letter, LetterStepKind.SUBMIT, actor=None, now=now)
                 _listing_changed(letter)  # the statistics count it (INT-2)
-                _finish(letter, step, AuditEvent.LETTER_SUBMIT, actor=None, details={"channel": channel.pk})
+                _finish(letter, step, AuditEvent.LETTER_SUBMIT, actor=None, details={"channel": channel.name})
             return letter, code
         except IntegrityError:
             continue  # two letters took the same serial: take the next one
@@ -244,7 +244,7 @@ def forward(
             step,
             AuditEvent.LETTER_FORWARD,
             actor=acting_user,
-            details={"from": origin, "to": letter.handling_unit},
+            details={"forwarded_from": origin, "forwarded_to": letter.handling_unit},
         )
 
 
@@ -286,7 +286,7 @@ def answer(
             step,
             AuditEvent.LETTER_ANSWER,
             actor=acting_user,
-            details={"on_time": letter.answered_on_time, "working_days": letter.answer_working_days},
+            details={"on_time": letter.answered_on_time, "answer_working_days": letter.answer_working_days},
         )
 
 
@@ -405,3 +405,9 @@ def merge(letter: Letter, *, into: Letter, note: str = "", acting_user, now: dt.
             letter_notices.notify_after_commit(letter, answered)
         _listing_changed(letter)
         return _finish(letter, step, AuditEvent.LETTER_MERGE, actor=acting_user, details={"into": into.tracking_number})
+
+
+def reveal(letter: Letter, *, acting_user) -> None:
+    """A handler reads the writer's personal data in full (to call back): audited."""
+    LETTERS.require(acting_user, "reveal_personal_data", letter)
+    audit.record(AuditEvent.LETTER_REVEAL, actor=acting_user, obj=letter, site=letter.site)

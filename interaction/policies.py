@@ -26,5 +26,5 @@ LETTER_ACTIONS = {
 LETTERS = register(SitePolicy(Letter, actions=LETTER_ACTIONS))
 register(SitePolicy(LetterStep, site_field="letter__site_id", actions={VIEW: HANDLER_ROLES}))
 CHANNELS = register(
-    SitePolicy(Channel, actions={VIEW: HANDLER_ROLES, CHANGE: ADMIN_ROLES, "add": ADMIN_ROLES, "delete": ADMIN_ROLES})
+    SitePolicy(Channel, actions={VIEW: HANDLER_ROLES, CHANGE: ADMIN_ROLES})
 )
