@@ -154,3 +154,39 @@ def test_the_labelled_questions_find_their_entries_among_the_first_three(setting
     assert with_synonyms["recall@3"] >= 0.85, with_synonyms["recall@3"]
     assert with_synonyms["precision@3"] >= 0.5, with_synonyms["precision@3"]
     assert with_synonyms["hit@1"] >= 0.72, with_synonyms["hit@1"]
+
+
+def test_an_answered_reusable_letter_becomes_a_draft_entry(setting, django_capture_on_commit_callbacks):  # INT-5
+    """INT-5: a reviewed answer marked reusable becomes a draft Q&A entry in the knowledge-base
+    column (the letter's number kept), once; an answer not marked, or not yet reviewed, is refused."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from interaction import letters
+    from interaction.knowledge import make_entry_from_letter
+    from tests.interaction.test_letters_submit import LETTER, at, make_channel
+
+    site, column, editor, reviewer = setting
+    admin = member(site, "site_admin", username="qa-admin")
+    channel = make_channel(site)
+    letter, _code = letters.submit(channel, LETTER, now=at(2025, 9, 29))
+    letter = letters.answer(letter, text="已安排维修，三日内修复。", reusable=True, acting_user=reviewer,
+                            now=at(2025, 10, 9))  # fmt: skip
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        make_entry_from_letter(letter, editor)  # not reviewed yet
+    assert "审核" in str(refused.value)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letters.review(letter, decision=letters.PUBLISH, acting_user=admin, now=at(2025, 10, 10))
+    entry = make_entry_from_letter(letter, editor)
+    assert entry.kind == ResourceKind.QA and entry.status == ResourceStatus.DRAFT and entry.column_id == column.pk
+    data = entry.current_revision.data
+    assert data["question"] == LETTER["body"] and data["answer"] == "已安排维修，三日内修复。"
+    assert data["source_letter"] == letter.pk and entry.title == LETTER["title"]
+    with pytest.raises(ValidationError):
+        make_entry_from_letter(letter, editor)  # once
+    other, _code = letters.submit(channel, {**LETTER, "title": "另一封信"}, now=at(2025, 9, 29))
+    other = letters.answer(other, text="已处理。", acting_user=reviewer, now=at(2025, 10, 9))
+    other = letters.review(other, decision=letters.PUBLISH, acting_user=admin, now=at(2025, 10, 10))
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        make_entry_from_letter(other, editor)  # not marked reusable
+    assert "可复用" in str(refused.value) or "知识库" in str(refused.value)
