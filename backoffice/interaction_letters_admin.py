@@ -19,54 +19,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backoffice.interaction_letter_display import deadline_text, personal_rows
 from backoffice.scoping import ReadOnlyAdminMixin, ScopedAdmin, refusal_text
 from backoffice.site import backoffice
 from columns.models import Column, SubUnit
-from core import masking
 from interaction import channels as channel_actions
-from interaction import letter_deadlines
 from interaction import letters as actions
 from interaction.models.letters import CHANNEL_COLUMN_TYPES, Channel, Letter, LetterStatus, PrivateReason
-from interaction.policies import LETTERS
+from interaction.policies import CHANNELS, LETTERS
 from sites.models import Role, Site
 from sites.permissions import is_platform_admin, site_ids_for
 from sites.policies import VIEW
-
-# --- how a letter is shown -----------------------------------------------------------------------
-
-
-def deadline_text(letter: Letter) -> str:
-    if letter.status == LetterStatus.MERGED:
-        return _("merged into %(number)s") % {"number": letter.merged_into.tracking_number}
-    if letter.answered_on is not None:
-        return _("answered %(day)s") % {"day": f"{letter.answered_on:%Y-%m-%d}"}
-    if letter.due_on is not None:
-        left = letter_deadlines.working_days_left(letter.due_on, timezone.localdate())
-        if left is None:
-            return f"{letter.due_on:%Y-%m-%d}"
-        if left < 0:
-            return _("%(day)s, overdue by %(n)d working days") % {"day": f"{letter.due_on:%Y-%m-%d}", "n": -left}
-        return _("%(day)s, %(n)d working days left") % {"day": f"{letter.due_on:%Y-%m-%d}", "n": left}
-    if letter.deadline_unknown_year:
-        return _("cannot be computed: the holidays of %(year)d are not entered") % {
-            "year": letter.deadline_unknown_year
-        }
-    return ""
-
-
-def personal_rows(letter: Letter, reveal: bool) -> list[tuple[str, str]]:
-    show = (lambda value, mask: value) if reveal else (lambda value, mask: mask(value))
-    rows = [
-        (_("Name"), show(letter.writer_name, masking.mask_name)),
-        (_("Telephone"), show(letter.writer_phone, masking.mask_phone)),
-        (_("E-mail"), show(letter.writer_email, masking.mask_email)),
-    ]
-    return [(label, value) for label, value in rows if value]
-
 
 # --- forms ---------------------------------------------------------------------------------------
 
@@ -409,6 +375,12 @@ class ChannelAdmin(ScopedAdmin):
     list_display = ("name", "kind", "site", "column", "sub_unit", "answer_working_days", "allows_anonymous", "is_open")
     list_select_related = ("site", "column", "sub_unit")
     search_fields = ("name", "leader_name")
+
+    def has_module_permission(self, request):
+        return self.admin_site.has_permission(request) and CHANNELS.user_can(request.user, VIEW)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and (obj is None or CHANNELS.user_can(request.user, VIEW, obj))
 
     def get_readonly_fields(self, request, obj=None):
         return ("site",) if obj is not None else ()

@@ -21,6 +21,7 @@ from backoffice import annual_report_views, work
 from columns.models import Column, SubUnit
 from disclosure.models import CatalogueEntry, InformationRequest, Organisation, SubjectCategory
 from editorial.models import CheckedWord, Placement
+from interaction.models import Channel, Letter
 from lifecycle.models import ApplicationStatus, ChangeFiling, SiteApplication
 from resources.models import Resource, ResourceStatus
 from search.models import BlockedTerm, DictionaryWord, PopularQuery, SearchLog, Synonym
@@ -117,6 +118,14 @@ def _disclosure_entry(admin_site, request, administering, platform) -> Entry | N
     return Entry("disclosure", _("Information disclosure"), links[0].url, links=links)
 
 
+def _interaction_entry(admin_site, request) -> Entry | None:
+    """互动交流 (INT-1, INT-2) as one job: the letters and their channels. Links the user may open only."""
+    links = _model_links(admin_site, request, [(Letter, _("Citizens' letters")), (Channel, _("Letter channels"))])
+    if not links:
+        return None
+    return Entry("interaction", _("Interaction"), links[0].url, links=links)
+
+
 def entries(admin_site, request) -> list[Entry]:
     user = request.user
     platform = is_platform_admin(user)
@@ -144,6 +153,10 @@ def entries(admin_site, request) -> list[Entry]:
     disclosure = _disclosure_entry(admin_site, request, administering, platform)
     if disclosure is not None:
         result.append(disclosure)
+
+    interaction = _interaction_entry(admin_site, request)
+    if interaction is not None:
+        result.append(interaction)
 
     if reviewing:
         queue = reverse("admin:resources_resource_review_queue")

@@ -3,7 +3,14 @@
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from backoffice import annual_report_views, work, work_admin, work_disclosure, work_nav
+from backoffice import (
+    annual_report_views,
+    work,
+    work_admin,
+    work_disclosure,
+    work_letters,
+    work_nav,
+)
 from sites.permissions import site_ids_for
 
 
@@ -39,6 +46,7 @@ def sections(request) -> list:
         work_admin.site_admin_section,
         annual_report_views.work_section,
         work_disclosure.requests_section,
+        work_letters.letters_section,
         work.reviewer_section,
         work.editor_section,
     )
