@@ -36,6 +36,7 @@ UPDATE_INTERVAL_DAYS = {
     "办事服务": 90,
     "互动交流": 14,
     "咨询投诉": 7,
+    "知识库": 90,
     "征集调查": 60,
     "在线访谈": 90,
     "概况信息": 365,
@@ -51,6 +52,9 @@ ANNUAL_REPORT = column("xxgknb", "政府信息公开年报", "信息公开年报
 ON_REQUEST = column("ysqgk", "依申请公开", "依申请公开", "向{unit}申请公开政府信息的条件、流程和在线申请入口")
 MAILBOX = column("{mailbox_slug}", "{mailbox}", "咨询投诉", "群众和企业向{head}反映问题、提出咨询和投诉建议")
 RESPONSES = column("hygq", "回应关切", "回应关切", "{unit}对社会关注热点和群众来信的集中回应")
+# The letter channels of demo/interaction_demo.py (INT-1) and the knowledge base (INT-5).
+LETTERS = column("zxts", "咨询投诉", "咨询投诉", "向{unit}提出咨询、投诉和建议，查看已公开的答复")
+KNOWLEDGE = column("zsk", "答问知识库", "知识库", "群众和企业常问的问题及{unit}的权威答复")
 SURVEYS = column("zjdc", "征集调查", "征集调查", "{unit}就政策制定和重点工作公开征集意见、开展网上调查")
 
 # fmt: off
@@ -88,6 +92,8 @@ PORTAL_COLUMNS = [
     column(
         "hdjl", "互动交流", "互动交流", "{unit}与群众和企业的互动交流",
         MAILBOX,
+        LETTERS,
+        KNOWLEDGE,
         RESPONSES,
         SURVEYS,
         column("zxft", "在线访谈", "在线访谈", "{gov}领导和部门负责人在线解答群众关心的问题"),
@@ -120,7 +126,8 @@ DEPARTMENT_COLUMNS = [
         column("bgxz", "表格下载", "办事服务", "办理{unit}服务事项所需的申请表格和示范文本"),
         channel=True,
     ),
-    column("hdjl", "互动交流", "互动交流", "{unit}与群众和企业的互动交流", MAILBOX, RESPONSES, SURVEYS, channel=True),
+    column("hdjl", "互动交流", "互动交流", "{unit}与群众和企业的互动交流", MAILBOX, LETTERS, KNOWLEDGE, RESPONSES,
+           SURVEYS, channel=True),
 ]
 
 

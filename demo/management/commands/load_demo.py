@@ -27,6 +27,7 @@ from demo import disclosure_catalogue as demo_catalogue
 from demo import disclosure_guides as demo_guides
 from demo import disclosure_reports as demo_reports
 from demo import disclosure_requests as demo_requests
+from demo import interaction_demo
 from demo import lifecycle as demo_lifecycle
 from lifecycle.column_changes import create_column
 from sites.memberships import grant_role
@@ -79,6 +80,11 @@ class Command(BaseCommand):
                 f"{content['leaders']} leaders, {content['images']} images, {content['reposts']} reposts, "
                 f"{content['words']} checked words created."
             )
+            if content.get("letters") or content.get("error_reports") or content.get("qa_entries"):
+                write(
+                    f"互动交流 / interaction: {content.get('letters', 0)} letters, "
+                    f"{content.get('error_reports', 0)} error reports, {content.get('qa_entries', 0)} Q&A entries created."
+                )
         if not any(created.values()) and not any(content.values()):
             write("演示平台已完整，无需创建 / the demo platform is complete; nothing to create.")
         if builder.passwords:
@@ -124,6 +130,7 @@ class DemoBuilder:
         self.content["disclosure_requests"] = demo_requests.build(self.sites)  # DISC-3, in every state
         self.content["annual_reports"] = demo_reports.build(self.sites)  # DISC-4: last year's, from the records
         self.content["organisations"] = organisations
+        self.content.update(interaction_demo.build(self.sites))  # INT-1..3, INT-5: letters, reports, Q&A
         for site in self.sites.values():  # complete now (SITE-11): security check, online, announced (SITE-5)
             demo_lifecycle.open_site(site)
         self.lifecycle = demo_lifecycle.build(self.sites)  # archived topic, applications, a filing
