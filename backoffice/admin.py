@@ -5,6 +5,7 @@ from backoffice import (  # noqa: F401  (each module registers its model pages o
     columns_admin,
     disclosure_admin,
     disclosure_requests_admin,
+    interaction_error_reports_admin,
     interaction_letters_admin,
     resources_admin,
     review_admin,

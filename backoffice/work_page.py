@@ -8,6 +8,7 @@ from backoffice import (
     work,
     work_admin,
     work_disclosure,
+    work_error_reports,
     work_letters,
     work_nav,
 )
@@ -47,6 +48,7 @@ def sections(request) -> list:
         annual_report_views.work_section,
         work_disclosure.requests_section,
         work_letters.letters_section,
+        work_error_reports.error_reports_section,
         work.reviewer_section,
         work.editor_section,
     )

@@ -164,7 +164,7 @@ def forward(
         report.save()
         late = report.forward_due_on is not None and timezone.localdate(now) > report.forward_due_on
         audit.record(AuditEvent.ERROR_REPORT_FORWARD, actor=acting_user, obj=report, site=report.site,
-                     details={"to": report.forwarded_to, "late": late})  # fmt: skip
+                     details={"forwarded_to": report.forwarded_to, "late": late})  # fmt: skip
     return report
 
 

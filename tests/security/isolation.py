@@ -105,6 +105,7 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
 
     disclosure_request = _disclosure_request(site, reviewer, prefix)
     [entry] = catalogue.number_unnumbered(site, acting_user=admin)  # DISC-2: now its organisation exists
+    error_report = _error_report(site, reviewer, prefix)
     letter = _letter(site, reviewer, admin, prefix)
 
     assets = [r.current_revision.asset for r in resources if r.current_revision.asset_id]
@@ -135,6 +136,7 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
         "disclosure.informationrequest": [disclosure_request],
         "disclosure.organisation": [disclosure_request.organisation],
         "disclosure.catalogueentry": [entry],
+        "interaction.errorreport": [error_report],
         "interaction.letter": [letter],
         "interaction.channel": [letter.channel],
     }
@@ -150,11 +152,22 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
         application.reason,
         filing.subject,
         disclosure_request.description,
+        error_report.description,
         letter.title,
     ]
     # Who works on the site: its staff's names (users are platform-wide, their roles are not).
     side.people = [name for user in side.users.values() for name in (user.username, user.real_name)]
     return side
+
+
+def _error_report(site, handler, prefix: str):
+    """An error report (INT-3) entered from the national platform, not yet forwarded."""
+    from interaction import error_reports
+
+    data = {"page_url": f"https://{site.primary_domain}/", "kind": "typo", "description": f"{prefix}市纠错内容",
+            "contact": "13700000000"}  # fmt: skip
+    return error_reports.enter_national(site, data, national_number=f"2025{site.pk:08d}",
+                                        received_on=dt.date(2025, 9, 26), acting_user=handler)  # fmt: skip
 
 
 def _disclosure_request(site, handler, prefix: str):

@@ -82,6 +82,8 @@ PAGES = {
     "admin:disclosure_catalogueentry_unnumbered": "disclosed items without a number: the user's sites' only; "
     "numbering posts a site the user administers",
     "admin:workdays_calendarday_bulk": "entering a year's holidays (a platform-wide table): platform administrators only",
+    "admin:interaction_errorreport_enter": "entering a report from the national platform: the form's site "
+    "choices are the sites the user handles (another site's id is refused as an unavailable choice)",
     "admin:disclosure_annual_report": "generating the annual report: the organisations of the sites the user "
     "administers only (the form's choices refuse any other)",
     "admin/(?P<url>.*)$": "the admin's catch-all (404, or a redirect adding a slash)",
@@ -409,6 +411,15 @@ def _letter_reveal(a, b):
     return [(_admin_url("interaction_letter_reveal", object_id=letter.pk), [{}])]
 
 
+def _error_report_steps(a, b):
+    from backoffice.interaction_error_reports_admin import STEPS as report_steps
+
+    report = b.objects["interaction.errorreport"][0]
+    answers = {**ANSWERS, "to": "越权部门", "text": "越权答复"}
+    return [(_admin_url("interaction_errorreport_step", object_id=report.pk, step_name=step), [answers])
+            for step in [*report_steps, "no-such-step"]]  # fmt: skip
+
+
 def _media(a, b):
     return [(f"{settings.MEDIA_URL.rstrip('/')}/{name}", []) for name in b.files]
 
@@ -458,6 +469,7 @@ OBJECT_FILLERS = {
     "admin:disclosure_request_step": _disclosure_steps,
     "admin:disclosure_request_reveal": _disclosure_reveal,
     "admin:disclosure_request_file": _disclosure_files,
+    "admin:interaction_errorreport_step": _error_report_steps,
     "admin:interaction_letter_step": _letter_steps,
     "admin:interaction_letter_reveal": _letter_reveal,
     "media": _media,

@@ -1,0 +1,48 @@
+"""The work page's panels of error reports (我为政府网站找错, INT-3) for site administrators: the
+reports past their deadline (escalated by the periodic task: 1 working day to forward, 3 to
+answer) and those still open. Shown only when something waits; a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice.work import Panel, Row, Section, counted, site_list, url
+from interaction import error_reports as actions
+from interaction.models.error_reports import ErrorReport, ReportStatus
+from sites.models import Role
+from sites.permissions import site_ids_for
+
+
+def _row(report: ErrorReport, many: bool, warning: str = "") -> Row:
+    due = report.forward_due_on if report.status == ReportStatus.RECEIVED else report.answer_due_on
+    notes = [str(report.site) if many else "", report.get_kind_display(), report.get_status_display()]
+    if due:
+        notes.append(_("due %(day)s") % {"day": due.isoformat()})
+    return Row(str(report), url("interaction_errorreport_change", report.pk), [n for n in notes if n], warning)
+
+
+def _list(**query) -> str:
+    return url("interaction_errorreport_changelist", query=query or None)
+
+
+def error_reports_section(request) -> Section | None:
+    site_ids = sorted(site_ids_for(request.user, Role.SITE_ADMIN))
+    if not site_ids:
+        return None
+    many = len(site_ids) > 1
+    today = timezone.localdate()
+    mine = ErrorReport.objects.filter(site_id__in=site_ids).select_related("site")
+    late = actions.overdue(mine, today)
+    total, rows = counted(late.order_by("answer_due_on", "id"))
+    overdue = Panel("error_reports_overdue", _("Error reports past their deadline"), total,
+                    [_row(r, many, r.get_escalation_display() if r.escalation else _("overdue")) for r in rows],
+                    _list(), empty=_("No error report is overdue."))  # fmt: skip
+    open_ = mine.filter(status__in=actions.OPEN_STATUSES).exclude(pk__in=late.values("pk"))
+    total, rows = counted(open_.order_by("answer_due_on", "id"))
+    waiting = Panel("error_reports_open", _("Error reports to forward or answer"), total,
+                    [_row(r, many) for r in rows], _list(), empty=_("No error report waits."))  # fmt: skip
+    panels = [overdue, waiting]
+    if not any(panel.count for panel in panels):
+        return None  # nothing waits: no empty panels
+    return Section("error_reports", _("Error reports on the site's pages"), site_list(request, site_ids), panels)
