@@ -103,6 +103,8 @@ def similar(site, raw: str, kind: str, limit: int = MAX_RESULTS) -> list[dict]:
         cursor.execute(f"SELECT {bounded}", params)
         counts = dict(enumerate(cursor.fetchone()))
         weights = {g: math.log(1 + total / n) for g, n in counts.items() if n}
+        if not weights:  # no word of it in any entry
+            return []
         rare = [g for g, n in counts.items() if n and n < COMMON_DOCS]
         # Without a rare word, the first COMMON_DOCS entries of each common one (those matching
         # several of them rise): never every entry of 工作.
