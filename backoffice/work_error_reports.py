@@ -1,6 +1,6 @@
-"""The work page's panels of error reports (我为政府网站找错, INT-3) for site administrators: the
-reports past their deadline (escalated by the periodic task: 1 working day to forward, 3 to
-answer) and those still open. Shown only when something waits; a fixed number of queries."""
+"""The work page's panel of error reports (我为政府网站找错, INT-3) for site administrators: the open
+reports, those past their deadline first and flagged (escalated by the periodic task: 1 working
+day to forward, 3 to answer). Shown only when something waits; one query."""
 
 from __future__ import annotations
 
@@ -22,6 +22,14 @@ def _row(report: ErrorReport, many: bool, warning: str = "") -> Row:
     return Row(str(report), url("interaction_errorreport_change", report.pk), [n for n in notes if n], warning)
 
 
+def _late(report: ErrorReport, today) -> str:
+    """The warning of a report past its deadline: escalated (by the periodic task) or overdue."""
+    if report.escalation:
+        return report.get_escalation_display()
+    due = report.forward_due_on if report.status == ReportStatus.RECEIVED else report.answer_due_on
+    return _("overdue") if due and due < today else ""
+
+
 def _list(**query) -> str:
     return url("interaction_errorreport_changelist", query=query or None)
 
@@ -33,16 +41,12 @@ def error_reports_section(request) -> Section | None:
     many = len(site_ids) > 1
     today = timezone.localdate()
     mine = ErrorReport.objects.filter(site_id__in=site_ids).select_related("site")
-    late = actions.overdue(mine, today)
-    total, rows = counted(late.order_by("answer_due_on", "id"))
-    overdue = Panel("error_reports_overdue", _("Error reports past their deadline"), total,
-                    [_row(r, many, r.get_escalation_display() if r.escalation else _("overdue")) for r in rows],
-                    _list(), empty=_("No error report is overdue."))  # fmt: skip
-    open_ = mine.filter(status__in=actions.OPEN_STATUSES).exclude(pk__in=late.values("pk"))
-    total, rows = counted(open_.order_by("answer_due_on", "id"))
+    # One query: the open reports, the earliest deadline first (those past it first), overdue flagged.
+    total, rows = counted(mine.filter(status__in=actions.OPEN_STATUSES).order_by("answer_due_on", "id"))
     waiting = Panel("error_reports_open", _("Error reports to forward or answer"), total,
-                    [_row(r, many) for r in rows], _list(), empty=_("No error report waits."))  # fmt: skip
-    panels = [overdue, waiting]
-    if not any(panel.count for panel in panels):
+                    [_row(r, many, _late(r, today)) for r in rows], _list(),
+                    empty=_("No error report waits."))  # fmt: skip
+    if not total:
         return None  # nothing waits: no empty panels
+    panels = [waiting]
     return Section("error_reports", _("Error reports on the site's pages"), site_list(request, site_ids), panels)

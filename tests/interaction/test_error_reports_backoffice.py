@@ -94,5 +94,5 @@ def test_int3_overdue_panel_on_the_work_page(desk, backoffice_client):
     report = actions.submit(desk.site, REPORT, now=old)
     actions.escalate_overdue()
     page = client.get(admin_url("index")).content.decode()
-    assert "逾期的网站纠错" in page and admin_url("interaction_errorreport_change", report.pk) in page
+    assert "待转交或答复的网站纠错" in page and admin_url("interaction_errorreport_change", report.pk) in page
     assert "逾期未答复，已督办" in page
