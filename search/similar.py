@@ -87,13 +87,19 @@ def similar(site, raw: str, kind: str, limit: int = MAX_RESULTS) -> list[dict]:
     engine = backend()
     table = engine.table
     scope = "d.site_id = %s AND d.kind = %s"
+    # The words are found through the full-text index and each match tested for the site: `+ 0`
+    # keeps PostgreSQL from walking every document of the site instead (60 ms at 10,000).
+    match_scope = "d.site_id + 0 = %s AND d.kind = %s"
     selects, select_params = [], []
     for number, group in enumerate(groups):
         match_sql, match_params = engine.match([group])
-        selects.append(f"SELECT {number} AS g, d.id AS id FROM {table} d WHERE {scope} AND {match_sql}")
+        selects.append(f"SELECT {number} AS g, d.id AS id FROM {table} d WHERE {match_scope} AND {match_sql}")
         select_params.append([site.pk, kind, *match_params])
     params = [value for values in select_params for value in values]
-    with connection.cursor() as cursor:
+    # Through the full-text index: PostgreSQL's estimates for Chinese words are poor, and with a
+    # LIMIT it would read every entry instead (90 ms at 10,000); in one process (starting parallel
+    # workers costs more than the few rows read).
+    with engine.index_lookup(), engine.serial(), connection.cursor() as cursor:
         total = _total(cursor, table, scope, site.pk, kind)
         if not total:
             return []
