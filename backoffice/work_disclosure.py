@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,13 +45,29 @@ def requests_section(request) -> Section | None:
     today = timezone.localdate()
     mine = InformationRequest.objects.filter(site_id__in=site_ids).select_related("organisation")
     open_ = mine.filter(status__in=OPEN_STATUSES)
+    soon_until = _due_soon_until(today)
+    approver_sites = site_ids_for(request.user, *APPROVER_ROLES)
+    # One question first: on most days nothing waits, and then the page reads no panel.
+    something_waits = (
+        Q(status__in=OPEN_STATUSES, due_on__lte=soon_until)
+        | Q(status=RequestStatus.SUBMITTED)
+        | Q(status__in=OPEN_STATUSES, deadline_unknown_year__isnull=False)
+        | Q(
+            status__in=OPEN_STATUSES,
+            site_id__in=approver_sites,
+            extension_proposed_by__isnull=False,
+            extension_approved_by__isnull=True,
+        )
+    )
+    if not InformationRequest.objects.filter(site_id__in=site_ids).filter(something_waits).exists():
+        return None
 
     total, rows = counted(open_.filter(due_on__lt=today).order_by("due_on", "id"))
     overdue = Panel("disclosure_overdue", _("Applications overdue"), total,
                     [_row(r, many, _("overdue")) for r in rows], _list(),
                     empty=_("No application is overdue."))  # fmt: skip
 
-    total, rows = counted(open_.filter(due_on__gte=today, due_on__lte=_due_soon_until(today)).order_by("due_on", "id"))
+    total, rows = counted(open_.filter(due_on__gte=today, due_on__lte=soon_until).order_by("due_on", "id"))
     soon = Panel("disclosure_due_soon", _("Applications due within 5 working days"), total,
                  [_row(r, many) for r in rows], _list(), empty=_("No application is due within 5 working days."))  # fmt: skip
 
@@ -60,7 +77,6 @@ def requests_section(request) -> Section | None:
                     empty=_("No application awaits receipt."))  # fmt: skip
 
     panels = [overdue, soon, waiting]
-    approver_sites = site_ids_for(request.user, *APPROVER_ROLES)
     if approver_sites:
         pending = open_.filter(
             site_id__in=approver_sites, extension_proposed_by__isnull=False, extension_approved_by__isnull=True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,16 @@ def letters_section(request) -> Section | None:
     today = timezone.localdate()
     mine = Letter.objects.filter(site_id__in=site_ids).select_related("site", "sub_unit", "merged_into")
     handling = mine.filter(status=LetterStatus.RECEIVED)
+    soon_until = _due_soon_until(today)
+    # One question first: most handlers most days have nothing waiting, and then the page reads
+    # no panel (each panel costs a query).
+    something_waits = (
+        Q(status=LetterStatus.RECEIVED, due_on__lte=soon_until)
+        | (Q(status=LetterStatus.ANSWERED) & ~Q(answered_by=request.user))
+        | Q(status=LetterStatus.RECEIVED, deadline_unknown_year__isnull=False)
+    )
+    if not Letter.objects.filter(site_id__in=site_ids).filter(something_waits).exists():
+        return None
     panels = []
 
     total, rows = counted(handling.filter(due_on__lt=today).order_by("due_on", "id"))
@@ -49,7 +60,7 @@ def letters_section(request) -> Section | None:
         panels.append(Panel("letters_overdue", _("Letters overdue"), total, [_row(r, _("overdue")) for r in rows],
                             _list(status__exact=LetterStatus.RECEIVED)))  # fmt: skip
     total, rows = counted(
-        handling.filter(due_on__gte=today, due_on__lte=_due_soon_until(today)).order_by("due_on", "id")
+        handling.filter(due_on__gte=today, due_on__lte=soon_until).order_by("due_on", "id")
     )
     if total:
         panels.append(Panel("letters_due_soon", _("Letters due within 2 working days"), total,

@@ -21,7 +21,7 @@ from backoffice import annual_report_views, work
 from columns.models import Column, SubUnit
 from disclosure.models import CatalogueEntry, InformationRequest, Organisation, SubjectCategory
 from editorial.models import CheckedWord, Placement
-from interaction.models import Channel, Letter
+from interaction.models import Channel, ErrorReport, Letter
 from lifecycle.models import ApplicationStatus, ChangeFiling, SiteApplication
 from resources.models import Resource, ResourceStatus
 from search.models import BlockedTerm, DictionaryWord, PopularQuery, SearchLog, Synonym
@@ -119,8 +119,11 @@ def _disclosure_entry(admin_site, request, administering, platform) -> Entry | N
 
 
 def _interaction_entry(admin_site, request) -> Entry | None:
-    """互动交流 (INT-1, INT-2) as one job: the letters and their channels. Links the user may open only."""
-    links = _model_links(admin_site, request, [(Letter, _("Citizens' letters")), (Channel, _("Letter channels"))])
+    """互动交流 (INT-1 to INT-3) as one job: the letters, their channels and the error reports.
+    Links the user may open only."""
+    links = _model_links(admin_site, request, [
+        (Letter, _("Citizens' letters")), (ErrorReport, _("error reports")), (Channel, _("Letter channels")),
+    ])  # fmt: skip
     if not links:
         return None
     return Entry("interaction", _("Interaction"), links[0].url, links=links)
