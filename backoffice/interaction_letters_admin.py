@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -26,10 +27,12 @@ from backoffice.interaction_letter_display import deadline_text, personal_rows
 from backoffice.scoping import ReadOnlyAdminMixin, ScopedAdmin, refusal_text
 from backoffice.site import backoffice
 from columns.models import Column, SubUnit
+from core.upload_headers import upload_headers
 from interaction import channels as channel_actions
 from interaction import letters as actions
+from interaction.models.letter_attachments import LetterAttachment
 from interaction.models.letters import CHANNEL_COLUMN_TYPES, Channel, Letter, LetterStatus, PrivateReason
-from interaction.policies import CHANNELS, LETTERS
+from interaction.policies import CHANNELS, LETTER_ATTACHMENTS, LETTERS
 from sites.models import Role, Site
 from sites.permissions import is_platform_admin, site_ids_for
 from sites.policies import VIEW
@@ -263,6 +266,7 @@ class LetterAdmin(ReadOnlyAdminMixin, ScopedAdmin):
         return [
             path("<path:object_id>/step/<str:step_name>/", view(self.step_view), name="interaction_letter_step"),
             path("<path:object_id>/reveal/", view(self.reveal_view), name="interaction_letter_reveal"),
+            path("<path:object_id>/file/<int:file_id>/", view(self.file_view), name="interaction_letter_file"),
             *super().get_urls(),
         ]
 
@@ -290,6 +294,7 @@ class LetterAdmin(ReadOnlyAdminMixin, ScopedAdmin):
             deadline=deadline_text(obj),
             history=obj.steps.select_related("actor").order_by("at", "id"),
             duplicates=obj.duplicates.all(),
+            attachments=obj.attachments.all(),
             buttons=[
                 (step.label, reverse("admin:interaction_letter_step", args=[obj.pk, name]))
                 for name, step in steps_for(obj, request.user)
@@ -342,6 +347,19 @@ class LetterAdmin(ReadOnlyAdminMixin, ScopedAdmin):
         )  # fmt: skip
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/interaction/letter/step.html", context)
+
+    def file_view(self, request, object_id, file_id):
+        """A file the writer attached (INT-1): only for those who may see the letter (its policy)."""
+        obj = self.get_object(request, object_id)
+        item = get_object_or_404(LetterAttachment, letter=obj, pk=file_id)
+        if not LETTER_ATTACHMENTS.user_can(request.user, VIEW, item):
+            raise Http404("not found in your sites")
+        headers = upload_headers(item.file.name, download_name=item.original_name)
+        response = FileResponse(item.file.open("rb"), content_type=headers.pop("Content-Type"))
+        for name, value in headers.items():
+            response[name] = value
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # --- the channels --------------------------------------------------------------------------------

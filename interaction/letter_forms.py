@@ -23,6 +23,23 @@ def _text(label, max_length, required=False, **kwargs):
     return forms.CharField(label=label, max_length=max_length, required=required, strip=True, **kwargs)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field: the list of uploads (checked by the submit action, INT-1)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
 class LetterForm(forms.Form):
     title = _text(_("Title"), TITLE_MAX_LENGTH, required=True)
     body = _text(
@@ -41,6 +58,7 @@ class LetterForm(forms.Form):
         error_messages={"invalid": _("Enter an e-mail address such as name@example.com.")},
     )
     writer_wants_private = forms.BooleanField(label=_("Do not publish my letter and its answer"), required=False)
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
 
     def clean(self):
         data = super().clean()

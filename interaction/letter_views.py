@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from auditlog.audit import request_ip
 from core import humancheck, ratelimit
-from interaction import citizen_session, letter_status, letters
+from interaction import citizen_session, letter_attachments, letter_status, letters
 from interaction.letter_forms import LetterForm, StatusForm
 from interaction.models.citizens import ContactKind
 from interaction.models.letters import Channel, Letter
@@ -37,7 +37,9 @@ LOOKUP_LIMIT, LOOKUP_WINDOW = 30, 600
 STATUS_PATH = "/interaction/status/"
 STATUS_CRUMB = "信件查询"
 # What the templates ask (the site's Jinja environment has strict undefined names).
-WRITE_DEFAULTS = {"form": None, "challenge": None, "account": "", "allowed": False}
+WRITE_DEFAULTS = {
+    "form": None, "challenge": None, "account": "", "allowed": False, "files_hint": "", "files_again": False,
+}  # fmt: skip
 STATUS_DEFAULTS = {"letter": None, "info": None, "answer_letter": None, "number": "", "code": "", "mine": ""}
 
 
@@ -93,7 +95,9 @@ def write(request, channel_id: int):
             return page(request, site, "interaction_write.html", context, status=200 if channel.is_open else 404,
                         **where)  # fmt: skip
         notice, check_error, status, show_errors = "", "", 200, False
-        form = LetterForm(request.POST if request.method == "POST" else None)
+        posted = request.method == "POST"
+        form = LetterForm(request.POST if posted else None, request.FILES if posted else None)
+        files_chosen = posted and any(request.FILES.getlist("attachments"))
         if request.method == "POST" and not request.POST.get("switch_check"):
             show_errors, status = True, 400
             address_ok = ratelimit.hit("letter-write", request_ip(request), limit=WRITE_LIMIT, window=WRITE_WINDOW)
@@ -112,7 +116,12 @@ def write(request, channel_id: int):
                     check_error = _("The answer to the check was not right. Please answer the new question.")
                 if form.is_valid() and solved:
                     try:
-                        letter, code = letters.submit(channel, _writer_data(form, citizen), citizen=citizen)
+                        letter, code = letters.submit(
+                            channel,
+                            _writer_data(form, citizen),
+                            citizen=citizen,
+                            files=form.cleaned_data["attachments"],
+                        )
                     except ValidationError as error:
                         _add_errors(form, error)
                     else:
@@ -121,7 +130,8 @@ def write(request, channel_id: int):
                         return page(request, site, "interaction_written.html", done,
                                     **{**where, "title": "信件已提交"})  # fmt: skip
         context.update(form=form, show_errors=show_errors, challenge=humancheck.new(kind_wanted(request)),
-                       check_error=check_error, notice=notice)  # fmt: skip
+                       check_error=check_error, notice=notice, files_hint=letter_attachments.allowed_text(),
+                       files_again=files_chosen)  # fmt: skip
         return page(request, site, "interaction_write.html", context, status=status, **where)
 
 

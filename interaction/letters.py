@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from auditlog import audit
 from auditlog.events import AuditEvent
 from core import feed
-from interaction import letter_deadlines, letter_notices
+from interaction import letter_attachments, letter_deadlines, letter_notices
 from interaction.models.letters import (
     BODY_MAX_LENGTH,
     Channel,
@@ -127,11 +127,13 @@ def _tracking_number(on: dt.date) -> str:
     return f"{prefix}{serial:0{SERIAL_DIGITS}d}"
 
 
-def submit(channel: Channel, data: dict, *, citizen=None, now: dt.datetime | None = None) -> tuple[Letter, str]:
+def submit(
+    channel: Channel, data: dict, *, citizen=None, files=(), now: dt.datetime | None = None
+) -> tuple[Letter, str]:
     """A citizen's letter (INT-1). Returns (letter, query code): the code is shown once and stored
-    only as a hash. Raises ValidationError (by field) when something is missing or too long, or
-    when the channel takes no anonymous letters and no account wrote it; the caller keeps what
-    was typed."""
+    only as a hash. Raises ValidationError (by field) when something is missing or too long, when
+    an attached file is refused (interaction/letter_attachments.py), or when the channel takes no
+    anonymous letters and no account wrote it; the caller keeps what was typed."""
     now = _present(now)
     if not channel.is_open:
         raise ValidationError(_("This channel takes no letters at present."), code="closed")
@@ -144,6 +146,10 @@ def submit(channel: Channel, data: dict, *, citizen=None, now: dt.datetime | Non
             errors[name] = _("This field is required.")
     if len(values["body"]) > BODY_MAX_LENGTH:
         errors["body"] = _("At most %(n)d characters.") % {"n": BODY_MAX_LENGTH}
+    try:
+        checked = letter_attachments.check(files)
+    except ValidationError as refusal:
+        errors.update(refusal.message_dict)
     if errors:
         raise ValidationError(errors)
     received_on, unknown_year = letter_deadlines.receipt_day(_day_of(now))
@@ -170,9 +176,16 @@ def submit(channel: Channel, data: dict, *, citizen=None, now: dt.datetime | Non
                 # and the retry takes the next number (full_clean's check would refuse the letter instead)
                 letter.full_clean(exclude=["query_code_hash", "tracking_number"])
                 letter.save()
+                letter_attachments.store(letter, checked, now=now)
                 step = _step(letter, LetterStepKind.SUBMIT, actor=None, now=now)
                 _listing_changed(letter)  # the statistics count it (INT-2)
-                _finish(letter, step, AuditEvent.LETTER_SUBMIT, actor=None, details={"channel": channel.name})
+                _finish(
+                    letter,
+                    step,
+                    AuditEvent.LETTER_SUBMIT,
+                    actor=None,
+                    details={"channel": channel.name, "attachments": len(checked)},
+                )
             return letter, code
         except IntegrityError:
             continue  # two letters took the same serial: take the next one

@@ -6,6 +6,7 @@ the site it was forwarded to). Editors do not. The channels are configured by th
 administrators.
 """
 
+from interaction.models.letter_attachments import LetterAttachment
 from interaction.models.letters import Channel, Letter, LetterStep
 from sites.models import Role
 from sites.policies import CHANGE, VIEW, SitePolicy, register
@@ -25,6 +26,7 @@ LETTER_ACTIONS = {
 
 LETTERS = register(SitePolicy(Letter, actions=LETTER_ACTIONS))
 register(SitePolicy(LetterStep, site_field="letter__site_id", actions={VIEW: HANDLER_ROLES}))
+LETTER_ATTACHMENTS = register(SitePolicy(LetterAttachment, site_field="letter__site_id", actions={VIEW: HANDLER_ROLES}))
 CHANNELS = register(
     SitePolicy(Channel, actions={VIEW: HANDLER_ROLES, CHANGE: ADMIN_ROLES})
 )

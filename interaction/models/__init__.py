@@ -2,6 +2,7 @@
 
 from interaction.models.citizens import Citizen, ContactKind, VerificationCode
 from interaction.models.error_reports import ErrorKind, ErrorReport, Escalation, ReportSource, ReportStatus
+from interaction.models.letter_attachments import LetterAttachment
 from interaction.models.letters import (
     Channel,
     ChannelKind,
@@ -17,6 +18,7 @@ __all__ = [
     "ChannelKind",
     "Letter",
     "LetterStatus",
+    "LetterAttachment",
     "LetterStep",
     "LetterStepKind",
     "PrivateReason",

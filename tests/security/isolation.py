@@ -112,6 +112,7 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
     files = [a.file.name for a in assets] + [r.file.name for a in assets for r in a.renditions.all()]
     files += [check.report.name, site.logo.name]
     files += [item.file.name for item in disclosure_request.attachments.all()]
+    files += [item.file.name for item in letter.attachments.all()]
 
     side.resources = resources
     side.placements = [placed, *Placement.objects.filter(resource__site=site).exclude(pk=placed.pk)]
@@ -194,7 +195,7 @@ def _disclosure_request(site, handler, prefix: str):
 
 
 def _letter(site, reviewer, admin, prefix: str):
-    """A citizen's letter (INT-1, INT-2), answered and published, in a channel of the site."""
+    """A citizen's letter (INT-1, INT-2) with an attachment, answered and published, in a channel of the site."""
     from columns.models import Column
     from interaction import letters
     from interaction.models import Channel, ChannelKind
@@ -209,7 +210,10 @@ def _letter(site, reviewer, admin, prefix: str):
     )  # fmt: skip
     data = {"title": f"{prefix}市来信标题", "body": f"{prefix}市来信内容", "writer_name": f"{prefix}来信人",
             "writer_phone": "13900000000"}  # fmt: skip
-    letter, _code = letters.submit(channel, data)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    attached = SimpleUploadedFile("photo.txt", f"{prefix}来信附件".encode(), content_type="text/plain")
+    letter, _code = letters.submit(channel, data, files=[attached])  # with an attachment (INT-1)
     letters.answer(letter, text=f"{prefix}市来信答复", acting_user=reviewer)
     return letters.review(letter, decision=letters.PUBLISH, acting_user=admin)
 

@@ -406,6 +406,12 @@ def _letter_steps(a, b):
             for step in [*letter_steps, "no-such-step"]]  # fmt: skip
 
 
+def _letter_files(a, b):
+    letter = b.objects["interaction.letter"][0]
+    return [(_admin_url("interaction_letter_file", object_id=letter.pk, file_id=item.pk), [])
+            for item in letter.attachments.all()]  # fmt: skip
+
+
 def _letter_reveal(a, b):
     letter = b.objects["interaction.letter"][0]
     return [(_admin_url("interaction_letter_reveal", object_id=letter.pk), [{}])]
@@ -472,5 +478,6 @@ OBJECT_FILLERS = {
     "admin:interaction_errorreport_step": _error_report_steps,
     "admin:interaction_letter_step": _letter_steps,
     "admin:interaction_letter_reveal": _letter_reveal,
+    "admin:interaction_letter_file": _letter_files,
     "media": _media,
 }
