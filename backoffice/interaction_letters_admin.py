@@ -29,12 +29,13 @@ from backoffice.site import backoffice
 from columns.models import Column, SubUnit
 from core.upload_headers import upload_headers
 from interaction import channels as channel_actions
+from interaction import knowledge
 from interaction import letters as actions
 from interaction.models.letter_attachments import LetterAttachment
 from interaction.models.letters import CHANNEL_COLUMN_TYPES, Channel, Letter, LetterStatus, PrivateReason
 from interaction.policies import CHANNELS, LETTER_ATTACHMENTS, LETTERS
 from sites.models import Role, Site
-from sites.permissions import is_platform_admin, site_ids_for
+from sites.permissions import has_role, is_platform_admin, site_ids_for
 from sites.policies import VIEW
 
 # --- forms ---------------------------------------------------------------------------------------
@@ -214,6 +215,25 @@ STEPS = {
         ),
         gettext_lazy("The public list no longer shows the letter."),
         gettext_lazy("The answer was withdrawn from publication."),
+    ),
+    # INT-5: a reviewed answer marked reusable becomes a draft of the knowledge base, written by
+    # someone who may write on the site; the editorial workflow then reviews it like any item.
+    "to_knowledge": Step(
+        gettext_lazy("Draft a knowledge-base entry"),
+        ConfirmForm,
+        "view",
+        lambda letter, user: (
+            letter.reusable
+            and letter.status in knowledge.REVIEWED_STATUSES
+            and has_role(user, letter.site_id, Role.EDITOR, Role.SITE_ADMIN)
+            and knowledge.entry_of_letter(letter) is None
+        ),
+        lambda letter, data, user: knowledge.make_entry_from_letter(letter, acting_user=user),
+        gettext_lazy(
+            "A draft entry of the knowledge base with the letter's question and answer, in the site's "
+            "knowledge-base column: remove anything personal before submitting it for review."
+        ),
+        gettext_lazy("A draft knowledge-base entry was made from the letter; it is in the resource library."),
     ),
     "merge": Step(
         gettext_lazy("Merge into another letter"),

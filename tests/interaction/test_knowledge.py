@@ -190,3 +190,30 @@ def test_an_answered_reusable_letter_becomes_a_draft_entry(setting, django_captu
     with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
         make_entry_from_letter(other, editor)  # not marked reusable
     assert "可复用" in str(refused.value) or "知识库" in str(refused.value)
+
+
+def test_int5_the_letter_page_offers_the_entry_to_whom_may_write_it(setting, backoffice_client,
+                                                                    django_capture_on_commit_callbacks):  # fmt: skip
+    """INT-5: on the back-office page of a published letter marked reusable, a site administrator
+    (who may write on the site) finds the step that drafts the knowledge-base entry; a reviewer
+    who may not write does not; once drawn, the step is gone."""
+    from interaction import letters
+    from tests.helpers import admin_url, log_in
+    from tests.interaction.test_letters_submit import LETTER, at, make_channel
+
+    site, column, _editor, reviewer = setting
+    admin = member(site, "site_admin", username="qa-step-admin")
+    letter, _code = letters.submit(make_channel(site), LETTER, now=at(2025, 9, 29))
+    letter = letters.answer(letter, text="已安排维修。", reusable=True, acting_user=reviewer, now=at(2025, 10, 9))
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letters.review(letter, decision=letters.PUBLISH, acting_user=admin, now=at(2025, 10, 10))
+    step = admin_url("interaction_letter_step", letter.pk, "to_knowledge")
+    page = log_in(backoffice_client, reviewer).get(admin_url("interaction_letter_change", letter.pk))
+    assert step not in page.content.decode()
+    client = log_in(backoffice_client, admin)
+    assert step in client.get(admin_url("interaction_letter_change", letter.pk)).content.decode()
+    response = client.post(step, {})
+    assert response.status_code == 302
+    entry = column.home_resources.get()
+    assert entry.kind == ResourceKind.QA and entry.status == ResourceStatus.DRAFT and entry.creator == admin
+    assert step not in client.get(admin_url("interaction_letter_change", letter.pk)).content.decode()
