@@ -38,6 +38,7 @@ from interaction.models.error_reports import (
     ReportSource,
     ReportStatus,
 )
+from resources.sanitize import clean_text
 from workdays import days
 
 OPEN_STATUSES = (ReportStatus.RECEIVED, ReportStatus.FORWARDED)
@@ -79,12 +80,14 @@ def working_days_left(due_on: dt.date | None, today: dt.date) -> int | None:
 
 
 def _clean(data: dict) -> dict:
+    # Every text through the sanitiser (plain text only, as the letters' fields): whatever a form
+    # or a caller passes, the stored report never holds anything that reads as a tag.
     fields = {
-        "page_url": (data.get("page_url") or "").strip(),
+        "page_url": clean_text(data.get("page_url") or ""),
         "kind": data.get("kind") or "",
-        "description": (data.get("description") or "").strip(),
-        "contact_name": (data.get("contact_name") or "").strip(),
-        "contact": (data.get("contact") or "").strip(),
+        "description": clean_text(data.get("description") or "", multiline=True),
+        "contact_name": clean_text(data.get("contact_name") or ""),
+        "contact": clean_text(data.get("contact") or ""),
     }
     errors = {}
     if fields["kind"] not in ErrorKind.values:

@@ -94,3 +94,31 @@ def test_int3_rate_limit(monkeypatch):
     assert response.status_code == 429 and "分钟后再试" in page
     assert "电话号码已经变更。" in page  # kept
     assert ErrorReport.objects.count() == 1
+
+
+def test_int3_injection_corpus_in_every_field_is_shown_as_text(monkeypatch, backoffice_client):
+    """INT-3, SEC-7: every payload of the corpus in every text field of the error-report form, on
+    the refused form (kept input) and the receipt (no active part), and nothing that reads as a tag
+    is stored (the sanitiser runs in the action) or reaches the handlers' page."""
+    from tests.editorial.conftest import member
+    from tests.helpers import admin_url, log_in
+    from tests.interaction.test_public_forms import active_parts
+    from tests.security.payloads import XSS_PAYLOADS
+
+    monkeypatch.setattr(error_report_views, "REPORT_LIMIT", 10_000)
+    site = SiteFactory()
+    client = client_for(site)
+    fields = ("description", "contact_name", "contact")
+    for payload in XSS_PAYLOADS:
+        typed = {**DATA, **{name: payload for name in fields}, "page_url": PAGE + "?q=" + quote(payload[:60])}
+        kept = client.post("/interaction/error-report/", {**typed, **text_challenge(client), "check_answer": "99"})
+        sent = client.post("/interaction/error-report/", {**typed, **text_challenge(client)})
+        for response in (kept, sent):
+            assert active_parts(response.content.decode()) == [], payload
+    assert ErrorReport.objects.exists()
+    handler = log_in(backoffice_client, member(site, "site_admin", username="int3-xss-admin"))
+    for report in ErrorReport.objects.all():
+        assert not re.search(r"<[a-z]+[\s/>]", report.description, re.I)  # no tag stored
+        page = handler.get(admin_url("interaction_errorreport_change", report.pk))
+        # the back office draws its own icons (svg): what must not be there is the payload's markup
+        assert page.status_code == 200 and "<a href=javas" not in page.content.decode()
