@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backoffice.disclosure_request_display import applicant_text, deadline_text, personal_rows, unknown_year_text
-from backoffice.scoping import ReadOnlyAdminMixin, ScopedAdmin, refusal_text
+from backoffice.scoping import ReadOnlyAdminMixin, ScopedAdmin, show_refusal
 from backoffice.site import backoffice
 from core.upload_headers import upload_headers
 from disclosure import request_actions as actions
@@ -346,11 +346,7 @@ class InformationRequestAdmin(ReadOnlyAdminMixin, ScopedAdmin):
             try:
                 step.run(obj, form.cleaned_data, request.user)
             except (ValidationError, PermissionDenied) as error:
-                if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-                    for name, errors in error.error_dict.items():
-                        form.add_error(name if name in form.fields else None, errors)
-                else:
-                    form.add_error(None, refusal_text(error))
+                show_refusal(form, error)
             else:
                 messages.success(request, step.done)
                 return HttpResponseRedirect(back)

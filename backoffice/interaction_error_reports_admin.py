@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backoffice.scoping import ReadOnlyAdminMixin, ScopedAdmin, refusal_text
+from backoffice.scoping import ReadOnlyAdminMixin, ScopedAdmin, show_refusal
 from backoffice.site import backoffice
 from interaction import error_reports as actions
 from interaction.error_report_forms import NationalReportForm
@@ -176,11 +176,7 @@ class ErrorReportAdmin(ReadOnlyAdminMixin, ScopedAdmin):
             try:
                 step.run(obj, form.cleaned_data, request.user)
             except (ValidationError, PermissionDenied) as error:
-                if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-                    for name, errors in error.error_dict.items():
-                        form.add_error(name if name in form.fields else None, errors)
-                else:
-                    form.add_error(None, refusal_text(error))
+                show_refusal(form, error)
             else:
                 messages.success(request, step.done)
                 return HttpResponseRedirect(back)
@@ -203,11 +199,7 @@ class ErrorReportAdmin(ReadOnlyAdminMixin, ScopedAdmin):
                 report = actions.enter_national(data["site"], data, national_number=data["national_number"],
                                                 received_on=data["received_on"], acting_user=request.user)  # fmt: skip
             except (ValidationError, PermissionDenied) as error:
-                if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-                    for name, errors in error.error_dict.items():
-                        form.add_error(name if name in form.fields else None, errors)
-                else:
-                    form.add_error(None, refusal_text(error))
+                show_refusal(form, error)
             else:
                 messages.success(request, _("The report from the national platform was entered."))
                 return HttpResponseRedirect(reverse("admin:interaction_errorreport_change", args=[report.pk]))

@@ -26,6 +26,7 @@ from backoffice import audit_details
 from backoffice import site_forms as forms
 from backoffice.filing_text import filing_value
 from backoffice.lifecycle_steps import DECISIONS, PLATFORM, STEPS, Step, may
+from backoffice.scoping import show_refusal
 from lifecycle import migration, opening, rules
 from lifecycle.models import (
     ApplicationKind,
@@ -44,17 +45,6 @@ def _change_url(site) -> str:
     return reverse("admin:sites_site_change", args=[site.pk])
 
 
-def _show_refusal(request, form, error) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error))
-        return
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _run_form(request, form, run) -> bool:
     """Run the action of a confirmed, valid form; False (the form then shows why) otherwise."""
     if request.method != "POST" or request.POST.get("confirm") != "yes" or not form.is_valid():
@@ -62,7 +52,7 @@ def _run_form(request, form, run) -> bool:
     try:
         run(form)
     except (ValidationError, PermissionDenied) as error:
-        _show_refusal(request, form, error)
+        show_refusal(form, error)
         return False
     return True
 
@@ -293,7 +283,7 @@ def apply_view(model_admin, request):
                 reason=form.cleaned_data["reason"], acting_user=user,
             )  # fmt: skip
         except (ValidationError, PermissionDenied) as error:
-            _show_refusal(request, form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The application for %(site)s was sent.") % {"site": application.site})
             return HttpResponseRedirect(_change_url(application.site))

@@ -22,6 +22,18 @@ def refusal_text(error) -> str:
     return "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
+def show_refusal(form, error) -> None:
+    """An action's refusal on the form that asked for it: a ValidationError by field under its
+    fields (or above the form for a field it does not have), anything else above the form."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error.messages)
+    else:
+        form.add_error(None, str(error))
+
+
 class ReadOnlyAdminMixin:
     """Records only actions write (audit entries, lifecycle records, search logs): listed and
     shown, never added, changed or deleted in the back office. Put it before the admin class."""
