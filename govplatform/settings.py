@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "search",
     "disclosure",
     "interaction",
+    "monitoring",
     "public",
     "backoffice",
     "demo",

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    """Supervision of every site (OPS-1 to OPS-7, LINK-2, LINK-4, COL-8, PUB-6): the daily checks
+    against the national veto lines, availability probes, link checks, visit statistics from the
+    web server's logs, reports, reposts within 12 hours and alerts."""
+
+    name = "monitoring"
+    verbose_name = _("Monitoring")
+
+    def ready(self):
+        # Each module of lines registers its Line classes (monitoring/lines.py) when imported.
+        from monitoring import line_modules
+
+        line_modules.load()

@@ -1,0 +1,1 @@
+"""Lines of the daily check (monitoring/lines.py): being written."""

@@ -1,0 +1,1 @@
+"""The monitoring app's models, one module per part (exported here)."""
