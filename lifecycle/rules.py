@@ -25,6 +25,8 @@ from columns.models import Column
 from columns.types import REQUIRED_COLUMN_KINDS, STANDARD_COLUMN_TYPES
 from editorial.models import Placement, PlacementStatus
 from lifecycle.models import ApplicationKind, ApplicationStatus, SecurityCheck, StatusChange
+from publishing.models import HeldBackItem
+from resources.models import Disclosure
 from sites.models import Role, Site, SiteStatus
 from sites.permissions import has_role, is_platform_admin
 
@@ -169,10 +171,18 @@ class CurrentColumn:
 
 def current_columns(site_ids) -> dict[int, list[CurrentColumn]]:
     """The current columns of the sites, in tree order, in one query (whatever their number of
-    resources): `shows_content` is whether an online resource is placed in the column itself."""
+    resources): `shows_content` is whether the column itself lists something citizens see.
+
+    As the publisher decides (publishing/site_loading.py `shown_placements`, COL-3 counting only
+    what citizens see): an ACTIVE placement of an online, proactively disclosed resource (PUB-10)
+    that the publisher does not hold back on the site (publishing/held_back.py)."""
+    held_back = HeldBackItem.objects.filter(site_id=OuterRef("site_id"), resource_id=OuterRef("resource_id"))
     shown = Placement.objects.filter(
-        column=OuterRef("pk"), status=PlacementStatus.ACTIVE, resource__published_revision__isnull=False
-    )
+        column=OuterRef("pk"),
+        status=PlacementStatus.ACTIVE,
+        resource__published_revision__isnull=False,
+        resource__disclosure=Disclosure.PROACTIVE,
+    ).exclude(Exists(held_back))
     rows = (
         Column.objects.filter(site_id__in=list(site_ids), archived_at__isnull=True)
         .annotate(shows_content=Exists(shown))
