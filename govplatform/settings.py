@@ -206,6 +206,8 @@ CELERY_BEAT_SCHEDULE = {
     "tamper-check": {"task": "govplatform.verify_published", "schedule": crontab(minute=7)},
     # INT-3: error reports past their deadline (1 working day to forward, 3 to answer) are escalated.
     "error-report-escalation": {"task": "interaction.escalate_error_reports", "schedule": crontab(minute=12)},
+    # OPS-1: the daily check of every monitored site against the national lines, early morning.
+    "monitoring-daily-checks": {"task": "monitoring.run_daily_checks", "schedule": crontab(hour=5, minute=17)},
 }
 
 # LINK-2: paths the public process answers itself, linked from every published page (the footer's
