@@ -206,9 +206,22 @@ CELERY_BEAT_SCHEDULE = {
     "tamper-check": {"task": "govplatform.verify_published", "schedule": crontab(minute=7)},
     # INT-3: error reports past their deadline (1 working day to forward, 3 to answer) are escalated.
     "error-report-escalation": {"task": "interaction.escalate_error_reports", "schedule": crontab(minute=12)},
+    # OPS-1: every monitored site's home page and a sampled page, every 30 minutes (48 a day, >= 20).
+    "monitoring-probes": {"task": "monitoring.probe_sites", "schedule": crontab(minute="4,34")},
     # OPS-1: the daily check of every monitored site against the national lines, early morning.
     "monitoring-daily-checks": {"task": "monitoring.run_daily_checks", "schedule": crontab(hour=5, minute=17)},
 }
+
+# Task modules of the monitoring app beside its tasks.py (autodiscovery finds only tasks.py).
+CELERY_IMPORTS = ("monitoring.availability",)
+
+# OPS-1 availability probes: the public address is the site's primary domain (https) unless
+# MONITORING_PROBE_BASE is set (development: the public process, e.g. http://127.0.0.1:8001, with
+# the domain as the Host header). The national rule's time limit is 15 s.
+MONITORING_PROBE_BASE = os.environ.get("MONITORING_PROBE_BASE", "")
+MONITORING_PROBE_TIMEOUT = 15
+MONITORING_PROBE_SAMPLES = int(os.environ.get("MONITORING_PROBE_SAMPLES", "1"))  # published pages per round
+MONITORING_PROBE_WORKERS = int(os.environ.get("MONITORING_PROBE_WORKERS", "8"))
 
 # LINK-2: paths the public process answers itself, linked from every published page (the footer's
 # own error-report entry, INT-3): not checked against the published files.
