@@ -206,6 +206,10 @@ CELERY_BEAT_SCHEDULE = {
     "tamper-check": {"task": "govplatform.verify_published", "schedule": crontab(minute=7)},
     # INT-3: error reports past their deadline (1 working day to forward, 3 to answer) are escalated.
     "error-report-escalation": {"task": "interaction.escalate_error_reports", "schedule": crontab(minute=12)},
+    # LINK-2: every monitored site's links (internal against the manifest, external rate-limited per
+    # host by lychee), before the daily check reads them; LINK-4: the friendly links re-checked.
+    "monitoring-link-checks": {"task": "monitoring.check_links", "schedule": crontab(hour=2, minute=23)},
+    "monitoring-friend-links": {"task": "monitoring.check_friend_links", "schedule": crontab(hour=4, minute=43)},
     # OPS-1: every monitored site's home page and a sampled page, every 30 minutes (48 a day, >= 20).
     "monitoring-probes": {"task": "monitoring.probe_sites", "schedule": crontab(minute="4,34")},
     # OPS-1: the daily check of every monitored site against the national lines, early morning.
@@ -213,7 +217,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Task modules of the monitoring app beside its tasks.py (autodiscovery finds only tasks.py).
-CELERY_IMPORTS = ("monitoring.availability",)
+CELERY_IMPORTS = ("monitoring.availability", "monitoring.link_runs", "monitoring.friend_link_checks")
 
 # OPS-1 availability probes: the public address is the site's primary domain (https) unless
 # MONITORING_PROBE_BASE is set (development: the public process, e.g. http://127.0.0.1:8001, with

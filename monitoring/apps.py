@@ -15,3 +15,7 @@ class MonitoringConfig(AppConfig):
         from monitoring import line_modules
 
         line_modules.load()
+        # The friendly links' policy and their links area on the published site (LINK-4).
+        from monitoring import friend_link_pages, link_policies  # noqa: F401
+
+        friend_link_pages.connect()

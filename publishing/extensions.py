@@ -27,7 +27,9 @@ A provider answers, for one site:
   - hears of an incremental publish's changes before anything is planned (`changing`: e.g.
     stored lists brought up to date first, so that `key_of` answers for the new state);
   - says what an incremental publish must render again or delete besides the pages the
-    dependency index finds (`affected`).
+    dependency index finds (`affected`);
+  - may add an area to the home page (`home_section`: its markup, drawn after the columns'
+    blocks; whoever changes what it shows asks for a publish of the site).
 
 `dynamic_paths`: path prefixes (without the leading /) that the public process answers itself, such
 as an online form; links to them are not checked against the published files (LINK-2).
@@ -73,6 +75,10 @@ class SitePages:
         raise KeyError(key)
 
     def column_page(self, page: Page, col, ctx: dict) -> str | None:
+        return None
+
+    def home_section(self, page: Page) -> str | None:
+        """Markup of an area of the home page (rendered with the renderer's templates), or None."""
         return None
 
     def prefetch(self, items: list[Item]) -> None:

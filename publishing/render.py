@@ -223,6 +223,8 @@ class Renderer(PageKeys, ContentPages):
         ctx["topics"] = [c for c in self.topics if not c.archived_at]
         ctx["topic_area"] = bool(self.topics)
         page.columns.update(c.id for c in self.topics)
+        # Areas that feature apps add to the home page (e.g. the friendly links, LINK-4).
+        ctx["home_sections"] = [Markup(s) for ext in self.extensions.values() if (s := ext.home_section(page))]
         return self.template("home.html").render(ctx)
 
     def _render_topics(self, page: Page, key, contents) -> str:

@@ -1,5 +1,14 @@
 """The monitoring app's models, one module per part (exported here)."""
 from monitoring.models.checks import CheckRun, LineResult, Trigger  # noqa: F401 (part A)
 from monitoring.models.alerts import Alert  # noqa: F401 (part G)
+from monitoring.models.links import (  # noqa: F401 (part C)
+    ExternalLinkStatus,
+    FriendLink,
+    FriendLinkCheck,
+    FriendLinkState,
+    LinkFinding,
+    LinkKind,
+    LinkProblem,
+)
 from monitoring.models.probes import Probe, ProbeFailure  # noqa: F401 (part D)
 from monitoring.models.visits import AccessLogFile, PageVisitDay, SiteVisitDay  # noqa: F401 (part D)
