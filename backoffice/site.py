@@ -5,7 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import login_views
-from backoffice import annual_report_views, chooser, lockout_views, preview, work_page
+from backoffice import annual_report_views, chooser, lockout_views, monitoring_repost_views, preview, work_page
 from sites.permissions import site_ids_for
 
 
@@ -75,6 +75,7 @@ class BackOfficeSite(admin.AdminSite):
                 name="preview_static",
             ),
         ]
+        steps += monitoring_repost_views.urls(self)  # reposts within 12 hours (PUB-6)
         return steps + super().get_urls()
 
 

@@ -10,6 +10,7 @@ from backoffice import (
     work_disclosure,
     work_error_reports,
     work_letters,
+    work_monitoring,
     work_nav,
 )
 from sites.permissions import site_ids_for
@@ -49,6 +50,7 @@ def sections(request) -> list:
         work_disclosure.requests_section,
         work_letters.letters_section,
         work_error_reports.error_reports_section,
+        work_monitoring.monitoring_section,
         work.reviewer_section,
         work.editor_section,
     )

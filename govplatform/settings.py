@@ -214,10 +214,12 @@ CELERY_BEAT_SCHEDULE = {
     "monitoring-probes": {"task": "monitoring.probe_sites", "schedule": crontab(minute="4,34")},
     # OPS-1: the daily check of every monitored site against the national lines, early morning.
     "monitoring-daily-checks": {"task": "monitoring.run_daily_checks", "schedule": crontab(hour=5, minute=17)},
+    # PUB-6: repost offers past their 12-hour deadline are escalated (audit entry, alert upward).
+    "monitoring-repost-escalation": {"task": "monitoring.escalate_missed_reposts", "schedule": crontab(minute="*/5")},
 }
 
 # Task modules of the monitoring app beside its tasks.py (autodiscovery finds only tasks.py).
-CELERY_IMPORTS = ("monitoring.availability", "monitoring.link_runs", "monitoring.friend_link_checks")
+CELERY_IMPORTS = ("monitoring.availability", "monitoring.link_runs", "monitoring.friend_link_checks", "monitoring.reposts")
 
 # OPS-1 availability probes: the public address is the site's primary domain (https) unless
 # MONITORING_PROBE_BASE is set (development: the public process, e.g. http://127.0.0.1:8001, with

@@ -61,6 +61,8 @@ def alert_text(site, result) -> str:
     with translation.override(ALERT_LANGUAGE):
         if result.state == State.VETO:
             head = _("%(site)s fails the veto line “%(line)s”: %(value)s %(unit)s (veto line %(veto)s).")
+        elif result.veto is None:  # a line with a warning only (e.g. reposts, PUB-6)
+            head = _("Warning for %(site)s on “%(line)s”: %(value)s %(unit)s (warning from %(warning)s).")
         else:
             head = _(
                 "%(site)s is close to the veto line “%(line)s”: %(value)s %(unit)s "
@@ -165,3 +167,48 @@ def mail_alerts(site, alerts) -> None:
     from monitoring.models import Alert
 
     Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(mailed_at=timezone.now(), recipients=recipients)
+
+
+def alert_missed_repost(offer, now) -> object | None:
+    """An offer missed its 12-hour deadline (PUB-6): told once (keyed by the offer) to the target
+    site's administrators and, upward, to the portal's, by mail and on the target's work page."""
+    from monitoring.models import Alert
+
+    site, item = offer.site, offer.item
+    if not is_alerted_site(site):
+        return None
+    with translation.override(ALERT_LANGUAGE):
+        text = _(
+            "%(site)s did not repost “%(title)s” of %(portal)s within 12 hours (offered %(offered)s, due %(deadline)s)."
+        ) % {
+            "site": site.name,
+            "title": item.resource.title,
+            "portal": item.portal.name,
+            "offered": timezone.localtime(offer.offered_at).strftime("%Y-%m-%d %H:%M"),
+            "deadline": timezone.localtime(offer.deadline).strftime("%Y-%m-%d %H:%M"),
+        }
+        label = _("Important item not reposted within 12 hours")
+        subject = _("%(site)s: an important item was not reposted within 12 hours") % {"site": site.name}
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                site=site,
+                line_key=f"repost_offer:{offer.pk}",
+                day=timezone.localdate(now),
+                label=label,
+                state=State.WARNING,
+                value=1,
+                unit="",
+                text=text,
+            )
+    except IntegrityError:
+        return None  # already told
+    recipients = sorted(set(site_admin_emails(site)) | set(site_admin_emails(item.portal)))
+    if recipients:
+        try:
+            send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)
+        except Exception:
+            log.exception("missed repost %s not mailed", offer.pk)
+            return alert
+        Alert.objects.filter(pk=alert.pk).update(mailed_at=timezone.now(), recipients=recipients)
+    return alert
