@@ -5,7 +5,18 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import login_views
-from backoffice import annual_report_views, chooser, lockout_views, monitoring_repost_views, preview, work_page
+from backoffice import (
+    annual_report_views,
+    chooser,
+    lockout_views,
+    monitoring_ledger_views,
+    monitoring_rectification_views,
+    monitoring_reports_views,
+    monitoring_repost_views,
+    monitoring_views,
+    preview,
+    work_page,
+)
 from sites.permissions import site_ids_for
 
 
@@ -76,6 +87,10 @@ class BackOfficeSite(admin.AdminSite):
             ),
         ]
         steps += monitoring_repost_views.urls(self)  # reposts within 12 hours (PUB-6)
+        # Monitoring (OPS-1, OPS-7): backoffice/monitoring_views.py, monitoring_ledger_views.py.
+        steps += [*monitoring_views.urls(self), *monitoring_ledger_views.urls(self)]
+        # Spot checks, rectification orders, annual reports (OPS-2, OPS-3, OPS-5, OPS-7).
+        steps += [*monitoring_reports_views.urls(self), *monitoring_rectification_views.urls(self)]
         return steps + super().get_urls()
 
 

@@ -129,6 +129,24 @@ def _interaction_entry(admin_site, request) -> Entry | None:
     return Entry("interaction", _("Interaction"), links[0].url, links=links)
 
 
+def _monitoring_entry(administering, platform) -> Entry | None:
+    """Website monitoring (OPS-1, OPS-7) for site administrators and platform administrators:
+    the overview of their sites; one administered site's dashboard, monthly report and ledger
+    directly. No count: it would cost the navigation a query on every page."""
+    if not (administering or platform):
+        return None
+    overview = reverse("admin:monitoring_overview")
+    entry = Entry("monitoring", _("Monitoring"), overview, links=[Link(_("Monitoring overview"), overview)])
+    if not platform and len(administering) == 1:
+        site_id = administering[0]
+        entry.links += [
+            Link(_("This site's dashboard"), reverse("admin:monitoring_site", args=[site_id])),
+            Link(_("Monthly report"), reverse("admin:monitoring_monthly", args=[site_id])),
+            Link(_("Management ledger"), reverse("admin:monitoring_ledger", args=[site_id])),
+        ]
+    return entry
+
+
 def entries(admin_site, request) -> list[Entry]:
     user = request.user
     platform = is_platform_admin(user)
@@ -181,6 +199,10 @@ def entries(admin_site, request) -> list[Entry]:
             sites.links += _model_links(admin_site, request, [(AuditEntry, _("Audit log"))])
             sites.count, sites.count_label = _site_steps_count(request, administering), _("applications open")
         result.append(sites)
+
+    monitoring = _monitoring_entry(administering, platform)
+    if monitoring is not None:
+        result.append(monitoring)
 
     if platform:
         users = reverse("admin:accounts_user_changelist")

@@ -156,7 +156,7 @@ def test_platform_admin_sees_decisions_sites_alarms_lockouts_and_audit(sites, lo
     assert shown["lockouts"][0] == 0
     assert shown["audit"][0] >= 1
     nav = {entry.key: entry for entry in response.context["job_nav"]}
-    assert set(nav) == {"work", "content", "disclosure", "interaction", "sites", "platform"}
+    assert set(nav) == {"work", "content", "disclosure", "interaction", "sites", "monitoring", "platform"}
     assert nav["platform"].count == 1
 
 
@@ -169,8 +169,8 @@ def test_navigation_shows_only_what_the_role_may_use(sites, login, platform_admi
     # INT-3) for reviewers and site administrators
     assert nav(sites.a.users["editor"]) == {"work", "content", "disclosure"}
     assert nav(sites.a.users["reviewer"]) == {"work", "content", "review", "disclosure", "interaction"}
-    assert nav(sites.a.users["admin"]) == {"work", "content", "disclosure", "interaction", "sites"}
-    assert nav(platform_admin) == {"work", "content", "disclosure", "interaction", "sites", "platform"}
+    assert nav(sites.a.users["admin"]) == {"work", "content", "disclosure", "interaction", "sites", "monitoring"}
+    assert nav(platform_admin) == {"work", "content", "disclosure", "interaction", "sites", "monitoring", "platform"}
     # every link of the navigation opens for its user
     for user in (sites.a.users["editor"], sites.a.users["reviewer"], sites.a.users["admin"], platform_admin):
         client = login(user)

@@ -1,0 +1,286 @@
+"""The monitoring pages' words (OPS-1): states, numbers with their units, margins to the next
+level, offenders with the person responsible, and the charts with their text beside them.
+
+Every state is a word and a colour (the class state-<state>, backoffice/static/backoffice/
+monitoring.css), never a colour alone, and never the stored code.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice import svg_charts
+from backoffice.svg_charts import number
+from monitoring.lines import State
+from monitoring.models import Trigger
+from monitoring.summaries import LineRow, LineTrend, SiteState, SiteTrend, margin
+
+OFFENDERS_SHOWN = 10  # on the dashboard before "show all"
+STATE_ORDER = (State.VETO, State.WARNING, State.UNKNOWN, State.OK)
+
+
+def state_word(state: str) -> str:
+    if state in State.values:
+        return str(State(state).label)
+    return _("not checked yet")
+
+
+def with_unit(value: float | None, unit: str) -> str:
+    if value is None:
+        return _("cannot be computed")
+    return f"{number(value)} {unit}".strip() if unit != "%" else f"{number(value)}%"
+
+
+def level_text(level: float | None, unit: str) -> str:
+    return with_unit(level, unit) if level is not None else _("none")
+
+
+def margin_text(value, warning, veto, unit: str, note: str = "") -> str:
+    """How far the number is from the next level, in words."""
+    if value is None:
+        return note or _("cannot be computed")
+    kind, amount = margin(value, warning, veto)
+    names = {"amount": with_unit(amount, unit)}
+    if kind == "warning":
+        return _("%(amount)s below the warning level") % names
+    if kind == "veto":
+        return _("%(amount)s below the veto level") % names
+    if kind == "past":
+        return _("at the veto level") % names if amount == 0 else _("%(amount)s past the veto level") % names
+    if warning is not None:  # a line with a warning level only, reached
+        return _("at or past the warning level")
+    return ""
+
+
+# --- offenders ----------------------------------------------------------------------------------
+
+# Back-office pages of the objects a line names (Offender.object_kind).
+OBJECT_PAGES = {
+    "column": "columns_column_change",
+    "resource": "resources_resource_change",
+    "letter": "interaction_letter_change",
+}
+
+
+@dataclass
+class OffenderView:
+    label: str
+    public_url: str
+    backoffice_url: str
+    detail: str
+    responsible: str
+
+
+def public_address(url: str, site) -> str:
+    """An offender's address on the public site: absolute as stored, or a path under the site's
+    primary domain; "" when it cannot be made (the page then shows the text only)."""
+    if url.startswith(("http://", "https://")):
+        return url
+    domain = site.primary_domain
+    if url.startswith("/") and domain:
+        return f"{getattr(settings, 'PUBLIC_URL_SCHEME', 'https')}://{domain}{url}"
+    return ""
+
+
+def offender_view(offender: dict, site) -> OffenderView:
+    page = OBJECT_PAGES.get(offender.get("object_kind") or "")
+    backoffice_url = ""
+    if page and offender.get("object_id"):
+        try:
+            backoffice_url = reverse(f"admin:{page}", args=[offender["object_id"]])
+        except NoReverseMatch:
+            backoffice_url = ""
+    return OffenderView(
+        label=str(offender.get("label") or ""),
+        public_url=public_address(str(offender.get("url") or ""), site),
+        backoffice_url=backoffice_url,
+        detail=str(offender.get("detail") or ""),
+        responsible=str(offender.get("responsible") or ""),
+    )
+
+
+# --- the latest run -----------------------------------------------------------------------------
+
+
+@dataclass
+class LineView:
+    key: str
+    label: str
+    state: str
+    state_word: str
+    value: str
+    warning: str
+    veto: str
+    margin: str
+    note: str
+    offenders: list[OffenderView]
+    more_offenders: list[OffenderView]
+    offender_count: int
+    offenders_dropped: int  # counted but not kept (at most LineResult.MAX_OFFENDERS are kept)
+
+
+def line_row(row: LineRow, site) -> LineView:
+    offenders = [offender_view(item, site) for item in row.offenders]
+    return LineView(
+        key=row.key,
+        label=row.label,
+        state=row.state,
+        state_word=state_word(row.state),
+        value=with_unit(row.value, row.unit),
+        warning=level_text(row.warning, row.unit),
+        veto=level_text(row.veto, row.unit),
+        margin=margin_text(row.value, row.warning, row.veto, row.unit, row.note),
+        note=row.note,
+        offenders=offenders[:OFFENDERS_SHOWN],
+        more_offenders=offenders[OFFENDERS_SHOWN:],
+        offender_count=row.offender_count,
+        offenders_dropped=max(row.offender_count - len(offenders), 0),
+    )
+
+
+@dataclass
+class RunFacts:
+    day: datetime.date
+    state: str
+    state_word: str
+    trigger: str
+    by: str
+    finished: str
+    old: bool  # not today's
+
+
+def run_facts(run, today: datetime.date) -> RunFacts:
+    by = ""
+    if run.triggered_by is not None:
+        by = run.triggered_by.real_name or run.triggered_by.get_username()
+    finished = timezone.localtime(run.finished_at).strftime("%Y-%m-%d %H:%M") if run.finished_at else ""
+    return RunFacts(
+        run.day, run.state, state_word(run.state), str(Trigger(run.trigger).label) if run.trigger in Trigger.values
+        else "", by, finished, run.day < today,
+    )  # fmt: skip
+
+
+def line_counts(lines: list[LineView]) -> Counter:
+    return Counter(line.state for line in lines)
+
+
+@dataclass
+class CountView:
+    state: str
+    word: str
+    count: int
+
+
+def count_rows(counts, *, with_unchecked: bool = True) -> list[CountView]:
+    rows = [CountView(state, state_word(state), counts.get(state, 0)) for state in STATE_ORDER]
+    if with_unchecked:
+        rows.append(CountView("none", _("not checked yet"), counts.get("", 0)))
+    return rows
+
+
+# --- the overview -------------------------------------------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    site: object
+    url: str
+    state: str
+    state_word: str
+    day: datetime.date | None
+    worst: str  # the worst line in words: its label, value and margin
+    worst_state: str
+    problems: int
+
+
+def overview_row(item: SiteState) -> OverviewRow:
+    worst, worst_state = "", ""
+    if item.worst is not None:
+        result = item.worst
+        worst_state = result.state
+        value = with_unit(result.value, result.unit)
+        remark = margin_text(result.value, result.warning, result.veto, result.unit, result.note)
+        worst = f"{result.label}：{value}" + (f"（{remark}）" if remark and result.value is not None else "")
+    return OverviewRow(
+        item.site, reverse("admin:monitoring_site", args=[item.site.pk]), item.state or "none",
+        state_word(item.state), item.run.day if item.run else None, worst, worst_state, item.problems,
+    )  # fmt: skip
+
+
+# --- the trend ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ChartView:
+    key: str
+    label: str
+    svg: str
+    description: str
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # (day, value, state, state word)
+
+
+def _days(trend: SiteTrend) -> list[datetime.date]:
+    return [trend.first + datetime.timedelta(days=n) for n in range((trend.last - trend.first).days + 1)]
+
+
+def _summary(counts: Counter, total_days: int) -> str:
+    missing = total_days - sum(counts.values())
+    return _(
+        "passed on %(ok)d days, warning on %(warning)d, past the veto line on %(veto)d, "
+        "cannot be computed on %(unknown)d, not checked on %(missing)d"
+    ) % {
+        "ok": counts.get(State.OK, 0), "warning": counts.get(State.WARNING, 0), "veto": counts.get(State.VETO, 0),
+        "unknown": counts.get(State.UNKNOWN, 0), "missing": missing,
+    }  # fmt: skip
+
+
+def _line_chart(line: LineTrend, trend: SiteTrend, total_days: int) -> ChartView:
+    measured = {day: (value, state) for day, value, state in line.days}
+    points = [svg_charts.Point(day, *measured.get(day, (None, ""))) for day in _days(trend)]
+    levels = []
+    if line.warning is not None:
+        levels.append(svg_charts.Level(line.warning, _("warning %(level)s") % {"level": number(line.warning)}, "warning"))
+    if line.veto is not None:
+        levels.append(svg_charts.Level(line.veto, _("veto %(level)s") % {"level": number(line.veto)}, "veto"))
+    latest = with_unit(line.days[-1][1], line.unit) if line.days else _("cannot be computed")
+    description = _("%(label)s over the last %(days)d days: %(summary)s; latest value %(value)s.") % {
+        "label": line.label, "days": total_days, "summary": _summary(line.counts, total_days), "value": latest,
+    }  # fmt: skip
+    svg = svg_charts.trend_chart(
+        points, chart_id=f"trend-{line.key}", title=line.label, description=description, levels=levels
+    )
+    rows = [(day.isoformat(), with_unit(value, line.unit), state, state_word(state)) for day, value, state in line.days]
+    return ChartView(line.key, line.label, svg, description, rows)
+
+
+@dataclass
+class TrendView:
+    days: int
+    first: datetime.date
+    last: datetime.date
+    strip: str
+    description: str
+    runs: list[tuple[str, str, str]]  # (day, state, state word)
+    charts: list[ChartView]
+
+
+def trend_view(trend: SiteTrend) -> TrendView:
+    total_days = (trend.last - trend.first).days + 1
+    by_day = dict(trend.runs)
+    description = _("The site's state over the last %(days)d days: %(summary)s.") % {
+        "days": total_days, "summary": _summary(trend.counts, total_days),
+    }  # fmt: skip
+    strip = svg_charts.state_strip(
+        [svg_charts.Point(day, None, by_day.get(day, "")) for day in _days(trend)],
+        chart_id="trend-site", title=_("The site's state by day"), description=description,
+    )  # fmt: skip
+    runs = [(day.isoformat(), state, state_word(state)) for day, state in trend.runs]
+    charts = [_line_chart(line, trend, total_days) for line in trend.lines]
+    return TrendView(total_days, trend.first, trend.last, strip, description, runs, charts)
