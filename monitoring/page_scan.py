@@ -33,6 +33,8 @@ from publishing.folder import SiteFolder, site_lock
 ARCHIVE_PAGE_RE = re.compile(r"page-\d+\.html")
 ITEM_PAGE_RE = re.compile(r"\d+\.html")
 WRITE_BATCH = 500
+READ_CHUNK = 1 << 20
+PAGE_MAX_BYTES = 20 << 20  # a page larger than this is hashed, not examined (no page of ours comes near)
 
 
 @dataclass(slots=True)
@@ -120,6 +122,14 @@ def _entries(root: str):
                     yield path, entry.stat(follow_symlinks=False)
 
 
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb", buffering=0) as handle:
+        while chunk := handle.read(READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _signature(info: os.stat_result) -> str:
     return f"{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
 
@@ -161,10 +171,14 @@ def scan_site(site, *, now, words: PageWords) -> SiteScan | None:
             if row is not None and row[2] == signature and (not is_page or row[3] == rules):
                 sha, title, findings = row[1], row[4], row[5]
             else:
-                content = (root / path).read_bytes()
                 result.read += 1
-                sha = hashlib.sha256(content).hexdigest()
-                if not is_page:
+                examined = is_page and info.st_size <= PAGE_MAX_BYTES
+                if examined:
+                    content = (root / path).read_bytes()
+                    sha = hashlib.sha256(content).hexdigest()
+                else:
+                    content, sha = b"", _file_sha256(root / path)  # images, attachments: hashed in chunks
+                if not examined:
                     title, findings = "", {}
                 elif row is not None and row[1] == sha and row[3] == rules:
                     title, findings = row[4], row[5]
