@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 
 from backoffice import (
     annual_report_views,
+    monitoring_rectification_views,
+    monitoring_reports_views,
     work,
     work_admin,
     work_disclosure,
@@ -51,6 +53,8 @@ def sections(request) -> list:
         work_letters.letters_section,
         work_error_reports.error_reports_section,
         work_monitoring.monitoring_section,
+        monitoring_rectification_views.work_section,
+        monitoring_reports_views.work_section,
         work.reviewer_section,
         work.editor_section,
     )

@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
     "monitoring-friend-links": {"task": "monitoring.check_friend_links", "schedule": crontab(hour=4, minute=43)},
     # OPS-1: every monitored site's home page and a sampled page, every 30 minutes (48 a day, >= 20).
     "monitoring-probes": {"task": "monitoring.probe_sites", "schedule": crontab(minute="4,34")},
+    # OPS-4: the web server's access logs are read into the visit statistics every 10 minutes.
+    "monitoring-visits": {"task": "monitoring.ingest_visits", "schedule": crontab(minute="*/10")},
+    # OPS-6: rotated access logs older than MONITORING_LOG_RETENTION_DAYS are deleted once a day.
+    "monitoring-log-purge": {"task": "monitoring.purge_access_logs", "schedule": crontab(hour=4, minute=7)},
     # OPS-1: the daily check of every monitored site against the national lines, early morning.
     "monitoring-daily-checks": {"task": "monitoring.run_daily_checks", "schedule": crontab(hour=5, minute=17)},
     # PUB-6: repost offers past their 12-hour deadline are escalated (audit entry, alert upward).
@@ -219,7 +223,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Task modules of the monitoring app beside its tasks.py (autodiscovery finds only tasks.py).
-CELERY_IMPORTS = ("monitoring.availability", "monitoring.link_runs", "monitoring.friend_link_checks", "monitoring.reposts")
+CELERY_IMPORTS = (
+    "monitoring.availability", "monitoring.visits", "monitoring.reposts", "monitoring.link_runs",
+    "monitoring.friend_link_checks",
+)
 
 # OPS-1 availability probes: the public address is the site's primary domain (https) unless
 # MONITORING_PROBE_BASE is set (development: the public process, e.g. http://127.0.0.1:8001, with
@@ -228,6 +235,14 @@ MONITORING_PROBE_BASE = os.environ.get("MONITORING_PROBE_BASE", "")
 MONITORING_PROBE_TIMEOUT = 15
 MONITORING_PROBE_SAMPLES = int(os.environ.get("MONITORING_PROBE_SAMPLES", "1"))  # published pages per round
 MONITORING_PROBE_WORKERS = int(os.environ.get("MONITORING_PROBE_WORKERS", "8"))
+
+# OPS-4, OPS-6: nginx's access log (deploy/nginx.conf.template, format govplatform_visits) and its
+# rotated files are read into the visit statistics. The raw files are kept at least six months:
+# the retention is never below 183 days whatever the environment says. The application's own run
+# logs follow the same rule: they go to the console (LOGGING below), and whatever collects the
+# containers' output (docker's log driver, journald) must keep them at least 183 days too.
+MONITORING_ACCESS_LOG = env_path("MONITORING_ACCESS_LOG", VAR_DIR / "log" / "nginx" / "access.log")
+MONITORING_LOG_RETENTION_DAYS = max(183, int(os.environ.get("MONITORING_LOG_RETENTION_DAYS", "190")))
 
 # LINK-2: paths the public process answers itself, linked from every published page (the footer's
 # own error-report entry, INT-3): not checked against the published files.

@@ -19,3 +19,9 @@ class MonitoringConfig(AppConfig):
         from monitoring import friend_link_pages, link_policies  # noqa: F401
 
         friend_link_pages.connect()
+        # The supervision records' policies, and the published reports as pages: spot checks,
+        # supervision and site annual reports (OPS-2, OPS-3, OPS-7).
+        from monitoring import report_pages, report_policies  # noqa: F401
+        from publishing import extensions
+
+        extensions.register(report_pages.provider)

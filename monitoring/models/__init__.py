@@ -1,6 +1,6 @@
 """The monitoring app's models, one module per part (exported here)."""
-from monitoring.models.checks import CheckRun, LineResult, Trigger  # noqa: F401 (part A)
 from monitoring.models.alerts import Alert  # noqa: F401 (part G)
+from monitoring.models.checks import CheckRun, LineResult, Trigger  # noqa: F401 (part A)
 from monitoring.models.links import (  # noqa: F401 (part C)
     ExternalLinkStatus,
     FriendLink,
@@ -10,7 +10,16 @@ from monitoring.models.links import (  # noqa: F401 (part C)
     LinkKind,
     LinkProblem,
 )
-from monitoring.models.probes import Probe, ProbeFailure  # noqa: F401 (part D)
-from monitoring.models.visits import AccessLogFile, PageVisitDay, SiteVisitDay  # noqa: F401 (part D)
 from monitoring.models.pages import PageScan  # noqa: F401 (part B)
+from monitoring.models.probes import Probe, ProbeFailure  # noqa: F401 (part D)
+from monitoring.models.reports import (  # noqa: F401 (part F)
+    RectificationOrder,
+    RectificationStatus,
+    ReportStatus,
+    SiteAnnualReport,
+    SpotCheck,
+    SpotCheckEntry,
+    SupervisionReport,
+)
 from monitoring.models.reposts import REPOST_DEADLINE, ImportantItem, OfferStatus, Relation, RepostOffer  # noqa: F401 (part G)
+from monitoring.models.visits import AccessLogFile, PageVisitDay, SiteVisitDay  # noqa: F401 (part D)
