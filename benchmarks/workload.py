@@ -181,11 +181,12 @@ def insert_articles(site: Site, rows: list[tuple[Column, dict]], user: User) -> 
     return [r.pk for r in resources]
 
 
-def load_reference(articles: int = 10000, seed: int = SEED) -> Site:
-    """The reference workload: one site, 20 columns, N articles."""
+def load_reference(articles: int = 10000, seed: int = SEED, domain: str = "", id_code: str = "1399000001",
+                   name: str = "") -> Site:  # fmt: skip
+    """The reference workload: one site, 20 columns, N articles (under another domain and name if given)."""
     workload = generate(articles, seed)
     user = bench_user()
-    site = make_site(workload["site"]["name"], workload["site"]["domain"], "1399000001")
+    site = make_site(name or workload["site"]["name"], domain or workload["site"]["domain"], id_code)
     columns = {}
     for spec in workload["columns"]:
         parent = columns.get(spec["parent"]) if spec["parent"] else None
