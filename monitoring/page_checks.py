@@ -23,8 +23,8 @@ import html
 import re
 import unicodedata
 
-from editorial.checks import WordMatcher, _inside_correct_wording
-from editorial.models import WordList
+from editorial.checks import _inside_correct_wording
+from editorial.models import CheckedWord, WordList
 
 # Bump when what `examine` finds changes: every cached page is then read again.
 RULES_VERSION = "1"
@@ -58,16 +58,14 @@ FOOTER_ITEMS = (
     ("站点地图", re.compile(r"href=[\"']/sitemap\.html[\"']|网站地图|站点地图")),
 )
 
+PAGE_ADDRESS_RE = re.compile(r"(?:url|page)=[^\"'&]*")  # the page's address in the footer's links
+
 # The phrases of a page left blank. 暂无… only in the forms that mean "this column has nothing".
 PLACEHOLDERS = (
     "建设中", "正在建设", "正在改版", "改版中", "正在升级", "升级中", "正在维护", "维护中", "正在完善",
     "正在整理", "敬请期待", "即将开通", "即将上线", "暂无内容", "暂无信息", "暂无数据", "暂无相关信息",
     "内容待更新", "待补充", "此处为空",
 )  # fmt: skip
-# "建设中心" (a unit's name) is no placeholder.
-PLACEHOLDER_RE = re.compile(
-    "|".join(re.escape(p) + ("(?!心)" if p == "建设中" else "") for p in sorted(PLACEHOLDERS, key=len, reverse=True))
-)
 # What may stand around a placeholder in a notice: "本栏目正在建设中，敬请期待！" is nothing else.
 FILLER_RE = re.compile(
     r"本栏目|该栏目|栏目|本页面|本页|页面|本网站|本站|网站|相关|内容|信息|目前|正在|暂时|请|稍后|再|访问|谢谢|您|"
@@ -75,22 +73,43 @@ FILLER_RE = re.compile(
 )
 PLACEHOLDER_LEFT_MAX = 4  # characters of other words: "地铁5号线正在建设" is news, not a notice
 
-META_RE = re.compile(r"<meta\b([^>]*)>", re.IGNORECASE)
-NAME_RE = re.compile(r"\bname\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
-CONTENT_RE = re.compile(r"\bcontent\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
+# The publisher writes <meta name="…" content="…">; the other order is read as well.
+META_RE = re.compile(
+    r"""<meta\s+(?:name\s*=\s*["']([^"']*)["']\s+content\s*=\s*["']([^"']*)["']"""
+    r"""|content\s*=\s*["']([^"']*)["']\s+name\s*=\s*["']([^"']*)["'])""",
+    re.IGNORECASE,
+)
 TITLE_RE = re.compile(r"<title[^>]*>([^<]*)</title>", re.IGNORECASE)
-TAG_RE = re.compile(r"<[^>]*>")
-SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 SPACE_RE = re.compile(r"\s+")
 EXCERPT_CHARS = 12
 
 
-def trie_pattern(words: list[str], flags=re.IGNORECASE) -> re.Pattern | None:
+def _variants(char: str) -> str:
+    """`char` and the full-width forms NFKC folds into it (Ａ, ａ, ，): matching them without
+    normalising every page (NFKC of a page costs more than all the other checks together)."""
+    forms = {char, char.upper()}
+    for form in list(forms):
+        if "!" <= form <= "~":
+            forms.add(chr(ord(form) + 0xFEE0))  # U+FF01..U+FF5E
+        elif form == " ":
+            forms.add("\u3000")
+    if len(forms) == 1:
+        return re.escape(char)
+    return "[" + "".join(re.escape(form) for form in sorted(forms)) + "]"
+
+
+def normal_form(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def trie_pattern(words: list[str]) -> re.Pattern | None:
     """One regular expression for many words, as a trie: (?:中(?:国人?|华)|…).
 
     Python's `re` tries the alternatives of a|b|c one after the other at every position; a trie
     tries one branch per character, so the cost grows with the text, hardly with the list (the
     Aho-Corasick idea within `re`). At each node longer words come first: the longest word wins.
+    `words` are in normal form (normal_form); each character also matches its full-width and
+    upper-case forms.
     """
     trie: dict = {}
     for word in words:
@@ -104,54 +123,69 @@ def trie_pattern(words: list[str], flags=re.IGNORECASE) -> re.Pattern | None:
         return None
 
     def build(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        branches = [_variants(char) + build(child) for char, child in sorted(node.items()) if char]
         if not branches:
             return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:  # a word ends here and longer ones go on: the longer first (greedy ?)
-            return f"(?:{body})?" if len(branches) == 1 and len(body) > 1 else f"{body}?"
-        return body
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body  # a word ends here and longer ones go on: longer first
 
-    alternatives = [re.escape(char) + build(child) for char, child in sorted(trie.items())]
-    return re.compile("|".join(alternatives), flags)
+    return re.compile(build(trie))
 
 
 class PageWords:
     """The wrong-wording and sensitive-word lists as one trie pattern (PUB-3), matched like
-    editorial.checks.WordMatcher (case-insensitive; a wrong wording inside its own correct
-    wording is not counted)."""
+    editorial.checks.WordMatcher: case and full-width forms do not matter, and a wrong wording
+    inside its own correct wording is not counted."""
 
     def __init__(self, words):
-        self.matcher = WordMatcher(words)
-        self.pattern = trie_pattern([text for text in self.matcher.words])
-        digest = hashlib.sha256()
-        for text in sorted(self.matcher.words):
-            for word in self.matcher.words[text]:
-                digest.update(f"{word.list}\0{word.text}\0{word.suggestion}\n".encode())
-        self.fingerprint = digest.hexdigest()[:12]
+        self.words: dict[str, list] = {}
+        for word in words:
+            if word.text.strip():
+                self.words.setdefault(normal_form(word.text), []).append(word)
+        self.pattern = trie_pattern(list(self.words))
+        self.fingerprint = fingerprint((w.list, w.text, w.suggestion) for ws in self.words.values() for w in ws)
 
     def finditer(self, text: str):
         if self.pattern is None:
             return
         for match in self.pattern.finditer(text):
-            for word in self.matcher.words.get(match.group().casefold(), ()):
+            for word in self.words.get(normal_form(match.group()), ()):
                 if word.list == WordList.WRONG_WORDING and _inside_correct_wording(text, match, word.suggestion):
                     continue
                 yield word, match
 
 
+def fingerprint(rows) -> str:
+    digest = hashlib.sha256()
+    for row in sorted(rows):
+        digest.update("\0".join(row).encode() + b"\n")
+    return digest.hexdigest()[:12]
+
+
+# "建设中心" (a unit's name) is no placeholder: examine skips it.
+PLACEHOLDER_RE = trie_pattern([normal_form(text) for text in PLACEHOLDERS])
+
+_COMPILED: dict[str, PageWords] = {}
+
+
+def current_words() -> PageWords:
+    """The lists as they are now, compiled once per process while they stay the same."""
+    rows = list(CheckedWord.objects.values_list("list", "text", "suggestion"))
+    key = fingerprint(rows)
+    if key not in _COMPILED:
+        _COMPILED.clear()
+        _COMPILED[key] = PageWords(CheckedWord(list=a, text=b, suggestion=c) for a, b, c in rows)
+    return _COMPILED[key]
+
+
 def meta_tags(head: str) -> dict[str, str]:
     """name -> content of the meta tags in the head (the first of a name; entities decoded)."""
     tags: dict[str, str] = {}
-    for match in META_RE.finditer(head):
-        attributes = match.group(1)
-        name = NAME_RE.search(attributes)
-        if name is None:
-            continue
-        content = CONTENT_RE.search(attributes)
-        value = (content.group(1) or content.group(2) or "") if content else ""
-        tags.setdefault(name.group(1) or name.group(2) or "", html.unescape(value) if "&" in value else value)
+    for name, content, other_content, other_name in META_RE.findall(head):
+        value = content or other_content
+        tags.setdefault(name or other_name, html.unescape(value) if "&" in value else value)
     return tags
 
 
@@ -163,34 +197,47 @@ def required_tags(kind: str) -> tuple[str, ...]:
     return SITE_TAGS
 
 
-def _text(fragment: str) -> str:
-    """The text of an HTML fragment, one line per element's text (excerpts stay within it)."""
-    text = TAG_RE.sub("\n", SCRIPT_RE.sub(" ", fragment) if "<script" in fragment or "<style" in fragment else fragment)
-    return html.unescape(text) if "&" in text else text
+def _outside_tags(page: str, start: int) -> bool:
+    """Whether `start` is in text, not inside a tag's attributes (a word in a link's address)."""
+    return page.rfind("<", 0, start) <= page.rfind(">", 0, start)
 
 
-def _excerpt(text: str, start: int, end: int) -> str:
-    """The words around a match, within its line."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    before = max(line_start, start - EXCERPT_CHARS)
-    after = min(line_end, end + EXCERPT_CHARS)
-    excerpt = SPACE_RE.sub(" ", text[before:after]).strip()
-    return ("…" if before > line_start else "") + excerpt + ("…" if after < line_end else "")
+def _text_around(page: str, start: int, end: int, chars: int) -> str:
+    """The text of the element holding page[start:end], up to `chars` characters either side."""
+    node_start = page.rfind(">", 0, start) + 1
+    node_end = page.find("<", end)
+    node_end = len(page) if node_end < 0 else node_end
+    before, after = max(node_start, start - chars), min(node_end, end + chars)
+    excerpt = SPACE_RE.sub(" ", html.unescape(page[before:after])).strip()
+    return ("…" if before > node_start else "") + excerpt + ("…" if after < node_end else "")
 
 
 def _placeholders(main_html: str) -> list[str]:
     """Texts of their own (a paragraph, a list item, a cell) that say only "nothing here yet"."""
     found = []
     for match in PLACEHOLDER_RE.finditer(main_html):
-        start = main_html.rfind(">", 0, match.start()) + 1
-        end = main_html.find("<", match.end())
-        piece = SPACE_RE.sub("", html.unescape(main_html[start : end if end >= 0 else len(main_html)]))
+        if match.group() == "建设中" and main_html.startswith("心", match.end()):
+            continue  # 建设中心: a unit's name
+        piece = SPACE_RE.sub("", _text_around(main_html, match.start(), match.end(), 10_000))
         left = FILLER_RE.sub("", PLACEHOLDER_RE.sub("", unicodedata.normalize("NFKC", piece)))
         if len(left) <= PLACEHOLDER_LEFT_MAX and piece not in found:
             found.append(piece[:60])
     return found
+
+
+_FOOTERS: dict[str, list[str]] = {}
+
+
+def footer_missing(footer: str) -> list[str]:
+    """The footer items missing from a footer. The footers of a site differ only in the page's
+    address (in the 找错 link): checked once per site, not once per page."""
+    key = PAGE_ADDRESS_RE.sub("", footer)
+    missing = _FOOTERS.get(key)
+    if missing is None:
+        if len(_FOOTERS) > 256:
+            _FOOTERS.clear()
+        missing = _FOOTERS[key] = [name for name, pattern in FOOTER_ITEMS if not pattern.search(footer)]
+    return missing
 
 
 def examine(page: str, kind: str, words: PageWords) -> dict:
@@ -214,7 +261,7 @@ def examine(page: str, kind: str, words: PageWords) -> dict:
 
     footer_start = page.rfind("<footer")
     footer = page[footer_start : page.find("</footer>", footer_start) + 9] if footer_start >= 0 else ""
-    missing_footer = [name for name, pattern in FOOTER_ITEMS if not pattern.search(footer)]
+    missing_footer = footer_missing(footer)
     if missing_footer:
         result["missing_footer"] = missing_footer
 
@@ -228,14 +275,14 @@ def examine(page: str, kind: str, words: PageWords) -> dict:
         result["placeholders"] = placeholders
 
     if words.pattern is not None:
-        shown = title + "\n" + _text(main_html)
-        # Matched like the editorial check (NFKC: full-width letters and digits as ASCII); the
-        # excerpt from the text as shown when the normal form keeps the positions (it mostly does).
-        text = unicodedata.normalize("NFKC", shown)
-        source = shown if len(shown) == len(text) else text
+        # Matched on the HTML itself (stripping the tags of every page would cost more than the
+        # matching); a match inside a tag is not text.
+        text = title + "\n" + main_html
         wrong, sensitive = [], []
         for word, match in words.finditer(text):
-            excerpt = _excerpt(source, match.start(), match.end())
+            if not _outside_tags(text, match.start()):
+                continue
+            excerpt = _text_around(text, match.start(), match.end(), EXCERPT_CHARS)
             if word.list == WordList.WRONG_WORDING:
                 entry = [word.text, excerpt, word.suggestion]
                 if entry not in wrong:

@@ -21,19 +21,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from editorial.models import CheckedWord
 from monitoring.lines import CheckContext, Line, Measurement, Offender, register
-from monitoring.page_checks import TAG_NAMES, PageWords
+from monitoring.page_checks import TAG_NAMES, PageWords, current_words
 from monitoring.page_scan import PageResult, SiteScan, scan_site
 
 MAX_EXCERPTS = 3  # per page in an offender's detail
 
 
 def page_words(context: CheckContext) -> PageWords:
-    """The word lists, compiled once per run (shared by the sites of a run that shares its cache)."""
+    """The word lists of this run (compiled once per process while they stay the same)."""
     words = context.cache.get("page_words")
     if words is None:
-        words = context.cache["page_words"] = PageWords(CheckedWord.objects.all())
+        words = context.cache["page_words"] = current_words()
     return words
 
 

@@ -16,6 +16,7 @@ publish that wrote the same page again) the findings are kept as well.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection, transaction
 
 from columns.models import Column
 from monitoring.models.pages import PageScan
@@ -32,7 +34,7 @@ from publishing.folder import SiteFolder, site_lock
 
 ARCHIVE_PAGE_RE = re.compile(r"page-\d+\.html")
 ITEM_PAGE_RE = re.compile(r"\d+\.html")
-WRITE_BATCH = 500
+WRITE_BATCH = 200  # rows of one statement (8 parameters each; SQLite allows 32,766)
 READ_CHUNK = 1 << 20
 PAGE_MAX_BYTES = 20 << 20  # a page larger than this is hashed, not examined (no page of ours comes near)
 
@@ -149,7 +151,7 @@ def scan_site(site, *, now, words: PageWords) -> SiteScan | None:
             "path", "sha256", "signature", "rules", "title", "findings"
         )
     }
-    updates: list[PageScan] = []
+    updates: list[tuple] = []
     seen: set[str] = set()
     with site_lock(domain):
         SiteFolder(domain).recover()  # leftovers of a killed publish were never published
@@ -186,8 +188,7 @@ def scan_site(site, *, now, words: PageWords) -> SiteScan | None:
                     kind, _column = columns.kind_and_column(path)
                     findings = examine(content.decode("utf-8", errors="replace"), kind, words)
                     title = findings.pop("title", "")
-                updates.append(PageScan(site_id=site.pk, path=path, sha256=sha, signature=signature, rules=rules,
-                                        title=title, findings=findings, scanned_at=now))  # fmt: skip
+                updates.append((path, sha, signature, rules, title[:300], json.dumps(findings, ensure_ascii=False)))
             if sha != expected[0] or info.st_size != expected[1]:
                 result.changed.append(path)
             if is_page:
@@ -196,19 +197,52 @@ def scan_site(site, *, now, words: PageWords) -> SiteScan | None:
     result.added.sort()
     result.changed.sort()
     result.pages.sort(key=lambda page: page.path)
-    _store(site.pk, updates, gone=set(cached) - seen)
+    _store(site.pk, updates, now, gone=set(cached) - seen)
     return result
 
 
-def _store(site_id: int, updates: list[PageScan], gone: set[str]) -> None:
-    if updates:
-        PageScan.objects.bulk_create(
-            updates,
-            batch_size=WRITE_BATCH,
-            update_conflicts=True,
-            unique_fields=["site", "path"],
-            update_fields=["sha256", "signature", "rules", "title", "findings", "scanned_at"],
-        )
+UPSERT_SET = (
+    " ON CONFLICT (site_id, path) DO UPDATE SET sha256 = excluded.sha256, signature = excluded.signature,"
+    " rules = excluded.rules, title = excluded.title, findings = excluded.findings, scanned_at = excluded.scanned_at"
+)
+COLUMNS = "site_id, path, sha256, signature, rules, title, findings, scanned_at"
+
+
+def _store(site_id: int, updates: list[tuple], now, gone: set[str]) -> None:
+    """Upsert the rows read this time and drop the rows of files that are gone.
+
+    The first scan of a site writes a row per file: on PostgreSQL through COPY into a temporary
+    table (a statement of many rows spent longer being parsed by the driver than the scan took),
+    elsewhere many rows to a statement. INSERT … ON CONFLICT reads the same on both.
+    """
+    table = PageScan._meta.db_table
+    if updates and connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE monitoring_pagescan_load (path varchar(500), sha256 varchar(64),"
+                " signature varchar(100), rules varchar(40), title varchar(300), findings text)"
+            )
+            with cursor.cursor.copy(
+                "COPY monitoring_pagescan_load (path, sha256, signature, rules, title, findings) FROM STDIN"
+            ) as copy:
+                for row in updates:
+                    copy.write_row(row)
+            cursor.execute(
+                f'INSERT INTO "{table}" ({COLUMNS}) SELECT %s, path, sha256, signature, rules, title,'
+                f" findings::jsonb, %s FROM monitoring_pagescan_load{UPSERT_SET}",
+                [site_id, now],
+            )
+            cursor.execute("DROP TABLE monitoring_pagescan_load")
+    elif updates:
+        when = connection.ops.adapt_datetimefield_value(now)
+        for start in range(0, len(updates), WRITE_BATCH):
+            chunk = updates[start : start + WRITE_BATCH]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f'INSERT INTO "{table}" ({COLUMNS}) VALUES {values}{UPSERT_SET}',
+                    [value for row in chunk for value in (site_id, *row, when)],
+                )
     gone = sorted(gone)
     for start in range(0, len(gone), WRITE_BATCH):
         PageScan.objects.filter(site_id=site_id, path__in=gone[start : start + WRITE_BATCH]).delete()

@@ -183,6 +183,16 @@ def test_sensitive_words(build):  # OPS-1, PUB-3: warning at 1 page
     assert "敏感词“绝密”：本文件绝密，请勿外传。" in {o.detail for o in measurement.offenders}
 
 
+def test_words_as_the_editorial_check_matches_them(build):  # PUB-3: case and full-width forms; text only
+    CheckedWord.objects.create(list=WordList.SENSITIVE, text="VPN")
+    build.article(build.gzdt, "软件通知", data={"body": "<p>禁止使用ｖｐｎ软件。</p>"})
+    publish_site(build.site.pk)
+    path = article_path(build, build.first)
+    rewrite(build, path, "<p>会议指出", '<p><a href="/search/?q=vpn">会议</a>指出')
+    measurement, _state = measure("page_sensitive_words", build.site)
+    assert [(o.label, o.detail) for o in measurement.offenders] == [("软件通知", "敏感词“VPN”：禁止使用ｖｐｎ软件。")]
+
+
 def test_tampering(build):  # SEC-5, OPS-1: defacement not handled, veto at 1 file
     publish_site(build.site.pk)
     assert measure("page_tampering", build.site)[0].value == 0

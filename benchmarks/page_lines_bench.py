@@ -1,0 +1,91 @@
+"""The page lines of the daily check (monitoring/page_lines.py: meta tags, footer items, placeholders,
+wording, sensitive words, tampering) over published sites: a first scan (every file read) and the
+next day's (nothing changed: no file read), per site and projected to 100 sites.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/govbench_pages .venv/bin/python benchmarks/page_lines_bench.py
+    ... --sites 5 --pages 1000 --words 2000
+
+Builds and publishes the sites as benchmarks/monitoring_check_bench.py does (12 columns, --pages
+articles each), puts --words words on the wrong-wording and sensitive-word lists (the list is
+one pattern: its length should hardly matter), then measures every page line of every site
+with a fresh run context, twice. Prints seconds with the load average beside them.
+"""
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/govbench_pages")
+# Its own folder: benchmarks/monitoring_check_bench.py publishes the same domains under var/bench/publish.
+os.environ.setdefault("PUBLISH_ROOT", str(Path(__file__).resolve().parents[1] / "var" / "bench" / "pages_publish"))
+from benchmarks import monitoring_check_bench, publish_bench  # noqa: E402
+
+PAGE_LINES = ("page_meta_tags", "page_footer_items", "page_placeholders", "page_wrong_wording",
+              "page_sensitive_words", "page_tampering")  # fmt: skip
+
+
+def word_lists(count: int) -> None:
+    from editorial.models import CheckedWord, WordList
+
+    CheckedWord.objects.all().delete()
+    words = [
+        CheckedWord(
+            list=WordList.WRONG_WORDING if n % 2 else WordList.SENSITIVE,
+            text=f"词{n:05d}表述",
+            suggestion=f"正确{n:05d}" if n % 2 else "",
+        )  # fmt: skip
+        for n in range(count)
+    ]
+    CheckedWord.objects.bulk_create(words)
+
+
+def check(sites) -> tuple[float, int, int, dict]:
+    from django.utils import timezone
+
+    from monitoring.lines import REGISTRY, CheckContext
+    from monitoring.page_lines import site_scan
+
+    begun = time.perf_counter()
+    files = read = 0
+    values: dict[str, float] = {}
+    for site in sites:
+        context = CheckContext(today=dt.date.today(), now=timezone.now())
+        for key in PAGE_LINES:
+            measurement = REGISTRY[key].measure(site, context)
+            values[key] = values.get(key, 0) + (measurement.value or 0)
+        scan = site_scan(site, context)
+        files += scan.files
+        read += scan.read
+    return time.perf_counter() - begun, files, read, values
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sites", type=int, default=5)
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--words", type=int, default=2000)
+    args = parser.parse_args()
+    publish_bench.setup()
+
+    from monitoring.models import PageScan
+
+    started = time.perf_counter()
+    sites = monitoring_check_bench.build(args.sites, args.pages, True)
+    print(f"built and published {len(sites)} sites x {args.pages} articles in {time.perf_counter() - started:.1f} s")
+    word_lists(args.words)
+    PageScan.objects.filter(site__in=sites).delete()
+    for label in ("first scan (every file read)", "next day (nothing changed)"):
+        before = publish_bench.machine()
+        seconds, files, read, values = check(sites)
+        per_site = seconds / len(sites)
+        print(f"{label}: {len(sites)} sites, {files} files, {read} read, {seconds:.2f} s "
+              f"({per_site * 1000:.0f} ms a site; 100 sites ~ {per_site * 100:.1f} s) {before} {publish_bench.machine()}")  # fmt: skip
+        print("  " + ", ".join(f"{key} {value:g}" for key, value in values.items()))
+
+
+if __name__ == "__main__":
+    main()
