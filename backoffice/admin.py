@@ -7,6 +7,7 @@ from backoffice import (  # noqa: F401  (each module registers its model pages o
     disclosure_requests_admin,
     interaction_error_reports_admin,
     interaction_letters_admin,
+    monitoring_links_admin,
     resources_admin,
     review_admin,
     search_admin,

@@ -40,13 +40,16 @@ from editorial.models import Placement
 from monitoring.models.links import LinkFinding, LinkKind, LinkProblem
 from publishing import dependencies
 from publishing.links import EXTERNAL_NOTICE, dynamic_prefixes
+from publishing.render import JIUCUO
 
-# href/src attributes of tags only: `<` followed by a letter opens a tag; text that quotes markup
-# is escaped (&lt;) and never matches. One tag may carry several links (href and src).
-TAG_RE = re.compile(r"<[a-zA-Z][^>]*>")
+# href/src attributes inside tags only: text that quotes markup is escaped (&lt;a href=…) and is
+# no link; the last `<` or `>` before an attribute says whether it is inside a tag.
 ATTR_RE = re.compile(r'\s(?:href|src)\s*=\s*"([^"]*)"', re.IGNORECASE)
 SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "#")
 NOTICE_PATH = EXTERNAL_NOTICE.lstrip("/")
+# The national error-report link (我为政府网站找错) carries the page's own address: one address to
+# check, not one per page.
+PER_PAGE_QUERY = (JIUCUO,)
 
 
 @dataclass
@@ -68,7 +71,7 @@ def _page_folder(path: str) -> str:
     return folder + "/" if folder else ""
 
 
-def _site_path(ref: str, page_path: str) -> str | None:
+def _site_path(ref: str, folder: str) -> str | None:
     """The file a same-site reference needs (`/a/`, `a.html`, `../b.html`), or None when it leaves the site."""
     ref = ref.split("#", 1)[0].split("?", 1)[0]
     if not ref:
@@ -76,7 +79,7 @@ def _site_path(ref: str, page_path: str) -> str | None:
     if ref.startswith("/"):
         path = unquote(ref).lstrip("/")
     else:
-        path = posixpath.normpath(_page_folder(page_path) + unquote(ref))
+        path = posixpath.normpath(folder + unquote(ref))
         if path.startswith("../") or path == "..":
             return None  # above the site's root: no file of the site
         path = "" if path == "." else path + ("/" if ref.endswith("/") else "")
@@ -85,44 +88,55 @@ def _site_path(ref: str, page_path: str) -> str | None:
     return path
 
 
-def links_of(text: str, page_path: str, domains: set[str]) -> tuple[set[str], set[str]]:
-    """(site paths, external addresses) that a page's markup links to or loads."""
+def classify(raw: str, folder: str, domains: set[str]) -> tuple[str | None, str | None]:
+    """(site path, external address) that one attribute value leads to (either may be None)."""
+    ref = html.unescape(raw).strip()
+    if not ref or ref.startswith(SKIPPED_SCHEMES):
+        return None, None
+    if ref.startswith("/") and not ref.startswith("//"):
+        if ref.startswith(EXTERNAL_NOTICE + "?"):  # the notice of an address elsewhere (LINK-3)
+            target = parse_qs(urlsplit(ref).query).get("url", [""])[0]
+            return NOTICE_PATH, (_external(target) if target else None)
+        return _site_path(ref, folder), None
+    if "://" in ref[:12] or ref.startswith("//"):
+        address = weburl.parse(ref)
+        if address is None or not address.is_web:
+            return None, None
+        if address.host in domains:
+            return _site_path(address.local, folder), None
+        return None, _external(address.href)
+    if ":" in ref.split("/", 1)[0]:
+        return None, None  # another scheme (ftp:, weixin: …): not checked
+    return _site_path(ref, folder), None
+
+
+def _external(address: str) -> str:
+    for prefix in PER_PAGE_QUERY:
+        if address.startswith(prefix + "?"):
+            return prefix
+    return address
+
+
+def links_of(text: str, page_path: str, domains: set[str], cache: dict | None = None) -> tuple[set[str], set[str]]:
+    """(site paths, external addresses) that a page's markup links to or loads. `cache` keeps the
+    answers for the next pages: most links (navigation, footer) are the same on every page."""
+    cache = {} if cache is None else cache
+    folder = _page_folder(page_path)
     paths: set[str] = set()
     external: set[str] = set()
-    for tag in TAG_RE.findall(text):
-        if "=" not in tag:
-            continue
-        for raw in ATTR_RE.findall(tag):
-            ref = html.unescape(raw).strip()
-            if not ref or ref.startswith(SKIPPED_SCHEMES):
-                continue
-            if ref.startswith("/") and not ref.startswith("//"):
-                if ref.startswith(EXTERNAL_NOTICE + "?"):  # the notice of an address elsewhere (LINK-3)
-                    target = parse_qs(urlsplit(ref).query).get("url", [""])[0]
-                    if target:
-                        external.add(target)
-                    paths.add(NOTICE_PATH)
-                    continue
-                path = _site_path(ref, page_path)
-                if path is not None:
-                    paths.add(path)
-                continue
-            if "://" in ref[:12] or ref.startswith("//"):
-                address = weburl.parse(ref)
-                if address is None or not address.is_web:
-                    continue
-                if address.host in domains:
-                    path = _site_path(address.local, page_path)
-                    if path is not None:
-                        paths.add(path)
-                else:
-                    external.add(address.href)
-                continue
-            if ":" in ref.split("/", 1)[0]:
-                continue  # another scheme (ftp:, weixin: …): not checked
-            path = _site_path(ref, page_path)
-            if path is not None:
-                paths.add(path)
+    for match in ATTR_RE.finditer(text):
+        start = match.start()
+        if text.rfind("<", 0, start) <= text.rfind(">", 0, start):
+            continue  # in text, not in a tag
+        raw = match[1]
+        key = raw if raw[:1] == "/" or "://" in raw[:12] else (folder, raw)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = classify(raw, folder, domains)
+        if found[0] is not None:
+            paths.add(found[0])
+        if found[1] is not None:
+            external.add(found[1])
     return paths, external
 
 
@@ -136,6 +150,7 @@ def scan(site, *, domain: str | None = None) -> SiteLinks:
     known = set(dependencies.manifest(site.id))
     dynamic = dynamic_prefixes()
     domains = own_domains(site)
+    cache: dict = {}
     for page_path in sorted(p for p in known if p.endswith(".html")):
         try:
             text = (root / page_path).read_text("utf-8", errors="replace")
@@ -143,7 +158,7 @@ def scan(site, *, domain: str | None = None) -> SiteLinks:
             found.unreadable.append(page_path)
             continue
         found.pages += 1
-        paths, external = links_of(text, page_path, domains)
+        paths, external = links_of(text, page_path, domains, cache)
         for path in paths:
             if path not in known and not (dynamic and path.startswith(dynamic)):
                 found.internal_missing[path].add(page_path)

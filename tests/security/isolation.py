@@ -107,6 +107,9 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
     [entry] = catalogue.number_unnumbered(site, acting_user=admin)  # DISC-2: now its organisation exists
     error_report = _error_report(site, reviewer, prefix)
     letter = _letter(site, reviewer, admin, prefix)
+    check_run = _check_run(site, prefix)
+    friend_link, link_finding = _links(site, editor, published, prefix)
+    side.rectification_order, side.work_report = _supervision(site, admin, platform_admin, prefix)
 
     assets = [r.current_revision.asset for r in resources if r.current_revision.asset_id]
     files = [a.file.name for a in assets] + [r.file.name for a in assets for r in a.renditions.all()]
@@ -140,6 +143,8 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
         "interaction.errorreport": [error_report],
         "interaction.letter": [letter],
         "interaction.channel": [letter.channel],
+        "monitoring.friendlink": [friend_link],
+        "monitoring.linkfinding": [link_finding],
     }
     side.markers = [
         *side.markers,
@@ -155,10 +160,49 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
         disclosure_request.description,
         error_report.description,
         letter.title,
+        check_run.results.get().offenders[0]["label"],
+        friend_link.name,
+        link_finding.url,
+        side.rectification_order.problem,
     ]
     # Who works on the site: its staff's names (users are platform-wide, their roles are not).
     side.people = [name for user in side.users.values() for name in (user.username, user.real_name)]
     return side
+
+
+def _links(site, editor, published, prefix: str):
+    """A proposed friendly link (LINK-4) and a broken link the check found on a page (LINK-2)."""
+    from monitoring.friend_links import propose_friend_link
+    from monitoring.models.links import LinkFinding, LinkKind, LinkProblem
+
+    link = propose_friend_link(site, name=f"{prefix}市友情链接", url=f"https://www.s{site.pk}.gov.cn/", acting_user=editor)
+    finding = LinkFinding.objects.create(
+        site=site, page_path=f"xwzx/{published.pk}.html", url=f"/{prefix}市断链.html", kind=LinkKind.INTERNAL,
+        problem=LinkProblem.BROKEN, detail="本站无此页面", resource=published, responsible=editor,
+    )  # fmt: skip
+    return link, finding
+
+
+def _check_run(site, prefix: str):
+    """A daily check's run (OPS-1) with a line past its veto line and an offender named."""
+    from monitoring.models import CheckRun, LineResult
+
+    now = timezone.now()
+    run = CheckRun.objects.create(site=site, day=timezone.localdate(), started_at=now, finished_at=now, state="veto")
+    LineResult.objects.create(
+        run=run, line_key="empty_columns", label="空白栏目", unit="个栏目", value=6, warning=2, veto=5, state="veto",
+        offenders=[{"label": f"{prefix}市监测空白栏目", "responsible": "张三"}], offender_count=1,
+    )  # fmt: skip
+    return run
+
+
+def _supervision(site, admin, platform_admin, prefix: str):
+    """A rectification order (OPS-5) issued to the site, and its annual work report (OPS-3) on last year."""
+    from monitoring import annual_reports, rectification
+
+    order = rectification.issue_order(site, problem=f"{prefix}市整改问题", acting_user=platform_admin)
+    report = annual_reports.generate_report(site, timezone.localdate().year - 1, acting_user=admin)
+    return order, report
 
 
 def _error_report(site, handler, prefix: str):
@@ -242,6 +286,7 @@ NOT_SITE_DATA = {"sessions", "admin", "axes"}
 PLATFORM_WIDE = {
     "editorial.checkedword", "search.dictionaryword", "search.synonym", "search.vocabularyterm", "workdays.calendarday",
     "disclosure.subjectcategory",
+    "monitoring.spotcheck", "monitoring.supervisionreport",  # the platform's supervision (OPS-2, OPS-7)
     "interaction.citizen", "interaction.verificationcode",  # citizens' accounts: one for every site (INT-6)
     "auth.group", "auth.permission", "auth.group_permissions", "contenttypes.contenttype",
 }  # fmt: skip
@@ -266,6 +311,7 @@ OWNED_THROUGH = {
     "organisation": lambda b: Q(organisation__site=b.site),
     "request": lambda b: Q(request__site=b.site),
     "letter": lambda b: Q(letter__site=b.site),
+    "run": lambda b: Q(run__site=b.site),  # a check run's line results (monitoring)
 }
 OWNED = {
     "sites.site": lambda b: Q(pk=b.site.pk) | Q(parent=b.site),
