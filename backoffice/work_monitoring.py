@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Exists
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from backoffice.work import Panel, Row, Section, counted, site_list, url, when
 from monitoring.lines import State
 from monitoring.models import Alert, OfferStatus, RepostOffer
 from monitoring.models.reposts import OPEN_STATUSES
-from sites.models import Role
+from sites.models import Role, Site
 from sites.permissions import site_ids_for
 
 ALERT_DAYS = 2  # today's alerts and yesterday's (the daily check runs at night)
@@ -80,16 +81,32 @@ def alerts_panel(request, site_ids, today) -> Panel:
                  empty=_("No alert in the last days."))  # fmt: skip
 
 
+def _waiting(answering, admin_sites, today) -> tuple[bool, bool]:
+    """Whether any offer waits and any alert is recent, in one query: the panels are read only then."""
+    offers = RepostOffer.objects.filter(site_id__in=answering, status__in=OPEN_STATUSES)
+    alerts = Alert.objects.filter(site_id__in=admin_sites, day__gt=today - dt.timedelta(days=ALERT_DAYS))
+    row = (
+        Site.objects.filter(pk=answering[0])
+        .annotate(offers=Exists(offers), alerts=Exists(alerts))
+        .values_list("offers", "alerts")
+        .first()
+    )
+    return row or (False, False)
+
+
 def monitoring_section(request) -> Section | None:
     answering = sorted(site_ids_for(request.user, Role.EDITOR, Role.SITE_ADMIN, Role.REVIEWER))
     if not answering:
         return None
     now = timezone.now()
-    panels = [offers_panel(request, answering, now)]
+    today = timezone.localdate(now)
     admin_sites = sorted(site_ids_for(request.user, Role.SITE_ADMIN))
-    if admin_sites:
-        panels.append(alerts_panel(request, admin_sites, timezone.localdate(now)))
-    panels = [panel for panel in panels if panel.count]
+    any_offer, any_alert = _waiting(answering, admin_sites, today)
+    panels = []
+    if any_offer:
+        panels.append(offers_panel(request, answering, now))
+    if any_alert:
+        panels.append(alerts_panel(request, admin_sites, today))
     if not panels:
         return None  # nothing waits: no empty panels
     return Section("monitoring", _("Monitoring and reposts"), site_list(request, answering), panels)

@@ -19,6 +19,7 @@ from monitoring.repost_lines import MissedReposts
 from sites.models import Role, SiteStatus
 from tests.editorial.factories import make_resource
 from tests.factories import ColumnFactory, DepartmentSiteFactory, MembershipFactory, SiteFactory, UserFactory
+from tests.helpers import admin_url, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +253,52 @@ def test_ops1_the_line_counts_offers_missed_in_the_last_30_days(world):
     # a repost shown in time but not yet brought up to date by the periodic task still counts as in time
     show_repost(world, "county", DEADLINE - MINUTE)
     assert missed_count(world, "county", DEADLINE + MINUTE) == 0
+
+
+# --- the back office --------------------------------------------------------------------------
+
+
+def zh(client, path, **post):
+    if post:
+        return client.post(path, post, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    return client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+
+def test_pub6_the_offer_is_on_the_target_editors_work_page_with_the_time_left(world, backoffice_client):
+    now = timezone.now()
+    reposts.mark_important(world["resource"], acting_user=world["city"].reviewer, now=now - dt.timedelta(hours=2))
+    body = zh(log_in(backoffice_client, world["dept"].editor), admin_url("index")).content.decode()
+    assert "需在12小时内转载的重要信息" in body and "关于做好防汛工作的通知" in body
+    assert "剩余 9 小时" in body or "剩余 10 小时" in body  # 12 h less the 2 h since the offer
+    other = zh(log_in(backoffice_client, world["peer"].editor), admin_url("index")).content.decode()
+    assert "关于做好防汛工作的通知" not in other
+
+
+def test_pub6_an_editor_accepts_into_a_column_or_declines_on_the_offer_page(world, backoffice_client):
+    reposts.mark_important(world["resource"], acting_user=world["city"].reviewer)
+    dept, county = world["dept"], world["county"]
+    client = log_in(backoffice_client, dept.editor)
+    page = admin_url("monitoring_repost_offer", offer_to(world, "dept").pk)
+    assert "转载到栏目" in zh(client, page).content.decode()
+    assert zh(client, page, column=str(dept.column.pk), accept="1").status_code == 302
+    assert offer_to(world, "dept").status == OfferStatus.PLACED
+    county_client = log_in(backoffice_client, county.editor)
+    county_page = admin_url("monitoring_repost_offer", offer_to(world, "county").pk)
+    refused = zh(county_client, county_page, reason="", decline="1").content.decode()
+    assert "请说明不转载的理由" in refused
+    zh(county_client, county_page, reason="本区已发布同类信息", decline="1")
+    assert offer_to(world, "county").decline_reason == "本区已发布同类信息"
+    # another site's offer is not shown
+    assert zh(county_client, admin_url("monitoring_repost_offer", offer_to(world, "dept").pk)).status_code == 404
+
+
+def test_pub6_the_portals_reviewer_marks_on_the_reposts_page(world, backoffice_client):
+    client = log_in(backoffice_client, world["city"].reviewer)
+    listing = zh(client, admin_url("monitoring_reposts")).content.decode()
+    mark_url = admin_url("monitoring_repost_mark", world["resource"].pk)
+    assert mark_url in listing
+    form = zh(client, mark_url).content.decode()
+    assert "保定市教育局（本级部门网站）" in form and "石家庄市人民政府（同级门户网站）" in form
+    zh(client, mark_url, targets=str(world["dept"].site.pk), note="请转载")
+    assert list(RepostOffer.objects.values_list("site__name", flat=True)) == ["保定市教育局"]
+    assert zh(log_in(backoffice_client, world["city"].editor), mark_url).status_code == 403

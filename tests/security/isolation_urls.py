@@ -86,6 +86,8 @@ PAGES = {
     "choices are the sites the user handles (another site's id is refused as an unavailable choice)",
     "admin:disclosure_annual_report": "generating the annual report: the organisations of the sites the user "
     "administers only (the form's choices refuse any other)",
+    "admin:monitoring_reposts": "reposts within 12 hours (PUB-6): offers to the user's sites, important items of "
+    "the user's portals and those portals' items to mark",
     "admin/(?P<url>.*)$": "the admin's catch-all (404, or a redirect adding a slash)",
     "": "the back office's root: a redirect to /admin/",
 }
@@ -455,6 +457,24 @@ def _preview_static(a, b):
     ]
 
 
+def _repost_offer(a, b):
+    """B's published item marked important and offered to B (PUB-6): answered into A's and B's columns, declined."""
+    from monitoring.models import REPOST_DEADLINE, ImportantItem, Relation, RepostOffer
+
+    item, _created = ImportantItem.objects.get_or_create(resource=b.resources[2], defaults={"portal": b.site})
+    now = b.site.created_at
+    offer, _created = RepostOffer.objects.get_or_create(item=item, site=b.site, defaults={
+        "relation": Relation.LOWER, "offered_at": now, "deadline": now + REPOST_DEADLINE})  # fmt: skip
+    posts = [{"column": column.pk, "accept": "1"} for column in [*a.columns, *b.columns]]
+    return [(_admin_url("monitoring_repost_offer", pk=offer.pk), [*posts, {"reason": "越权操作", "decline": "1"}])]
+
+
+def _repost_mark(a, b):
+    """Marking B's published item important, offered to A's and B's sites (PUB-6)."""
+    return [(_admin_url("monitoring_repost_mark", resource_id=r.pk), [{"targets": [a.site.pk, b.site.pk]}])
+            for r in b.resources]  # fmt: skip
+
+
 # Patterns with arguments besides a registered model's object_id, and how to fill them.
 OBJECT_FILLERS = {
     "admin:chooser": _chooser,
@@ -480,4 +500,6 @@ OBJECT_FILLERS = {
     "admin:interaction_letter_reveal": _letter_reveal,
     "admin:interaction_letter_file": _letter_files,
     "media": _media,
+    "admin:monitoring_repost_offer": _repost_offer,
+    "admin:monitoring_repost_mark": _repost_mark,
 }
