@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/govbench_monitoring")
 from benchmarks import publish_bench  # noqa: E402  (sets the environment and sys.path for Django)
 
+CHINA = dt.timezone(dt.timedelta(hours=8))
 COLUMNS = [  # slug, name, column type, channel
     ("yw", "要闻动态", "工作动态", True),
     ("bmdt", "部门动态", "工作动态", True),
@@ -52,7 +53,7 @@ def build(sites: int, pages: int, publish: bool) -> list:
     today = dt.date.today()
     # Dates over the last two years, newest first, so that lines see fresh and stale columns.
     for n, art in enumerate(articles):
-        art["date"] = (dt.datetime.combine(today, dt.time(9)) - dt.timedelta(hours=17 * n)).isoformat()
+        art["date"] = (dt.datetime.combine(today, dt.time(9), CHINA) - dt.timedelta(hours=17 * n)).isoformat()
     user = workload.bench_user()
     built = []
     for s in range(sites):
