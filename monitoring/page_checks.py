@@ -27,7 +27,7 @@ from editorial.checks import _inside_correct_wording
 from editorial.models import CheckedWord, WordList
 
 # Bump when what `examine` finds changes: every cached page is then read again.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 SITE_TAGS = ("SiteName", "SiteDomain", "SiteIDCode")
 COLUMN_TAGS = ("ColumnName", "ColumnDescription", "ColumnKeywords", "ColumnType")
@@ -58,6 +58,7 @@ FOOTER_ITEMS = (
     ("站点地图", re.compile(r"href=[\"']/sitemap\.html[\"']|网站地图|站点地图")),
 )
 
+ITEM_LINK_RE = re.compile(r"href=\"[^\"]*/\d+\.html\"")  # a link to an item's page (<column>/<id>.html)
 PAGE_ADDRESS_RE = re.compile(r"(?:url|page)=[^\"'&]*")  # the page's address in the footer's links
 
 # The phrases of a page left blank. 暂无… only in the forms that mean "this column has nothing".
@@ -271,7 +272,9 @@ def examine(page: str, kind: str, words: PageWords) -> dict:
         main_start, main_end = max(head_end, 0), footer_start if footer_start >= 0 else len(page)
     main_html = page[main_start:main_end]
     placeholders = _placeholders(main_html)
-    if placeholders:
+    # A column page that lists items is not blank: its "暂无信息" is one empty part of it (an empty
+    # catalogue section), and an empty sub-column's own page is counted.
+    if placeholders and not (kind == "column" and ITEM_LINK_RE.search(main_html)):
         result["placeholders"] = placeholders
 
     if words.pattern is not None:

@@ -29,6 +29,7 @@ def build(db, settings):
     b.xwzx = b.column("xwzx", "新闻中心", channel=True, responsible_phone="0399-7654321")
     b.gzdt = b.column("gzdt", "工作动态", parent=b.xwzx, responsible_phone="0399-7654321")
     b.zwgk = b.column("zwgk", "政务公开", channel=True, column_type="工作动态")
+    b.xxgk = b.column("xxgk", "信息公开目录", channel=True, column_type="信息公开目录")
     b.first = b.article(b.gzdt, "示例市召开全市工作会议", data={"body": "<p>会议指出。</p>", "summary": "会议"})
     b.second = b.article(b.zwgk, "示例市推进政务服务")
     return b
@@ -153,6 +154,19 @@ def test_placeholders(build):  # OPS-1: blank columns kept with 正在建设中 
     measurement, state = measure("page_placeholders", build.site)
     assert measurement.value == 1 and state == State.WARNING
     assert measurement.offenders[0].label == "栏目0" and measurement.offenders[0].responsible == "张三"
+
+
+def test_a_column_page_listing_items_is_no_placeholder(build):  # OPS-1: "暂无信息" of an empty section
+    item = build.article(build.xxgk, "示例市政府信息公开工作要点")
+    publish_site(build.site.pk)
+    assert "暂无信息。" in build.read("xxgk/index.html")  # the catalogue section: no catalogue entries yet
+    measurement, state = measure("page_placeholders", build.site)
+    assert measurement.value == 0 and state == State.OK
+    # The same page listing nothing is a blank column kept with a notice.
+    rewrite(build, "xxgk/index.html", f'href="/xxgk/{item.pk}.html"', 'href="/xxgk/"')
+    measurement, state = measure("page_placeholders", build.site)
+    assert [(o.url, o.detail) for o in measurement.offenders] == [("/xxgk/", "占位文字：“暂无信息。”")]
+    assert state == State.WARNING
 
 
 def test_wrong_wording_fails_outright(build):  # OPS-1, PUB-3: 严重表述错误 veto at 1 page
