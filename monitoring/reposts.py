@@ -135,9 +135,10 @@ def mark_important(resource, *, acting_user, now: datetime.datetime | None = Non
         RepostOffer(item=item, site_id=pk, relation=eligible[pk], offered_at=now, deadline=now + REPOST_DEADLINE)
         for pk in sorted(set(chosen))
     )
+    # Detail keys the audit pages name in words (backoffice/audit_details.py): the item's title is the entry's object.
     audit.record(AuditEvent.IMPORTANT_ITEM_MARK, actor=acting_user, obj=item, site=portal,
-                 details={"resource": resource.pk, "title": resource.title, "targets": len(set(chosen)),
-                          "deadline": (now + REPOST_DEADLINE).isoformat()})  # fmt: skip
+                 details={"resource": resource.pk, "count": len(set(chosen)),
+                          "until": (now + REPOST_DEADLINE).isoformat()})  # fmt: skip
     return item
 
 
@@ -259,6 +260,8 @@ def escalate_missed(now: datetime.datetime | None = None) -> list[RepostOffer]:
     from monitoring import alerts
 
     now = now or timezone.now()
+    # Offers still within their 12 hours whose repost is already shown leave the work pages now.
+    sync(list(RepostOffer.objects.filter(deadline__gte=now, status__in=OPEN_STATUSES).select_related("item")), now)
     due = list(
         RepostOffer.objects.filter(deadline__lt=now, escalated_at__isnull=True)
         .exclude(status=OfferStatus.DECLINED, decided_at__lte=F("deadline"))
@@ -275,9 +278,8 @@ def escalate_missed(now: datetime.datetime | None = None) -> list[RepostOffer]:
                 continue  # another worker escalated it
             offer.escalated_at = now
             audit.record(AuditEvent.REPOST_OFFER_MISS, obj=offer, site=offer.site,
-                         details={"resource": offer.item.resource_id, "title": offer.item.resource.title,
-                                  "portal": offer.item.portal.name, "deadline": offer.deadline.isoformat(),
-                                  "status": offer.status})  # fmt: skip
+                         details={"resource": offer.item.resource_id, "portal": offer.item.portal.name,
+                                  "until": offer.deadline.isoformat()})  # fmt: skip
             transaction.on_commit(lambda offer=offer: alerts.alert_missed_repost(offer, now))
         escalated.append(offer)
     return escalated
