@@ -252,7 +252,7 @@ def _offender(p: Probe) -> Offender:
         why = str(ProbeFailure(p.failure).label)
     detail = f"{when} {why}"
     if not p.is_home:
-        detail += _(" (a sampled page: not counted in the share)")
+        detail += " " + _("(a sampled page: not counted in the share)")
     return Offender(
         label=_("Home page") if p.is_home else p.path,
         url=p.url,
