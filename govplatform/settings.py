@@ -216,6 +216,8 @@ CELERY_BEAT_SCHEDULE = {
     "monitoring-visits": {"task": "monitoring.ingest_visits", "schedule": crontab(minute="*/10")},
     # OPS-6: rotated access logs older than MONITORING_LOG_RETENTION_DAYS are deleted once a day.
     "monitoring-log-purge": {"task": "monitoring.purge_access_logs", "schedule": crontab(hour=4, minute=7)},
+    # OPS-1: probes older than MONITORING_PROBE_RETENTION_DAYS (400: a year of trend) are deleted.
+    "monitoring-probe-purge": {"task": "monitoring.purge_probes", "schedule": crontab(hour=4, minute=9)},
     # OPS-1: the daily check of every monitored site against the national lines, early morning.
     "monitoring-daily-checks": {"task": "monitoring.run_daily_checks", "schedule": crontab(hour=5, minute=17)},
     # PUB-6: repost offers past their 12-hour deadline are escalated (audit entry, alert upward).

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from monitoring.checks import monitored_sites
 from monitoring.lines import CheckContext, Line, Measurement, Offender, register
 from monitoring.models.probes import Probe, ProbeFailure
 from publishing.models import PublishedFile
@@ -173,12 +174,17 @@ def probe_sites(sites, *, samples: int | None = None, seed: int | None = None) -
     return probe(targets) if targets else []
 
 
+@shared_task(name="monitoring.purge_probes")
+def purge_probes_task() -> int:
+    return purge_probes(timezone.localdate())
+
+
 @shared_task(name="monitoring.probe_sites")
 def probe_monitored_sites() -> int:
-    """The beat task (every 30 minutes: 48 rounds a day, so a missed round or two keeps >= 20)."""
-    # Function-level import: part A's runner module defines which sites are monitored.
-    from monitoring.checks import monitored_sites
+    """The beat task (every 30 minutes: 48 rounds a day, so a missed round or two keeps >= 20).
 
+    Only monitored sites: one offline by approval, closed, archived or not yet online is not probed.
+    """
     return len(probe_sites(monitored_sites().prefetch_related("domains")))
 
 

@@ -90,7 +90,10 @@ def test_ops1_probe_opens_home_and_a_sampled_page_through_the_public_address(ser
     assert {(p.is_home, p.path, p.opened) for p in probes} == {(True, "", True), (False, "zwgk/12.html", True)}
     assert all(p.status_code == 200 and p.elapsed_ms is not None for p in probes)
     # The site's own domain is the Host header, and the prober says it is a robot.
-    assert {(host, path) for host, path, _ua in server.seen} == {(site.primary_domain, "/"), (site.primary_domain, "/zwgk/12.html")}
+    assert {(host, path) for host, path, _ua in server.seen} == {
+        (site.primary_domain, "/"),
+        (site.primary_domain, "/zwgk/12.html"),
+    }
     assert all("GovPlatformProbe" in ua for _h, _p, ua in server.seen)
 
 
@@ -215,3 +218,27 @@ def test_ops1_offenders_name_the_time_the_page_and_the_error_in_words():
     home, sampled = m.offenders
     assert home.label == "Home page" and "2026-12-05 00:10" in home.detail and "15 seconds" in home.detail
     assert sampled.label == "zwgk/12.html" and "2026-12-04 09:30" in sampled.detail and "503" in sampled.detail
+
+
+def test_ops1_the_beat_task_probes_monitored_sites_only(server):
+    """Offline by approval, closed or archived sites are not probed (they get no alerts either)."""
+    from monitoring.availability import probe_monitored_sites
+    from sites.models import SiteStatus
+
+    online, migrating = SiteFactory(), SiteFactory(status=SiteStatus.MIGRATING)
+    SiteFactory(status=SiteStatus.OFFLINE)
+    SiteFactory(status=SiteStatus.CLOSED)
+    SiteFactory(archived_at=timezone.now())
+    assert probe_monitored_sites() == 2
+    assert set(Probe.objects.values_list("site_id", flat=True)) == {online.pk, migrating.pk}
+
+
+def test_ops1_probes_are_kept_a_year_then_purged():
+    from monitoring.availability import purge_probes
+
+    site = SiteFactory()
+    today = datetime.date(2026, 12, 6)
+    _record(site, today - datetime.timedelta(days=401), 2, 0)
+    _record(site, today - datetime.timedelta(days=399), 3, 0)
+    assert purge_probes(today) == 2
+    assert Probe.objects.count() == 3
