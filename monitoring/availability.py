@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 from monitoring.checks import monitored_sites
 from monitoring.lines import CheckContext, Line, Measurement, Offender, register
 from monitoring.models.probes import Probe, ProbeFailure
+from monitoring.visits_parse import ascii_host
 from publishing.models import PublishedFile
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def fetch(url: str, host: str, timeout: float) -> tuple[int | None, int | None, 
             location = response.getheader("Location")
         except TimeoutError:
             return None, status, ProbeFailure.TIMEOUT
-        except (OSError, http.client.HTTPException) as error:
+        except (OSError, http.client.HTTPException, ValueError) as error:  # ValueError: a malformed address
             log.debug("probe of %s: %s", url, error)
             if time.monotonic() >= deadline:
                 return None, status, ProbeFailure.TIMEOUT
@@ -124,7 +125,7 @@ def fetch(url: str, host: str, timeout: float) -> tuple[int | None, int | None, 
 
 def targets_for(site, rng: random.Random, samples: int) -> list[Target]:
     """The home page and `samples` published pages chosen at random (a page at a random offset)."""
-    host = site.primary_domain
+    host = ascii_host(site.primary_domain)  # a Chinese domain (.政务) is asked for in punycode
     if not host:
         return []
     targets = [Target(site.pk, host, "", True)]

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from columns.models import Column
 from monitoring.models.visits import AccessLogFile, PageVisitDay, SiteVisitDay
-from monitoring.visits_parse import Batch, add_to_sketch, empty_sketch, estimate, merge_sketches
+from monitoring.visits_parse import Batch, add_to_sketch, ascii_host, empty_sketch, estimate, merge_sketches
 from sites.models import Domain
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,10 @@ class Lookups:
     """What a run needs to know once: which site a host is, the columns' paths, the time zone."""
 
     def __init__(self):
-        self.hosts = {name.lower(): site_id for name, site_id in Domain.objects.values_list("name", "site_id")}
+        self.hosts = {}
+        for name, site_id in Domain.objects.values_list("name", "site_id"):
+            self.hosts[name.lower()] = site_id
+            self.hosts[ascii_host(name.lower())] = site_id  # a Chinese domain arrives in punycode
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.salt = _salt()
         self._columns: dict[int, dict[str, int]] = {}

@@ -37,6 +37,14 @@ _RANK_BITS = 64 - SKETCH_PRECISION
 _RANK_MASK = (1 << _RANK_BITS) - 1
 
 
+def ascii_host(name: str) -> str:
+    """A domain as it travels in Host headers and nginx's $host: Chinese domains (.政务) in punycode."""
+    try:
+        return name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return name
+
+
 def is_bot(agent: str) -> bool:
     return BOT_PATTERN.search(agent) is not None
 

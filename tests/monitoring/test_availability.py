@@ -242,3 +242,13 @@ def test_ops1_probes_are_kept_a_year_then_purged():
     _record(site, today - datetime.timedelta(days=399), 3, 0)
     assert purge_probes(today) == 2
     assert Probe.objects.count() == 3
+
+
+def test_ops1_a_chinese_primary_domain_is_asked_for_in_punycode(server):
+    from sites.models import Domain
+
+    site = SiteFactory()
+    Domain.objects.filter(site=site).update(name="测试市.政务")
+    [home] = probe_sites([site], samples=0)
+    assert home.opened
+    assert server.seen[0][0] == "测试市.政务".encode("idna").decode()

@@ -284,3 +284,20 @@ def test_ops6_rotated_logs_older_than_six_months_are_purged_never_the_live_one(l
     deleted = purge_access_logs(today)
     assert sorted(p.name for p in deleted) == ["access.log.11.gz", "access.log.9.gz"]
     assert sorted(os.listdir(logs)) == ["access.log", "access.log.10.gz", "access.log.8.gz"]
+
+
+def test_ops4_alias_and_chinese_domains_count_for_their_site(logs, site):
+    from sites.models import Domain
+
+    Domain.objects.create(site=site, name="测试市.政务")
+    Domain.objects.create(site=site, name="old.example.gov.cn")
+    write(
+        logs / "access.log",
+        [
+            line("测试市.政务".encode("idna").decode(), "/"),
+            line("old.example.gov.cn", "/"),
+            line(site.primary_domain, "/"),
+        ],
+    )
+    ingest()
+    assert SiteVisitDay.objects.get(site=site).page_views == 3
