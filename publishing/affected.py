@@ -63,13 +63,16 @@ class Planner:
         return self.renderer.path_of(key)
 
     def _removal_events(self, removed: dict[tuple[int, int], str], events: dict[int, int]) -> None:
-        """Where withdrawn items were in their columns' order (from their placements, if kept)."""
-        rows = Placement.objects.filter(
-            resource_id__in={rid for rid, _ in removed}, column_id__in={cid for _, cid in removed}
-        ).values_list("id", "resource_id", "column_id", Epoch("placed_at"), Epoch("resource__published_at"))
-        found = {}
-        for pid, rid, cid, placed_at, published_at in rows:
-            found[(rid, cid)] = (order_key(placed_at, published_at), pid)
+        """Where withdrawn items were in their columns' order (from their placements, if kept; the
+        stored outline's entries they had, when the publisher's sync removed them)."""
+        synced = getattr(self.data.loader, "synced", None)
+        found = {k: v for k, v in synced.removed.items() if k in removed} if synced else {}
+        if len(found) < len(removed):
+            rows = Placement.objects.filter(
+                resource_id__in={rid for rid, _ in removed}, column_id__in={cid for _, cid in removed}
+            ).values_list("id", "resource_id", "column_id", Epoch("placed_at"), Epoch("resource__published_at"))
+            for pid, rid, cid, placed_at, published_at in rows:
+                found[(rid, cid)] = (order_key(placed_at, published_at), pid)
         for (rid, cid), _path in removed.items():
             col = self.data.columns[cid]
             position = self.data.position_before(col, *found[(rid, cid)]) if (rid, cid) in found else 0
@@ -112,7 +115,7 @@ class Planner:
                 keys.add(("column", node.id))
         keys.update({("home",), ("sitemap_html",)})
 
-    def _event_keys(self, col, position: int, keys: set, deletions: set, shrunk: bool) -> None:
+    def _event_keys(self, col, position: int, keys: set, deletions: set, shrunk: int) -> None:
         entries, count = col.entries, len(col.entries)
         low, top = max(0, position - 8), min(count, position + RELATED_WINDOW + 1)
         self.data.ensure({col: range(low, top)})
@@ -132,10 +135,18 @@ class Planner:
             if node.visible:
                 keys.update({("column", node.id), ("rss", node.id), ("colmap", node.id)})
         keys.update({("home",), ("sitemap",), ("sitemap_site",)})
-        if shrunk:  # numbered pages and sitemaps beyond the new count
+        if shrunk and self._may_shrink(col, shrunk):  # numbered pages and sitemaps beyond the new count
             for path in dependencies.manifest_under(self.site_id, col.path, ("page-", "sitemap-")):
                 if "/" not in path[len(col.path) :] and self.key_of(path) is None:
                     deletions.add(path)
+
+
+    def _may_shrink(self, col, removed: int) -> bool:
+        """Whether `removed` fewer items can leave a numbered page or sitemap beyond the new count."""
+        total, pages = len(col.entries), col.entries.pages
+        return (total + removed) // PAGE_SIZE != total // PAGE_SIZE or (
+            (pages + removed) // SITEMAP_CHUNK != pages // SITEMAP_CHUNK
+        )
 
 
 def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: set[int]):
@@ -152,9 +163,15 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
     if data.loader is not None:  # a partial load: the entries the rules below read first
         named = {parsed[1] for parsed in map(data.parse_item_path, showing) if parsed}
         changed = set(column_ids) | {c.id for c in columns for rid in resource_ids if f"{c.path}{rid}.html" in known}
-        changed |= set(
-            Placement.objects.filter(site_id=site_id, resource_id__in=resource_ids).values_list("column_id", flat=True)
-        )
+        synced = getattr(data.loader, "synced", None)
+        if synced is not None:  # the columns of the resources' entries before and after the publisher's sync
+            changed |= synced.columns
+        else:
+            changed |= set(
+                Placement.objects.filter(site_id=site_id, resource_id__in=resource_ids).values_list(
+                    "column_id", flat=True
+                )
+            )
         data.loader.prepare(resource_ids | linked | named, changed)
         planner.renderer = Renderer(data, renderer.assets)  # what it knew of the columns is known now
     for extension in planner.renderer.extensions.values():  # feature apps' derived data, before key_of
@@ -200,9 +217,11 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
         keys.update(planner._page_keys(rid))
     for cid in column_ids:
         planner._column_keys(data.columns[cid], keys)
-    shrunk = {cid for _, cid in removed}
+    shrunk: dict[int, int] = {}
+    for _, cid in removed:
+        shrunk[cid] = shrunk.get(cid, 0) + 1
     for cid, position in events.items():
-        planner._event_keys(data.columns[cid], position, keys, deletions, cid in shrunk)
+        planner._event_keys(data.columns[cid], position, keys, deletions, shrunk.get(cid, 0))
     for extension in planner.renderer.extensions.values():  # feature apps' pages (publishing/extensions.py)
         more, gone = extension.affected(resource_ids, column_ids, showing)
         keys |= more

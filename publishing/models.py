@@ -153,3 +153,55 @@ class HeldBackItem(models.Model):
 
     def __str__(self):
         return f"{self.resource_id} @ {self.site_id}"
+
+
+class OutlineEntry(models.Model):
+    """A shown placement in its column's publishing order, kept by the publisher (PUB-8, issue 18).
+
+    The order key is `live_at` in seconds (publishing/site_loading.py order_key). An incremental
+    publish numbers the few entries it needs from the newest end of a column through the index
+    (publishing/outline_store.py), instead of numbering every placement of the site. The full
+    rebuild brings every row of the site up to date; an incremental publish those of the
+    resources it publishes, before planning.
+    """
+
+    placement_id = models.BigIntegerField(primary_key=True)
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+", db_index=False)
+    column_id = models.BigIntegerField()
+    resource_id = models.BigIntegerField()
+    at = models.FloatField()
+    has_page = models.BooleanField()
+    pinned = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("outline entry")
+        verbose_name_plural = _("outline entries")
+        indexes = [
+            models.Index(fields=["column_id", "at", "placement_id"], name="outline_order", include=["has_page"]),
+            models.Index(fields=["resource_id"], name="outline_resource"),
+            models.Index(fields=["site", "column_id"], name="outline_site_pinned", condition=models.Q(pinned=True)),
+            models.Index(fields=["site", "resource_id"], name="outline_site"),
+        ]
+
+    def __str__(self):
+        return f"{self.placement_id} @ {self.column_id}"
+
+
+class OutlineTally(models.Model):
+    """How many entries a column has, and how many of them have a page (OutlineEntry's counts).
+
+    Every column of a site has one once its outline was stored in full: their presence says the
+    site's outline can be read (publishing/outline_store.py).
+    """
+
+    column_id = models.BigIntegerField(primary_key=True)
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+")
+    total = models.IntegerField(default=0)
+    pages = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("outline tally")
+        verbose_name_plural = _("outline tallies")
+
+    def __str__(self):
+        return f"{self.column_id}: {self.total}"

@@ -5,14 +5,14 @@ approval changes a handful of pages, and those read few items: the article and i
 in publishing order, the newest items of its column (index.html, rss.xml), the newest of each
 column (the home page, the channel pages). So an incremental publish starts from
 `load_partial(site_id)`: the site, its columns and domains as `load_site` reads them, and no
-item. The database then numbers the items (publishing/numbering.py: the position in the
-column's publishing order, the column's count, how many items with a page come before), and
-returns only the rows asked for:
+item. The stored outline (publishing/outline_store.py: every shown placement's order key, and
+each column's counts) then gives only the rows asked for, numbered from the newest end of their
+column through its index, so that what an approval reads does not grow with the site:
 
 - `OutlineLoader.prepare(...)`, once the change is known: the count of every column, its pinned
   items, its newest HOME_BLOCK items, every placement of the changed resources and of those
   that pages showing them name, and around the changed columns the newest EVENT_TAIL items
-  and the sitemap's newest part: an approval needs nothing more (one query);
+  and the sitemap's newest part: an approval needs nothing more (3 queries);
 - `.outline(...)`: further positions (entries) when the planner or the pages need them;
 - `.placements(...)`, `.resources(...)`: the Items themselves, with the same query and the same
   construction as `load_site`, put at their positions in the columns' SparseItems.
@@ -27,12 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
-
-from editorial.models import Placement, PlacementStatus
-from publishing import extensions
+from publishing import extensions, outline_store
 from publishing.contents import Content, resource_ids_in
-from publishing.numbering import NUMBERED, key_sql, shown_sql
 from publishing.render import HOME_BLOCK, SECTION_BLOCK, TEMPLATE_BY_COLUMN_TYPE
 from publishing.site_loading import (
     item_rows,
@@ -84,72 +80,59 @@ class OutlineLoader:
         self.complete: set[int] = set()  # resources whose every shown placement's entry is loaded
         self.loaded: set[int] = set()  # placements whose Item is loaded
         self.resolved: set[int] = set()  # resources whose every Item is loaded (url_of, title_of)
+        self.synced: outline_store.Synced | None = None  # what the publisher's sync learnt (no need to ask again)
 
     # --- entries ------------------------------------------------------------------------------
 
-    def _fetch(self, terms: list[tuple[str, list]], column_ids=None, resources: Iterable[int] = ()) -> None:
-        """Entries matching any of the SQL terms (over the numbered rows r), in one query."""
-        if not terms:
-            return
-        shown, params = shown_sql(self.data.site.id, column_ids, self.data.hidden)
-        condition = " OR ".join(f"({sql})" for sql, _ in terms)
-        for _, term_params in terms:
-            params += term_params
-        with connection.cursor() as cursor:
-            cursor.execute(NUMBERED.format(shown=shown, key=key_sql("lv"), condition=condition), params)
-            rows = cursor.fetchall()
+    def _take(self, rows: list[tuple], resources: Iterable[int] = ()) -> None:
+        """Numbered entries (outline_store rows) put at their positions in their columns."""
         columns = self.data.columns
-        for row in rows:  # the oldest item of each column: its count and items with a page
-            if row[8]:
-                col = columns.get(row[2])
-                if col is None:
-                    continue
-                total, pages = row[6], row[7]
-                if col.outline is None:
-                    col.outline = SparseOutline(col, total, pages)
-                    col.items = SparseItems(col, total)
-                elif (col.outline.total, col.outline.pages) != (total, pages):
-                    raise NotLoaded(f"column {col.path!r} changed while the site was being published")
         resources = set(resources)
         for rid in resources:
             self.complete.add(rid)
             self.by_resource[rid] = []
-        for pid, rid, cid, pinned, has_page, key, rd, pages_after, _last in rows:
+        for pid, rid, cid, pinned, has_page, key, rd, pages_after in rows:
             col = columns.get(cid)
             if col is None:
                 continue
             outline = col.outline
-            if outline is None:
-                raise NotLoaded(f"the count of column {col.path!r} was not loaded")
             position = outline.total - rd
-            outline.entries[position] = (key, pid, rid, bool(has_page), bool(pinned), outline.pages - pages_after)
+            if not 0 <= position < outline.total:
+                raise NotLoaded(f"column {col.path!r} changed while the site was being published")
+            outline.entries[position] = (key, pid, rid, has_page, pinned, outline.pages - pages_after)
             self.where[pid] = (col, position)
             if rid in resources:
                 self.by_resource[rid].append(pid)
 
     def prepare(self, resource_ids: set[int], changed_columns: set[int]) -> None:
-        """The first query of an incremental publish (see the module docstring): counts and more."""
+        """The first reads of an incremental publish (see the module docstring): counts and more.
+
+        TooMuch when the site's outline was never stored (publishing/outline_store.py).
+        """
         data = self.data
-        around = set()
-        for cid in changed_columns:
-            if cid in data.columns:
-                around.update(node.id for node in data.columns[cid].ancestors)
-        terms = [("r.rd <= %s", [HOME_BLOCK]), ("r.pinned = %s", [True])]
-        if resource_ids:
-            terms.append((f"r.resource_id IN ({', '.join(['%s'] * len(resource_ids))})", sorted(resource_ids)))
-        if around:  # the newest items, and those of the sitemap's newest part (fewer than a chunk)
-            terms.append(
-                (
-                    f"r.column_id IN ({', '.join(['%s'] * len(around))})"
-                    " AND (r.rd <= %s OR (r.has_page = 1 AND r.pages_after <= %s))",
-                    [*sorted(around), EVENT_TAIL, SITEMAP_CHUNK],
-                )
-            )
-        self._fetch(terms, resources=resource_ids)
+        counts = outline_store.tallies(data.site.id, data.hidden, self.synced.tallies if self.synced else None)
+        if counts is None:
+            raise TooMuch
         for col in data.columns.values():
-            if col.outline is None:  # nothing shown
-                col.outline = SparseOutline(col, 0, 0)
-                col.items = SparseItems(col, 0)
+            total, pages = counts.get(col.id, (0, 0))
+            col.outline = SparseOutline(col, total, pages)
+            col.items = SparseItems(col, total)
+        newest = {cid: HOME_BLOCK for cid in data.columns}
+        for cid in changed_columns:
+            if cid in data.columns:  # the newest items, and those of the sitemap's newest part
+                for node in data.columns[cid].ancestors:
+                    outline = node.outline
+                    sitemap = SITEMAP_CHUNK + outline.total - outline.pages  # covers SITEMAP_CHUNK with a page
+                    newest[node.id] = max(newest[node.id], EVENT_TAIL, min(outline.total, sitemap))
+        self._take(outline_store.newest(newest, data.hidden))
+        pinned = "e.pinned"
+        terms, params = [pinned], []
+        if resource_ids:
+            terms.append(f"e.resource_id IN ({', '.join(['%s'] * len(resource_ids))})")
+            params += sorted(resource_ids)
+        rows = outline_store.entries_where(" OR ".join(terms), params, data.site.id, data.hidden)
+        self._take(rows, resources=resource_ids)
+        for col in data.columns.values():
             col.outline.pinned = sorted(p for p, e in col.outline.entries.items() if e[ENTRY_PINNED])
         shown = extensions.visible_columns(data)  # as site_loading._load_items
         for col in reversed(data.ordered_columns):  # children before parents
@@ -167,33 +150,19 @@ class OutlineLoader:
             return
         if sum(len(p) for p in missing.values()) > PARTIAL_LIMIT:
             raise TooMuch
-        terms = []
+        spans = {}
         for cid, positions in missing.items():
             total = self.data.columns[cid].outline.total
-            runs = [(total - last, total - first) for first, last in _ranges(positions)]  # as rd
-            sql = " OR ".join(["r.rd BETWEEN %s AND %s"] * len(runs))
-            terms.append((f"r.column_id = %s AND ({sql})", [cid, *[n for run in runs for n in run]]))
-        self._fetch(terms, column_ids=missing.keys())
+            spans[cid] = [(total - last, total - first) for first, last in _ranges(positions)]  # as rd
+        self._take(outline_store.runs(spans, self.data.hidden))
 
     def outline_of_resources(self, resource_ids: set[int]) -> None:
-        """Every shown placement's entry of these resources (articles that pages link or name).
-
-        Numbered only in the columns that place them (one indexed look-up first), not over the
-        whole site: the numbering of a column depends on its own placements alone.
-        """
+        """Every shown placement's entry of these resources (articles that pages link or name)."""
         wanted = sorted(rid for rid in resource_ids if rid not in self.complete)
         if not wanted:
             return
-        placing = Placement.objects.filter(
-            site_id=self.data.site.id, resource_id__in=wanted, status=PlacementStatus.ACTIVE
-        )
-        column_ids = sorted(set(placing.values_list("column_id", flat=True)) & self.data.columns.keys())
-        if not column_ids:  # shown nowhere on this site
-            self.complete.update(wanted)
-            self.by_resource.update({rid: [] for rid in wanted})
-            return
-        terms = [(f"r.resource_id IN ({', '.join(['%s'] * len(wanted))})", wanted)]
-        self._fetch(terms, column_ids=column_ids, resources=wanted)
+        condition = f"e.resource_id IN ({', '.join(['%s'] * len(wanted))})"
+        self._take(outline_store.entries_where(condition, wanted, self.data.site.id, self.data.hidden), wanted)
 
     def position_of(self, placement_id: int) -> tuple[ColumnInfo, int]:
         try:
@@ -207,14 +176,8 @@ class OutlineLoader:
         return self.by_resource[resource_id]
 
     def position_before(self, col: ColumnInfo, key: float, placement_id: int) -> int:
-        shown, params = shown_sql(self.data.site.id, [col.id], self.data.hidden)
-        k = key_sql("s.lv")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT COUNT(*) FROM ({shown}) s WHERE {k} < %s OR ({k} = %s AND s.id < %s)",
-                [*params, key, key, placement_id],
-            )
-            return cursor.fetchone()[0]
+        """How many entries of the column come before (key, placement id): counted from the newest end."""
+        return col.outline.total - outline_store.count_newer(col.id, key, placement_id, self.data.hidden)
 
     # --- items ----------------------------------------------------------------------------------
 
@@ -256,14 +219,15 @@ class OutlineLoader:
             self.resolved |= wanted
 
 
-def load_partial(site_id: int, hidden: frozenset[int] = frozenset()) -> SiteData:
+def load_partial(site_id: int, hidden: frozenset[int] = frozenset(), loader=None) -> SiteData:
     """The site, its columns and domains (3 queries); items come with OutlineLoader.prepare().
 
     `hidden`: resources held back on the site (publishing/held_back.py), numbered as if not placed.
+    `loader`: the loader class (the preview's numbers the placements as they are now: live_outline.py).
     """
     data = load_frame(site_id)
     data.hidden = frozenset(hidden)
-    data.loader = OutlineLoader(data, load_domains(data, set()))
+    data.loader = (loader or OutlineLoader)(data, load_domains(data, set()))
     return data
 
 

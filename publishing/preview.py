@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from editorial.models import Placement, PlacementStatus
+from publishing import partial
 from publishing.contents import load_contents
-from publishing.partial import NEIGHBOUR_REACH, PARTIAL_LIMIT, TooMuch, load_for, load_partial, referenced_resources
+from publishing.live_outline import LiveOutlineLoader
+from publishing.partial import NEIGHBOUR_REACH, PARTIAL_LIMIT, TooMuch, load_for, referenced_resources
 from publishing.render import Renderer
 from publishing.site_loading import load_site
 from publishing.sitedata import ENTRY_PLACEMENT, ColumnInfo, Item, NotLoaded
@@ -157,6 +159,11 @@ def _render(data, column: ColumnInfo, resource, revision, *, partial: bool):
     static, assets = static_files(data.site.theme)
     page = Renderer(data, assets).render(("item", item.placement_id), contents)
     return page, shown, static, assets
+
+
+def load_partial(site_id: int):
+    """The preview's partial load: its entries numbered from the placements as they are now (live_outline.py)."""
+    return partial.load_partial(site_id, frozenset(), LiveOutlineLoader)
 
 
 def preview_page(resource, revision) -> Preview:

@@ -18,8 +18,8 @@ import logging
 
 from columns.models import Column
 from editorial.models import Placement, PlacementStatus
-from publishing import dependencies
 from publishing.contents import load_contents
+from publishing.models import PageDependency
 from publishing.outcomes import BrokenLinks, PublishError, Report
 from publishing.partial import load_partial
 from publishing.render import TEMPLATE_BY_COLUMN_TYPE
@@ -82,10 +82,14 @@ def sites_for(resource_ids=(), column_ids=()) -> set[int]:
     institution or leader list), so the index finds the sites of pages to withdraw.
     """
     sites = set()
-    if resource_ids:
+    if resource_ids:  # one query: the sites placing them, and those whose pages showed them
         active = Placement.objects.filter(resource_id__in=resource_ids, status=PlacementStatus.ACTIVE)
-        sites |= set(active.values_list("site_id", flat=True))
-        sites |= dependencies.sites_showing(resource_ids)
+        showed = PageDependency.objects.filter(resource_id__in=resource_ids)
+        sites |= set(
+            active.values_list("site_id", flat=True)
+            .order_by()
+            .union(showed.values_list("site_id", flat=True).order_by())
+        )
     if column_ids:
         sites |= set(Column.objects.filter(id__in=column_ids).values_list("site_id", flat=True))
     return sites

@@ -31,7 +31,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections, transaction
 
-from publishing import dependencies, held_back, links
+from publishing import dependencies, held_back, links, outline_store
 from publishing.affected import plan_changes
 from publishing.contents import load_contents
 from publishing.folder import SiteFolder, site_lock
@@ -253,6 +253,7 @@ class SitePublisher:
             dependencies.record_files(self.site_id, [(o.path, o.sha, o.size) for o in staged])
             dependencies.forget_files(self.site_id, deletions)
             if report.mode == "full":
+                outline_store.sync_site(self.site_id, self.data.columns.keys())
                 dependencies.replace(self.site_id, rows, pages=None, keep=list(refused))
             else:
                 dependencies.replace(self.site_id, rows, pages=[o.path for o in accepted if o.is_page])
@@ -330,6 +331,10 @@ class SitePublisher:
         with site_lock(self.data.site.domain):
             if self.folder.recover():  # a publish of this site was killed while it had staged files
                 log.warning("%s: removed the temporary files of an interrupted publish", self.data.site.domain)
+            # the stored outline of these resources as they are now, before anything is numbered
+            synced = outline_store.sync_resources(self.site_id, resource_ids, self.data.columns.keys())
+            if self.data.loader is not None:
+                self.data.loader.synced = synced
             while True:
                 try:
                     report = self._changes_or_whole(started, resource_ids, column_ids)

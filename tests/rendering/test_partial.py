@@ -8,11 +8,12 @@ this folder turns the fallback off: an item the partial load missed fails the te
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from editorial.models import Placement
-from publishing import affected, partial, render, site_loading, sitedata
+from publishing import affected, outline_store, partial, render, site_loading, sitedata
 from publishing.bulk_sql import shaped_sql
 from publishing.models import PageDependency
 from publishing.publisher import publish_changes, publish_site
@@ -239,20 +240,34 @@ def test_shaped_sql_is_the_orm_sql(db):  # PUB-8
 
 
 def test_linked_articles_are_numbered_in_their_own_columns_only(build):  # PUB-8
+    """An article that a page links is found in the stored outline by index: one query, no numbering
+    of the site's placements (issue 18: it grew with the site), the positions load_site gives."""
     news = build.column("xw", "新闻", channel=True)
     notices = build.column("tz", "通知", channel=True)
     build.many(news, 30, prefix="新闻")
     notice = build.many(notices, 5, prefix="通知")[2]
     full = sitedata_positions(build.site.pk, notice.pk)
+    outline_store.sync_site(build.site.pk, [news.pk, notices.pk])
     data = partial.load_partial(build.site.pk)
     data.loader.prepare(set(), set())
 
     with CaptureQueriesContext(connection) as queries:
         data.loader.outline_of_resources({notice.pk})
 
-    numbered = [q["sql"] for q in queries if "ROW_NUMBER" in q["sql"]]
-    assert len(numbered) == 1 and '"editorial_placement"."column_id" IN' in numbered[0]
+    assert len(queries) == 1 and "ROW_NUMBER" not in queries[0]["sql"] and "editorial_placement" not in queries[0]["sql"]
     assert [(col.id, position) for col, position in map(data.position_of, data.placements_of(notice.pk))] == full
+
+
+def test_an_outline_never_stored_is_read_from_the_whole_site(build):  # PUB-8
+    """A site published before the stored outline existed: the partial load says TooMuch, and an
+    incremental publish stores the site's outline first, then publishes what changed."""
+    news = build.column("xw", "新闻", channel=True)
+    build.many(news, 3, prefix="新闻")
+    data = partial.load_partial(build.site.pk)
+    with pytest.raises(partial.TooMuch):
+        data.loader.prepare(set(), set())
+    outline_store.sync_resources(build.site.pk, [], [news.pk])
+    assert outline_store.tallies(build.site.pk) == {news.pk: (3, 3)}
 
 
 def sitedata_positions(site_id, resource_id):
