@@ -214,7 +214,7 @@ class HomePageAvailability(Line):
     """
 
     key = "availability"
-    label = gettext_lazy("Home page not opened within 15 seconds")
+    label = gettext_lazy("Share of home page probes not opened within 15 seconds")
     unit = "%"
     warning = 2.0
     veto = 5.0
