@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from backoffice import monitoring_display as display
 from backoffice.scoping import refusal_text
@@ -121,11 +121,13 @@ def dashboard(request, admin_site, site_id):
     )  # fmt: skip
 
 
-@require_POST
 def run_now(request, admin_site, site_id):
     """Run every line for the site now (the action checks permission again and replaces today's
-    results), then show the dashboard."""
+    results), then show the dashboard. POST only; another site's address answers 404 whatever the
+    method (a 405 first would tell that it exists)."""
     site = site_or_404(request, site_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if not checks.is_monitored(site):
         # The action would measure it; a site offline by approval, closed or archived is not checked.
         messages.error(request, _("This site is not checked: it is offline by approval, closed, applying or archived."))

@@ -88,6 +88,8 @@ PAGES = {
     "administers only (the form's choices refuse any other)",
     "admin:monitoring_reposts": "reposts within 12 hours (PUB-6): offers to the user's sites, important items of "
     "the user's portals and those portals' items to mark",
+    "admin:monitoring_overview": "the monitoring overview: the sites the user administers (every site for "
+    "platform administrators)",
     "admin/(?P<url>.*)$": "the admin's catch-all (404, or a redirect adding a slash)",
     "": "the back office's root: a redirect to /admin/",
 }
@@ -475,6 +477,15 @@ def _repost_mark(a, b):
             for r in b.resources]  # fmt: skip
 
 
+def _monitoring(name, posts=()):
+    """A site's monitoring page (the dashboard, the button, the monthly report, the ledger) of B."""
+
+    def fill(a, b):
+        return [(_admin_url(name, site_id=b.site.pk), list(posts))]
+
+    return fill
+
+
 # Patterns with arguments besides a registered model's object_id, and how to fill them.
 OBJECT_FILLERS = {
     "admin:chooser": _chooser,
@@ -500,6 +511,10 @@ OBJECT_FILLERS = {
     "admin:interaction_letter_reveal": _letter_reveal,
     "admin:interaction_letter_file": _letter_files,
     "media": _media,
+    "admin:monitoring_site": _monitoring("monitoring_site"),
+    "admin:monitoring_run": _monitoring("monitoring_run", [{}]),
+    "admin:monitoring_monthly": _monitoring("monitoring_monthly"),
+    "admin:monitoring_ledger": _monitoring("monitoring_ledger"),
     "admin:monitoring_repost_offer": _repost_offer,
     "admin:monitoring_repost_mark": _repost_mark,
 }
