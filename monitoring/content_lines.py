@@ -157,7 +157,12 @@ class HomePageNotUpdated(Line):
 
 
 def stale_reason(view: ColumnView, today: dt.date) -> str | None:
-    """Why a dated current column is stale, in words, or None (OPS-1's rules and COL-8's interval)."""
+    """Why a dated current column is stale by the 2019 indicators' rule, in words, or None (OPS-1).
+
+    Only the national rule counts towards this veto line, so that an inspection crawl of the
+    published site, which knows nothing of the platform's own update intervals, finds the same
+    number; a column past its own interval (COL-8) is the separate line below.
+    """
     if not view.current or view.newest is None:
         return None
     col, days = view.column, _since(view.newest, today)
@@ -169,10 +174,18 @@ def stale_reason(view: ColumnView, today: dt.date) -> str | None:
     )
     if first_level_notice and view.newest <= add_months(today, -NOTICE_MONTHS):
         return f"一级栏目通知公告、政策文件超过6个月未更新（{newest}）"
+    return None
+
+
+def overdue_reason(view: ColumnView, today: dt.date) -> str | None:
+    """Why a dated current column is past its own expected update interval (COL-8), or None."""
     interval = view.update_interval_days
-    # Past its own interval: the due day itself is still in time (COL-8).
-    if interval and days > interval:
-        return f"超过栏目更新周期 {interval} 天（{newest}）"
+    if not view.current or view.newest is None or not interval:
+        return None
+    days = _since(view.newest, today)
+    # The due day itself is still in time.
+    if days > interval:
+        return f"超过栏目更新周期 {interval} 天（最近更新 {view.newest:%Y-%m-%d}，已 {days} 天）"
     return None
 
 
@@ -192,6 +205,29 @@ class StaleColumns(Line):
             if reason:
                 offenders.append(_offender(view, reason))
         return Measurement(len(offenders), offenders)
+
+
+@register
+class ColumnsPastInterval(Line):
+    """COL-8: the site's own expected update intervals, told to the person responsible before
+    the national rule's two weeks or six months are reached. Warning only: the interval is the
+    site's own promise, not a national veto rule (the issue's stale-columns levels, 3 and 5, stay
+    on the national rule above, which an inspection can check from outside)."""
+
+    key = "columns_past_interval"
+    label = _("Columns past their own update interval")
+    unit = "个栏目"
+    warning = 3
+    veto = None
+    order = 25
+
+    def measure(self, site, context):
+        offenders = []
+        for view in site_view(site, context).columns:
+            reason = overdue_reason(view, context.today)
+            if reason:
+                offenders.append(_offender(view, reason))
+        return Measurement(len(offenders), offenders, note="按各栏目设定的更新周期计算")
 
 
 def should_update(view: ColumnView) -> bool:

@@ -107,11 +107,13 @@ def test_first_level_notices_and_policies_are_stale_after_six_months():  # OPS-1
 
 
 @pytest.mark.parametrize("age,stale", [(6, False), (7, False), (8, True)])
-def test_a_column_past_its_own_update_interval_is_stale(age, stale):  # COL-8
+def test_a_column_past_its_own_update_interval_is_overdue(age, stale):  # COL-8
     site = SiteFactory()
     col = column(site, "统计数据", "数据发布", interval=7, responsible_person="李四", responsible_phone="0312-1234567")
     online_item(col, days_ago(age))
-    measurement, _ = measure("stale_columns", site)
+    # The national veto line counts only its own rule: an outside inspection cannot know the interval.
+    assert measure("stale_columns", site)[0].value == 0
+    measurement, _ = measure("columns_past_interval", site)
     assert measurement.value == int(stale)
     if stale:
         offender = measurement.offenders[0]
@@ -126,6 +128,16 @@ def test_hidden_and_archived_columns_are_not_stale():  # OPS-1, COL-4, SITE-9
     online_item(archived, days_ago(400))
     archive(archived)
     assert measure("stale_columns", site)[0].value == 0
+
+
+@pytest.mark.parametrize("count,state", [(2, State.OK), (3, State.WARNING), (6, State.WARNING)])
+def test_columns_past_their_interval_warn_and_never_veto(count, state):  # COL-8
+    site = SiteFactory()
+    for n in range(count):
+        online_item(column(site, f"统计数据{n}", "数据发布", interval=30), days_ago(31))
+    online_item(column(site, "统计数据近期", "数据发布", interval=30), days_ago(30))  # the due day: in time
+    measurement, got = measure("columns_past_interval", site)
+    assert (measurement.value, got) == (count, state)
 
 
 # --- columns long not updated (OPS-1: veto 10) ----------------------------------------------------
