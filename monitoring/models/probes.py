@@ -18,7 +18,9 @@ class Probe(models.Model):
     """One request of the prober to a page of a site, through the address citizens use."""
 
     site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="probes", verbose_name=_("site"))
-    path = models.CharField(_("path"), max_length=500, blank=True, help_text=_("Relative to the site's address; empty for the home page"))
+    path = models.CharField(
+        _("path"), max_length=500, blank=True, help_text=_("Relative to the site's address; empty for the home page")
+    )
     is_home = models.BooleanField(_("home page"), default=False)
     url = models.CharField(_("address"), max_length=800)
     started_at = models.DateTimeField(_("probed at"))
