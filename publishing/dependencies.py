@@ -64,12 +64,35 @@ def rows_of(site_id: int, path: str, resources: Iterable[int], columns: Iterable
 
 
 def replace(site_id: int, rows: list[tuple], *, pages: Iterable[str] | None = None, keep: Iterable[str] = ()):
-    """Replace the rows of `pages` (None: of every page of the site except `keep`) by `rows`."""
-    if pages is None:
-        PageDependency.objects.filter(site_id=site_id).exclude(page_path__in=list(keep)).delete()
-    else:
+    """Replace the rows of `pages` (None: of every page of the site except `keep`) by `rows`.
+
+    For every page (a full rebuild), only the rows that differ are deleted and inserted: a
+    rebuild that changes nothing writes nothing.
+    """
+    if pages is not None:
         delete_pages(site_id, pages)
-    insert(rows)
+        insert(rows)
+        return
+    keep = set(keep)
+    wanted = set(rows)
+    stale = []
+    sql = f'SELECT id, site_id, page_path, resource_id, column_id FROM "{DEPENDENCY}" WHERE site_id = %s'
+    for pk, *row in _rows(sql, [site_id]):
+        row = tuple(row)
+        if row in wanted:
+            wanted.discard(row)  # there already (a second equal row is stale)
+        elif row[1] not in keep:
+            stale.append(pk)
+    with connection.cursor() as cursor:
+        for start in range(0, len(stale), BATCH):
+            chunk = stale[start : start + BATCH]
+            cursor.execute(f'DELETE FROM "{DEPENDENCY}" WHERE id IN ({_in(chunk)})', chunk)
+    missing = []
+    for row in rows:
+        if row in wanted:
+            wanted.discard(row)
+            missing.append(row)
+    insert(missing)
 
 
 def _placeholders(count: int, width: int) -> str:

@@ -1,7 +1,9 @@
 """A site's folder under PUBLISH_ROOT, written atomically (PUB-8).
 
 Every file is first written to a temporary name in its own folder (`stage`), flushed to disk
-(fsync for a few files, one sync for many) and then renamed over the old one (`os.replace`), so
+(fsync, many at once in threads: the file system commits them together; never a machine-wide
+sync, which would wait for every other program's writes) and then renamed over the old one
+(`os.replace`), and the folders holding renamed or deleted names are flushed in turn, so
 a reader sees the old file or the new one, never half of one, and a publish killed at any moment
 leaves every file old or new. Temporary names start with a dot: the public front end never
 serves them, and `sweep` removes those a killed publish left behind.
@@ -21,8 +23,6 @@ from pathlib import Path
 
 from django.conf import settings
 
-SMALL_COMMIT = 16  # up to this many files: fsync each; above: one os.sync()
-
 
 def _fsync(path) -> None:
     fd = os.open(path, os.O_RDONLY)
@@ -35,15 +35,16 @@ def _fsync(path) -> None:
 _POOL: tuple[int, ThreadPoolExecutor] | None = None
 
 
-def _fsync_all(paths) -> None:
-    """fsync several files at once: the file system commits them together (one journal commit)."""
+def fsync_all(paths) -> None:
+    """fsync several files or folders at once: the file system commits them together (few journal commits)."""
     global _POOL
+    paths = list(paths)
     if len(paths) <= 1:
         for path in paths:
             _fsync(path)
         return
     if _POOL is None or _POOL[0] != os.getpid():  # one pool per process (a forked one has no threads)
-        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=8, thread_name_prefix="fsync"))
+        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=16, thread_name_prefix="fsync"))
     list(_POOL[1].map(_fsync, paths))
 
 
@@ -114,16 +115,14 @@ class SiteFolder:
         self.marker.unlink(missing_ok=True)
         self._marked = False
 
-    def move_into_place(self, staged: list[tuple[str, str]], deletions: set[str]) -> None:
-        """Flush staged files to disk, rename them into place, delete what is gone, flush folders."""
+    def move_into_place(self, staged: list[tuple[str, str]], deletions: set[str], flushed: bool = False) -> None:
+        """Flush staged files to disk (unless `flushed`: the processes that wrote them did), rename them
+        into place, delete what is gone, flush the folders whose names changed."""
         self._staged = []
-        if staged:
-            if len(staged) <= SMALL_COMMIT:
-                _fsync_all([tmp for tmp, _path in staged])
-            else:
-                os.sync()
-            for tmp, path in staged:
-                os.replace(tmp, self.target(path))
+        if staged and not flushed:
+            fsync_all([tmp for tmp, _path in staged])
+        for tmp, path in staged:
+            os.replace(tmp, self.target(path))
         folders = {self.target(path).parent for _tmp, path in staged}
         for path in sorted(deletions):
             target = self.target(path)
@@ -137,10 +136,7 @@ class SiteFolder:
                 folder = folder.parent
             folders.add(folder)
         if staged or deletions:
-            if len(staged) + len(deletions) <= SMALL_COMMIT:
-                _fsync_all([folder for folder in folders if folder.exists()])
-            else:
-                os.sync()
+            fsync_all([folder for folder in folders if folder.exists()])
         self._unmark()
 
     def sweep(self) -> None:

@@ -27,7 +27,7 @@ from publishing.jinja import href
 from publishing.page_keys import PageKeys
 from publishing.render_content import ContentPages
 from publishing.sitedata import PAGE_SIZE, SITEMAP_CHUNK, ColumnInfo, Item, SiteData
-from resources.sanitize import remove_non_text
+from publishing.text import remove_non_text
 
 HOME_BLOCK = 8  # items per channel block on the home page
 SECTION_BLOCK = 6  # items per sub-column block on a column page

@@ -34,7 +34,7 @@ from django.db import connections, transaction
 from publishing import dependencies, held_back, links, outline_store
 from publishing.affected import plan_changes
 from publishing.contents import load_contents
-from publishing.folder import SiteFolder, site_lock
+from publishing.folder import SiteFolder, fsync_all, site_lock
 from publishing.outcomes import Outcome, PublishError, Report, judge
 from publishing.partial import TooMuch, load_for, load_partial, referenced_resources
 from publishing.render import TEMPLATE_BY_COLUMN_TYPE, Renderer
@@ -45,6 +45,7 @@ from publishing.static_files import static_files
 log = logging.getLogger(__name__)
 
 RENDER_BATCH = 250  # pages whose contents are loaded together
+PARALLEL_PAGES = 1000  # a full rebuild of fewer pages renders in one process (forking costs more)
 # When a partial load missed an item (NotLoaded), render from the whole site; tests turn this off.
 PARTIAL_FALLBACK = True
 
@@ -209,7 +210,8 @@ class SitePublisher:
 
     # --- committing -----------------------------------------------------------------------------
 
-    def commit(self, report: Report, outcomes: list[Outcome], known: dict, deletions: set[str], lookup) -> Report:
+    def commit(self, report: Report, outcomes: list[Outcome], known: dict, deletions: set[str], lookup,
+               flushed: bool = False) -> Report:  # fmt: skip
         """Check links, rename staged files into place, delete, update manifest and index.
 
         Raises HoldBack, before anything is moved, when items must be left out (outcomes.judge).
@@ -238,7 +240,7 @@ class SitePublisher:
 
         staged = sorted((o for o in accepted if o.tmp), key=rank)
         try:
-            self.folder.move_into_place([(o.tmp, o.path) for o in staged], deletions)
+            self.folder.move_into_place([(o.tmp, o.path) for o in staged], deletions, flushed)
         except BaseException:
             for o in staged:  # a failed publish leaves no temporary files behind (best effort)
                 if o.tmp and os.path.exists(o.tmp):
@@ -290,14 +292,17 @@ class SitePublisher:
         keys = self.renderer.all_keys()
         outcomes = self.static_outcomes(known, verify)
         report.phases["load"] = time.perf_counter() - clock
-        if processes > 1 and len(keys) >= 200:
+        if processes > 1 and len(keys) >= PARALLEL_PAGES:
+            fsync_all([o.tmp for o in outcomes if o.tmp])  # the static files staged here
             outcomes += self._render_parallel(keys, known, verify, processes)
+            flushed = True  # each process flushed what it wrote
         else:
             outcomes += self.render_keys(keys, known, verify)
+            flushed = False
         report.phases["render"] = time.perf_counter() - clock - report.phases["load"]
         produced = {o.path for o in outcomes}
         deletions = {p for p in known if p not in produced}
-        self.commit(report, outcomes, known, deletions, lambda paths: {p for p in paths if p in known})
+        self.commit(report, outcomes, known, deletions, lambda paths: {p for p in paths if p in known}, flushed)
         report.phases["commit"] = time.perf_counter() - clock - report.phases["load"] - report.phases["render"]
         report.seconds = time.perf_counter() - started
         return report
@@ -395,7 +400,7 @@ def _render_chunk(index: int) -> list[Outcome]:
     publisher, known, verify, chunks = _PARALLEL
     try:
         outcomes = publisher.render_keys(chunks[index], known, verify)
-        os.sync()
+        fsync_all([o.tmp for o in outcomes if o.tmp])  # in every process at once, before the renames
         return outcomes
     finally:
         connections.close_all()

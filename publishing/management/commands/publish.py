@@ -1,11 +1,15 @@
 """`manage.py publish [--site DOMAIN | --all] [--full] [--processes N]`: render and write sites (PUB-8).
 
+Renders in as many processes as the machine has CPUs unless --processes says otherwise.
+
 Without --full only files whose content differs from the manifest are written; --full also
 compares every file on disk with what it should be and restores the ones that differ (SEC-5).
 
 Only sites whose status allows public pages are published (sites.models.PUBLISHED_STATUSES):
 --all lists the others as skipped, and --site fails for one of them.
 """
+
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -15,13 +19,17 @@ from sites.models import Domain, Site
 
 class Command(BaseCommand):
     help = "Render and write the static pages of one site or of every site that may be public."
+    # Publishing is run often (cron, deploys): `manage.py check` is the place for the system checks.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         target = parser.add_mutually_exclusive_group(required=True)
         target.add_argument("--site", metavar="DOMAIN", help="a domain of the site to publish")
         target.add_argument("--all", action="store_true", help="every site that has a primary domain and may be public")
         parser.add_argument("--full", action="store_true", help="check every file on disk, not only the manifest")
-        parser.add_argument("--processes", type=int, default=1, help="render in this many processes")
+        parser.add_argument(
+            "--processes", type=int, default=os.cpu_count() or 1, help="render in this many processes (default: the CPUs)"
+        )
 
     def handle(self, *args, site=None, all=False, full=False, processes=1, **options):
         if site:
