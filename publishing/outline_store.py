@@ -29,6 +29,7 @@ from publishing.sitedata import NO_PAGE_KINDS
 ENTRY = OutlineEntry._meta.db_table
 TALLY = OutlineTally._meta.db_table
 BATCH = 500
+COMPOUND = 400  # index scans per UNION ALL
 # Entry rows as partial.OutlineLoader reads them.
 FIELDS = "placement_id, resource_id, column_id, pinned, has_page, at"
 
@@ -203,12 +204,14 @@ def newest(counts: dict[int, int], hidden=frozenset()) -> list[tuple]:
     if not counts:
         return []
     skip, skip_params = _not_hidden(hidden)
-    parts, params = [], []
-    for cid, count in sorted(counts.items()):
-        parts.append(f'SELECT * FROM (SELECT {FIELDS} FROM "{ENTRY}" WHERE column_id = %s{skip}'
-                     " ORDER BY at DESC, placement_id DESC LIMIT %s) t")  # fmt: skip
-        params += [cid, *skip_params, count]
-    rows = _rows(" UNION ALL ".join(parts), params)
+    rows, wanted = [], sorted(counts.items())
+    for start in range(0, len(wanted), COMPOUND):  # SQLite takes at most 500 terms in a UNION
+        parts, params = [], []
+        for cid, count in wanted[start : start + COMPOUND]:
+            parts.append(f'SELECT * FROM (SELECT {FIELDS} FROM "{ENTRY}" WHERE column_id = %s{skip}'
+                         " ORDER BY at DESC, placement_id DESC LIMIT %s) t")  # fmt: skip
+            params += [cid, *skip_params, count]
+        rows += _rows(" UNION ALL ".join(parts), params)
     return _number_from_newest(rows, {cid: (0, 0) for cid in counts})
 
 
@@ -258,9 +261,15 @@ def runs(wanted: dict[int, list[tuple[int, int]]], hidden=frozenset()) -> list[t
                 params += [cid, *skip_params, first - 1]
     if not parts:
         return []
+    found, at = [], 0
+    for start in range(0, len(parts), COMPOUND):  # SQLite takes at most 500 terms in a UNION
+        chunk = parts[start : start + COMPOUND]
+        count = sum(sql.count("%s") for sql in chunk)
+        found += _rows(" UNION ALL ".join(chunk), params[at : at + count])
+        at += count
     by_run: dict[int, list[tuple]] = {}
     before: dict[int, int] = {}
-    for run, *row in _rows(" UNION ALL ".join(parts), params):
+    for run, *row in found:
         if row[0] == -1:
             before[run] = int(row[5])
         else:
