@@ -132,6 +132,11 @@ KEY_LABELS = {
     "made_on": _("made or changed on"),
     "due_on": _("to be disclosed by"),
     "late": _("late"),
+    # supervision (OPS-2, OPS-3, OPS-5, OPS-7)
+    "year": _("year"),
+    "due": _("deadline"),
+    "population": _("sites monitored"),
+    "seed": _("random seed"),
     # applications for disclosure (DISC-3)
     "paused_working_days": _("working days not counted"),
     "extension_days": _("working days of the extension"),

@@ -10,7 +10,8 @@ Counted for the calendar year (`compute`), in the layout of monitoring/annual_la
   Items withdrawn since are not counted (what citizens can see is what is counted);
 - topics (专栏专题): columns of the type 专题专栏 not under another of that type, existing at
   the year's end and not archived before it began (维护), created in the year (新开设);
-- visits: the web server's statistics (OPS-4, `visit_totals`); left to be entered when none exist;
+- visits: the web server's statistics (OPS-4, monitoring/visits_queries.py), offered; left to be
+  entered when the statistics have no day of the year;
 - letters (interaction): received in the year; done (answered and published or closed) in the year,
   their average time in calendar days from receipt to answer, those published;
 - rectification orders of the year as the problems found and rectified (offered, editable).
@@ -44,6 +45,7 @@ from monitoring import annual_layout, rectification, report_columns
 from monitoring.annual_layout import ENTERED, FIELDS, OFFERED, YES_NO
 from monitoring.models import ReportStatus, SiteAnnualReport
 from monitoring.report_policies import SITE_ANNUAL_REPORTS
+from monitoring.visits_queries import year_totals
 from resources.models import Disclosure
 from sites.models import Site, SiteKind, SiteStatus
 
@@ -69,21 +71,13 @@ def due_on(year: int) -> dt.date:
 # --- counting --------------------------------------------------------------------------------
 
 
-def visit_totals(site_id: int, year: int) -> tuple[int | None, int | None]:
+def visit_totals(site: Site, year: int) -> tuple[int | None, int | None]:
     """(unique visitors, page views) of the year from the web server's logs (OPS-4), or
-    (None, None) while the statistics have nothing for the site (then they are entered by hand).
-
-    Reads `monitoring.visits.site_totals(site_id, first_day, last_day)` -> {"visitors", "views"}.
-    """
-    try:
-        from monitoring import visits  # same app; the statistics module may be absent in a partial install
-    except ImportError:
+    (None, None) when the statistics have no day of that year (then they are entered by hand)."""
+    totals = year_totals(site, year)
+    if not totals.days_counted:
         return None, None
-    site_totals = getattr(visits, "site_totals", None)
-    totals = site_totals(site_id, dt.date(year, 1, 1), dt.date(year, 12, 31)) if site_totals else None
-    if not totals:
-        return None, None
-    return totals.get("visitors"), totals.get("views")
+    return totals.unique_visitors, totals.page_views
 
 
 def _column_names(columns: dict[int, dict]) -> dict[int, str]:
@@ -162,7 +156,7 @@ def letter_counts(site: Site, year: int) -> dict:
 
 def compute(site: Site, year: int) -> tuple[dict, list[dict]]:
     """The counted and offered values of the layout, and the items per column."""
-    visitors, views = visit_totals(site.pk, year)
+    visitors, views = visit_totals(site, year)
     orders = rectification.year_counts(year, [site.pk])
     counts, per_column = item_counts(site, year)
     data = {

@@ -108,7 +108,6 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
     error_report = _error_report(site, reviewer, prefix)
     letter = _letter(site, reviewer, admin, prefix)
     check_run = _check_run(site, prefix)
-    check_run = _check_run(site, prefix)
     friend_link, link_finding = _links(site, editor, published, prefix)
     side.rectification_order, side.work_report = _supervision(site, admin, platform_admin, prefix)
 
@@ -162,7 +161,6 @@ def populate(side, platform_admin, prefix: str) -> SimpleNamespace:
         error_report.description,
         letter.title,
         check_run.results.get().offenders[0]["label"],
-        check_run.results.get().offenders[0]["label"],
         friend_link.name,
         link_finding.url,
         side.rectification_order.problem,
@@ -205,19 +203,6 @@ def _supervision(site, admin, platform_admin, prefix: str):
     order = rectification.issue_order(site, problem=f"{prefix}市整改问题", acting_user=platform_admin)
     report = annual_reports.generate_report(site, timezone.localdate().year - 1, acting_user=admin)
     return order, report
-
-
-def _check_run(site, prefix: str):
-    """A daily check's run (OPS-1) with a line past its veto line and an offender named."""
-    from monitoring.models import CheckRun, LineResult
-
-    now = timezone.now()
-    run = CheckRun.objects.create(site=site, day=timezone.localdate(), started_at=now, finished_at=now, state="veto")
-    LineResult.objects.create(
-        run=run, line_key="empty_columns", label="空白栏目", unit="个栏目", value=6, warning=2, veto=5, state="veto",
-        offenders=[{"label": f"{prefix}市监测空白栏目", "responsible": "张三"}], offender_count=1,
-    )  # fmt: skip
-    return run
 
 
 def _error_report(site, handler, prefix: str):
@@ -326,7 +311,6 @@ OWNED_THROUGH = {
     "organisation": lambda b: Q(organisation__site=b.site),
     "request": lambda b: Q(request__site=b.site),
     "letter": lambda b: Q(letter__site=b.site),
-    "run": lambda b: Q(run__site=b.site),  # a check run's line results (monitoring)
     "run": lambda b: Q(run__site=b.site),  # a check run's line results (monitoring)
 }
 OWNED = {

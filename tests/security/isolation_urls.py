@@ -86,10 +86,15 @@ PAGES = {
     "choices are the sites the user handles (another site's id is refused as an unavailable choice)",
     "admin:disclosure_annual_report": "generating the annual report: the organisations of the sites the user "
     "administers only (the form's choices refuse any other)",
-    "admin:monitoring_reposts": "reposts within 12 hours (PUB-6): offers to the user's sites, important items of "
-    "the user's portals and those portals' items to mark",
     "admin:monitoring_overview": "the monitoring overview: the sites the user administers (every site for "
     "platform administrators)",
+    "admin:monitoring_spot_checks": "spot checks of every site (OPS-2): platform administrators only",
+    "admin:monitoring_rectification": "rectification orders: the sites the user handles (platform administrators: "
+    "all, and the form issuing one)",
+    "admin:monitoring_annual_reports": "annual work reports: the sites the user administers or reviews; the form "
+    "counting one offers only the sites the user administers",
+    "admin:monitoring_reposts": "reposts within 12 hours (PUB-6): offers to the user's sites, important items of "
+    "the user's portals and those portals' items to mark",
     "admin/(?P<url>.*)$": "the admin's catch-all (404, or a redirect adding a slash)",
     "": "the back office's root: a redirect to /admin/",
 }
@@ -459,6 +464,46 @@ def _preview_static(a, b):
     ]
 
 
+def _monitoring(name, posts=()):
+    """A site's monitoring page (the dashboard, the button, the monthly report, the ledger) of B."""
+
+    def fill(a, b):
+        return [(_admin_url(name, site_id=b.site.pk), list(posts))]
+
+    return fill
+
+
+def _supervision(name, attribute, steps):
+    """B's rectification order or annual work report (OPS-5, OPS-3), with every step posted."""
+
+    def fill(a, b):
+        obj = getattr(b, attribute)
+        return [(_admin_url(name, pk=obj.pk), [{**ANSWERS, "step": step, "text": "越权操作"} for step in steps])]
+
+    return fill
+
+
+def _platform_report(name):
+    """A spot check naming B (OPS-2) and a supervision annual report (OPS-7): platform administrators only."""
+
+    def fill(a, b):
+        from monitoring.models import SpotCheck, SpotCheckEntry, SupervisionReport
+
+        if name == "monitoring_spot_check":
+            obj, _created = SpotCheck.objects.get_or_create(
+                year=2000, quarter=1, defaults={"drawn_on": dt.date(2000, 1, 5), "drawn_at": b.site.created_at,
+                                                "seed": "0", "population": [b.site.pk]},
+            )  # fmt: skip
+            SpotCheckEntry.objects.get_or_create(spot_check=obj, site=b.site, defaults={"site_name": b.site.name})
+        else:
+            obj, _created = SupervisionReport.objects.get_or_create(
+                year=2000, defaults={"generated_at": b.site.created_at, "generated_by": b.users["admin"]}
+            )
+        return [(_admin_url(name, pk=obj.pk), [{**ANSWERS, "summary": "越权操作"}])]
+
+    return fill
+
+
 def _repost_offer(a, b):
     """B's published item marked important and offered to B (PUB-6): answered into A's and B's columns, declined."""
     from monitoring.models import REPOST_DEADLINE, ImportantItem, Relation, RepostOffer
@@ -475,15 +520,6 @@ def _repost_mark(a, b):
     """Marking B's published item important, offered to A's and B's sites (PUB-6)."""
     return [(_admin_url("monitoring_repost_mark", resource_id=r.pk), [{"targets": [a.site.pk, b.site.pk]}])
             for r in b.resources]  # fmt: skip
-
-
-def _monitoring(name, posts=()):
-    """A site's monitoring page (the dashboard, the button, the monthly report, the ledger) of B."""
-
-    def fill(a, b):
-        return [(_admin_url(name, site_id=b.site.pk), list(posts))]
-
-    return fill
 
 
 # Patterns with arguments besides a registered model's object_id, and how to fill them.
@@ -515,6 +551,12 @@ OBJECT_FILLERS = {
     "admin:monitoring_run": _monitoring("monitoring_run", [{}]),
     "admin:monitoring_monthly": _monitoring("monitoring_monthly"),
     "admin:monitoring_ledger": _monitoring("monitoring_ledger"),
+    "admin:monitoring_rectification_order": _supervision("monitoring_rectification_order", "rectification_order",
+                                                         ("answer", "close", "send_back")),
+    "admin:monitoring_annual_report": _supervision("monitoring_annual_report", "work_report",
+                                                   ("save", "submit", "approve", "return")),
+    "admin:monitoring_spot_check": _platform_report("monitoring_spot_check"),
+    "admin:monitoring_supervision_report": _platform_report("monitoring_supervision_report"),
     "admin:monitoring_repost_offer": _repost_offer,
     "admin:monitoring_repost_mark": _repost_mark,
 }
