@@ -9,8 +9,8 @@ The database is created when missing. What it prints:
    virtual environment under var/) on the workload of shared/bench (10,000 articles; --quick
    1,000): project, Hugo, project, Hugo … (--pairs, at least 3), each from an empty output
    folder. The project's figure is the whole job as a user runs it, `manage.py publish --site
-   www.example.gov.cn --full` from process start to exit (its manifest and dependency index
-   emptied before), with the publisher's own time from inside the process beside it; Hugo's is
+   www.example.gov.cn --full` from process start to exit (its manifest, dependency index and
+   stored outline emptied before), with the publisher's own time from inside the process beside it; Hugo's is
    `hugo --minify` from start to exit. Each pair gives the ratio of the pages per second; the
    median of those ratios is the figure. Then a warm rebuild (`manage.py publish --site …`,
    nothing changed): its time, files written and whether any file in the folder was touched.
@@ -85,7 +85,7 @@ def setup() -> None:
 
 
 BULK_TABLES = ["resources_resource", "resources_revision", "editorial_placement", "publishing_publishedfile",
-               "publishing_pagedependency"]  # fmt: skip
+               "publishing_pagedependency", "publishing_outlineentry"]  # fmt: skip
 
 
 def vacuum() -> None:
@@ -98,14 +98,14 @@ def vacuum() -> None:
 
 
 def empty_site(site_id: int, domain: str) -> None:
-    """A cold start: no folder, no manifest, no dependency index."""
+    """A cold start: no folder, no manifest, no dependency index, no stored outline."""
     from django.conf import settings
 
-    from publishing.models import PageDependency, PublishedFile
+    from publishing.models import OutlineEntry, OutlineTally, PageDependency, PublishedFile
 
     shutil.rmtree(Path(settings.PUBLISH_ROOT) / domain, ignore_errors=True)
-    PublishedFile.objects.filter(site_id=site_id).delete()
-    PageDependency.objects.filter(site_id=site_id).delete()
+    for model in (PublishedFile, PageDependency, OutlineEntry, OutlineTally):
+        model.objects.filter(site_id=site_id).delete()
     vacuum()
 
 
