@@ -16,18 +16,20 @@ editor responsible is the one who placed it in that column when it is a repost (
 resource's creator, who wrote the body. Links of the site's templates (home page, lists, footer)
 have no editor: the offender says so.
 
-Speed: one query for the manifest, one read per page, one regular expression pass over the
-markup; the 10,000-article workload (11,000 pages) in well under 10 s (benchmarks/link_check_bench.py).
+Speed: one query for the manifest's paths, one regular expression pass over each page's bytes,
+and a page read only when its file changed since the last scan (monitoring/link_memory.py: the
+daily check of an unchanged site stats its pages and reads none); the 10,000-article workload
+(11,000 pages) in well under 10 s (benchmarks/link_check_bench.py).
 """
 
 from __future__ import annotations
 
 import html
+import os
 import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.conf import settings
@@ -37,19 +39,24 @@ from django.utils import timezone
 from columns.models import Column
 from core import weburl
 from editorial.models import Placement
+from monitoring import link_memory
+from monitoring.link_memory import LinkMemory
 from monitoring.models.links import LinkFinding, LinkKind, LinkProblem
-from publishing import dependencies
 from publishing.links import EXTERNAL_NOTICE, dynamic_prefixes
+from publishing.models import PublishedFile
 from publishing.render import JIUCUO
 
 # href/src attributes inside tags only: text that quotes markup is escaped (&lt;a href=…) and is
 # no link; the last `<` or `>` before an attribute says whether it is inside a tag.
-ATTR_RE = re.compile(r'\s(?:href|src)\s*=\s*"([^"]*)"', re.IGNORECASE)
+ATTR_BYTES_RE = re.compile(rb'\s(?:href|src)\s*=\s*"([^"]*)"', re.IGNORECASE)
 SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "#")
+SKIPPED_BYTES = tuple(scheme.encode() for scheme in SKIPPED_SCHEMES)
 NOTICE_PATH = EXTERNAL_NOTICE.lstrip("/")
+NOTICE_BYTES = EXTERNAL_NOTICE.encode() + b"?"
 # The national error-report link (我为政府网站找错) carries the page's own address: one address to
 # check, not one per page.
 PER_PAGE_QUERY = (JIUCUO,)
+PER_PAGE_BYTES = JIUCUO.encode() + b"?"
 
 
 @dataclass
@@ -117,22 +124,41 @@ def _external(address: str) -> str:
     return address
 
 
-def links_of(text: str, page_path: str, domains: set[str], cache: dict | None = None) -> tuple[set[str], set[str]]:
-    """(site paths, external addresses) that a page's markup links to or loads. `cache` keeps the
-    answers for the next pages: most links (navigation, footer) are the same on every page."""
+def _decoded(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def links_of(text, page_path: str, domains: set[str], cache: dict | None = None) -> tuple[set[str], set[str]]:
+    """(site paths, external addresses) that a page's markup (bytes or text) links to or loads.
+
+    One regular expression pass over the bytes (no decoding of the page). `cache` keeps the answers
+    for the next pages: most links (navigation, footer) are the same on every page; links that
+    carry the page's own address (the error-report links) are keyed without their query."""
     cache = {} if cache is None else cache
+    data = text.encode("utf-8") if isinstance(text, str) else text
     folder = _page_folder(page_path)
     paths: set[str] = set()
     external: set[str] = set()
-    for match in ATTR_RE.finditer(text):
+    rfind = data.rfind
+    for match in ATTR_BYTES_RE.finditer(data):
         start = match.start()
-        if text.rfind("<", 0, start) <= text.rfind(">", 0, start):
+        if rfind(b"<", 0, start) <= rfind(b">", 0, start):
             continue  # in text, not in a tag
         raw = match[1]
-        key = raw if raw[:1] == "/" or "://" in raw[:12] else (folder, raw)
+        if raw[:1] == b"/":
+            if raw[:2] != b"//" and not raw.startswith(NOTICE_BYTES):
+                raw = raw.split(b"?", 1)[0]  # the query names no other file
+            key = raw
+        elif raw.startswith(PER_PAGE_BYTES):
+            external.add(JIUCUO)
+            continue
+        elif raw.startswith(SKIPPED_BYTES) or not raw:
+            continue
+        else:
+            key = raw if b"://" in raw[:12] else (folder, raw)
         found = cache.get(key)
         if found is None:
-            found = cache[key] = classify(raw, folder, domains)
+            found = cache[key] = classify(_decoded(raw), folder, domains)
         if found[0] is not None:
             paths.add(found[0])
         if found[1] is not None:
@@ -140,30 +166,47 @@ def links_of(text: str, page_path: str, domains: set[str], cache: dict | None = 
     return paths, external
 
 
+def published_pages(site_id: int) -> set[str]:
+    return set(PublishedFile.objects.filter(site_id=site_id).values_list("path", flat=True))
+
+
 def scan(site, *, domain: str | None = None) -> SiteLinks:
-    """Read the site's published pages and collect their links (see the module docstring)."""
+    """The links of the site's published pages (see the module docstring); a page whose file is
+    unchanged since the last scan is not read again (monitoring/link_memory.py)."""
     domain = domain or site.primary_domain
     found = SiteLinks()
     if not domain:
         return found
-    root = Path(settings.PUBLISH_ROOT) / domain
-    known = set(dependencies.manifest(site.id))
+    root = os.path.join(settings.PUBLISH_ROOT, domain, "")
+    known = published_pages(site.id)
     dynamic = dynamic_prefixes()
     domains = own_domains(site)
+    memory = LinkMemory(site.id, link_memory.rules_for(domains))
     cache: dict = {}
-    for page_path in sorted(p for p in known if p.endswith(".html")):
+    pages = sorted(p for p in known if p.endswith(".html"))
+    for page_path in pages:
+        file_path = root + page_path
         try:
-            text = (root / page_path).read_text("utf-8", errors="replace")
+            sig = link_memory.signature(os.stat(file_path))
+            remembered = memory.get(page_path, sig)
+            if remembered is None:
+                with open(file_path, "rb") as handle:
+                    data = handle.read()
+                paths, external = links_of(data, page_path, domains, cache)
+                memory.put(page_path, sig, paths, external)
+            else:
+                paths, external = remembered
         except OSError:
             found.unreadable.append(page_path)
             continue
         found.pages += 1
-        paths, external = links_of(text, page_path, domains, cache)
         for path in paths:
             if path not in known and not (dynamic and path.startswith(dynamic)):
                 found.internal_missing[path].add(page_path)
         for address in external:
             found.external[address].add(page_path)
+    memory.keep_only(set(pages))
+    memory.save()
     return found
 
 

@@ -1,6 +1,7 @@
 """The monitoring app's models, one module per part (exported here)."""
 from monitoring.models.alerts import Alert  # noqa: F401 (part G)
 from monitoring.models.checks import CheckRun, LineResult, Trigger  # noqa: F401 (part A)
+from monitoring.models.link_scans import LinkScan  # noqa: F401 (part C, memory of the link check)
 from monitoring.models.links import (  # noqa: F401 (part C)
     ExternalLinkStatus,
     FriendLink,
