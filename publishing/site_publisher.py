@@ -309,7 +309,10 @@ class SitePublisher:
 
     def _render_parallel(self, keys, known, verify, processes) -> list[Outcome]:
         global _PARALLEL
-        size = max(1, len(keys) // (processes * 4) + 1)
+        # Small chunks (two render batches): the processes take the next as they finish and all stay
+        # busy to the end (with 4 large chunks per process one of them often rendered the last alone);
+        # each chunk opens a connection of its own, which costs little next to 500 pages.
+        size = 2 * RENDER_BATCH
         chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
         _PARALLEL = (self, known, verify, chunks)
         connections.close_all()  # each process opens its own connection

@@ -39,6 +39,7 @@ def test_two_processes_write_what_one_writes_flushing_only_their_files(build, mo
     synced = []
     monkeypatch.setattr(os, "sync", lambda: synced.append("sync"))
     monkeypatch.setattr(site_publisher, "PARALLEL_PAGES", 10)
+    monkeypatch.setattr(site_publisher, "RENDER_BATCH", 10)  # chunks of 20 pages: several per process
     log = tmp_path / "fsynced"  # written by every process (the rendering ones are forked)
     real_fsync = folder._fsync
 
