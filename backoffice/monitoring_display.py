@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from backoffice import svg_charts
@@ -26,10 +29,28 @@ OFFENDERS_SHOWN = 10  # on the dashboard before "show all"
 STATE_ORDER = (State.VETO, State.WARNING, State.UNKNOWN, State.OK)
 
 
+def state_words() -> dict[str, str]:
+    """Each state's word in the active language (read once per language: pages name hundreds)."""
+    language = get_language()
+    words = _STATE_WORDS.get(language)
+    if words is None:
+        words = {state.value: str(state.label) for state in State} | {"": _("not checked yet")}
+        _STATE_WORDS[language] = words
+    return words
+
+
+_STATE_WORDS: dict[str, dict[str, str]] = {}
+
+
 def state_word(state: str) -> str:
-    if state in State.values:
-        return str(State(state).label)
-    return _("not checked yet")
+    words = state_words()
+    return words.get(state, words[""])
+
+
+def state_badge(state: str, words: dict[str, str]) -> SafeString:
+    """A state as a word in its colour (the pages' <span class="monitoring-state state-…">)."""
+    css = state if state in words and state else "none"
+    return format_html('<span class="monitoring-state state-{}">{}</span>', css, words.get(state, words[""]))
 
 
 def with_unit(value: float | None, unit: str) -> str:
@@ -78,29 +99,54 @@ class OffenderView:
     responsible: str
 
 
-def public_address(url: str, site) -> str:
-    """An offender's address on the public site: absolute as stored, or a path under the site's
-    primary domain; "" when it cannot be made (the page then shows the text only)."""
-    if url.startswith(("http://", "https://")):
-        return url
-    domain = site.primary_domain
-    if url.startswith("/") and domain:
-        return f"{getattr(settings, 'PUBLIC_URL_SCHEME', 'https')}://{domain}{url}"
-    return ""
+def offender_items(offenders: list[OffenderView]) -> SafeString:
+    """The offenders as list items: the name (linked on the public site), a link to its back-office
+    page, why it counts and the person responsible (or that none is named). Built here, not in the
+    template: a run may name a few thousand."""
+    open_label, responsible, nobody = _("open in the back office"), _("Responsible:"), _("No person responsible named")
+    items = []
+    for item in offenders:
+        name = format_html('<a href="{}">{}</a>', item.public_url, item.label) if item.public_url else item.label
+        edit = format_html(' <a class="monitoring-edit" href="{}">{}</a>', item.backoffice_url, open_label) \
+            if item.backoffice_url else ""
+        detail = format_html('<span class="monitoring-detail">{}</span>', item.detail) if item.detail else ""
+        person = f"{responsible}{item.responsible}" if item.responsible else nobody
+        items.append((name, edit, detail, person))
+    return format_html_join("", '<li>{}{}{}<span class="monitoring-responsible">{}</span></li>', items)
 
 
-def offender_view(offender: dict, site) -> OffenderView:
-    page = OBJECT_PAGES.get(offender.get("object_kind") or "")
-    backoffice_url = ""
-    if page and offender.get("object_id"):
-        try:
-            backoffice_url = reverse(f"admin:{page}", args=[offender["object_id"]])
-        except NoReverseMatch:
-            backoffice_url = ""
+class OffenderLinks:
+    """Addresses of offenders, reversed once per kind of object and per site (a page lists hundreds)."""
+
+    def __init__(self, site):
+        self.site = site
+        self.domain = site.primary_domain
+        self.scheme = getattr(settings, "PUBLIC_URL_SCHEME", "https")
+        self.patterns: dict[str, str] = {}
+
+    def public(self, url: str) -> str:
+        if url.startswith(("http://", "https://")):
+            return url
+        return f"{self.scheme}://{self.domain}{url}" if url.startswith("/") and self.domain else ""
+
+    def backoffice(self, kind: str, object_id) -> str:
+        page = OBJECT_PAGES.get(kind or "")
+        if not page or not isinstance(object_id, int):
+            return ""
+        if page not in self.patterns:
+            try:
+                self.patterns[page] = reverse(f"admin:{page}", args=[0]).replace("/0/", "/{}/")
+            except NoReverseMatch:
+                self.patterns[page] = ""
+        pattern = self.patterns[page]
+        return pattern.format(object_id) if pattern else ""
+
+
+def offender_view(offender: dict, links: OffenderLinks) -> OffenderView:
     return OffenderView(
         label=str(offender.get("label") or ""),
-        public_url=public_address(str(offender.get("url") or ""), site),
-        backoffice_url=backoffice_url,
+        public_url=links.public(str(offender.get("url") or "")),
+        backoffice_url=links.backoffice(offender.get("object_kind") or "", offender.get("object_id")),
         detail=str(offender.get("detail") or ""),
         responsible=str(offender.get("responsible") or ""),
     )
@@ -120,14 +166,17 @@ class LineView:
     veto: str
     margin: str
     note: str
-    offenders: list[OffenderView]
-    more_offenders: list[OffenderView]
+    offenders: str  # the first OFFENDERS_SHOWN as list items
+    more_offenders: str  # the rest, folded
+    more_count: int
     offender_count: int
     offenders_dropped: int  # counted but not kept (at most LineResult.MAX_OFFENDERS are kept)
 
 
-def line_row(row: LineRow, site) -> LineView:
-    offenders = [offender_view(item, site) for item in row.offenders]
+def line_row(row: LineRow, links: OffenderLinks) -> LineView:
+    """A line of the run in words. An offender's public address is absolute as stored or a path
+    under the site's primary domain (none when it cannot be made: the page shows the text only)."""
+    offenders = [offender_view(item, links) for item in row.offenders]
     return LineView(
         key=row.key,
         label=row.label,
@@ -138,8 +187,9 @@ def line_row(row: LineRow, site) -> LineView:
         veto=level_text(row.veto, row.unit),
         margin=margin_text(row.value, row.warning, row.veto, row.unit, row.note),
         note=row.note,
-        offenders=offenders[:OFFENDERS_SHOWN],
-        more_offenders=offenders[OFFENDERS_SHOWN:],
+        offenders=offender_items(offenders[:OFFENDERS_SHOWN]),
+        more_offenders=offender_items(offenders[OFFENDERS_SHOWN:]),
+        more_count=max(len(offenders) - OFFENDERS_SHOWN, 0),
         offender_count=row.offender_count,
         offenders_dropped=max(row.offender_count - len(offenders), 0),
     )
@@ -192,6 +242,8 @@ def count_rows(counts, *, with_unchecked: bool = True) -> list[CountView]:
 class OverviewRow:
     site: object
     url: str
+    monthly_url: str
+    ledger_url: str
     state: str
     state_word: str
     day: datetime.date | None
@@ -200,7 +252,18 @@ class OverviewRow:
     problems: int
 
 
-def overview_row(item: SiteState) -> OverviewRow:
+def _site_address(name: str) -> str:
+    """A monitoring page's address with "{}" for the site (reversed once for a page of many sites)."""
+    return reverse(f"admin:{name}", args=[0]).replace("/0/", "/{}/")
+
+
+def overview_rows(states: list[SiteState]) -> list[OverviewRow]:
+    site_url, monthly, ledger = (_site_address(name) for name in
+                                 ("monitoring_site", "monitoring_monthly", "monitoring_ledger"))  # fmt: skip
+    return [overview_row(item, site_url, monthly, ledger) for item in states]
+
+
+def overview_row(item: SiteState, site_url: str, monthly: str, ledger: str) -> OverviewRow:
     worst, worst_state = "", ""
     if item.worst is not None:
         result = item.worst
@@ -209,7 +272,8 @@ def overview_row(item: SiteState) -> OverviewRow:
         remark = margin_text(result.value, result.warning, result.veto, result.unit, result.note)
         worst = f"{result.label}：{value}" + (f"（{remark}）" if remark and result.value is not None else "")
     return OverviewRow(
-        item.site, reverse("admin:monitoring_site", args=[item.site.pk]), item.state or "none",
+        item.site, site_url.format(item.site.pk), monthly.format(item.site.pk), ledger.format(item.site.pk),
+        item.state or "none",
         state_word(item.state), item.run.day if item.run else None, worst, worst_state, item.problems,
     )  # fmt: skip
 
@@ -223,7 +287,7 @@ class ChartView:
     label: str
     svg: str
     description: str
-    rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # (day, value, state, state word)
+    table: str  # the same numbers as a table: day, value, state in words
 
 
 def _days(trend: SiteTrend) -> list[datetime.date]:
@@ -256,8 +320,10 @@ def _line_chart(line: LineTrend, trend: SiteTrend, total_days: int) -> ChartView
     svg = svg_charts.trend_chart(
         points, chart_id=f"trend-{line.key}", title=line.label, description=description, levels=levels
     )
-    rows = [(day.isoformat(), with_unit(value, line.unit), state, state_word(state)) for day, value, state in line.days]
-    return ChartView(line.key, line.label, svg, description, rows)
+    words = state_words()
+    rows = [[day.isoformat(), with_unit(value, line.unit), state_badge(state, words)] for day, value, state in line.days]
+    table = svg_charts.text_table([_("Day"), _("Value"), _("State")], rows)
+    return ChartView(line.key, line.label, svg, description, table)
 
 
 @dataclass
@@ -267,7 +333,8 @@ class TrendView:
     last: datetime.date
     strip: str
     description: str
-    runs: list[tuple[str, str, str]]  # (day, state, state word)
+    checked: bool  # any check in these days
+    runs: str  # each day's state as a table
     charts: list[ChartView]
 
 
@@ -281,6 +348,8 @@ def trend_view(trend: SiteTrend) -> TrendView:
         [svg_charts.Point(day, None, by_day.get(day, "")) for day in _days(trend)],
         chart_id="trend-site", title=_("The site's state by day"), description=description,
     )  # fmt: skip
-    runs = [(day.isoformat(), state, state_word(state)) for day, state in trend.runs]
+    words = state_words()
+    runs = svg_charts.text_table([_("Day"), _("State")], [[day.isoformat(), state_badge(state, words)]
+                                                          for day, state in trend.runs])  # fmt: skip
     charts = [_line_chart(line, trend, total_days) for line in trend.lines]
-    return TrendView(total_days, trend.first, trend.last, strip, description, runs, charts)
+    return TrendView(total_days, trend.first, trend.last, strip, description, bool(trend.runs), runs, charts)

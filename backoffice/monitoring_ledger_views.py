@@ -13,6 +13,7 @@ import re
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from backoffice import monitoring_display as display
@@ -61,6 +62,15 @@ def _person(user) -> str:
     return (user.real_name or user.get_username()) if user is not None else ""
 
 
+def _examples(problem: site_records.Problem) -> str:
+    """The first offenders by name, and how many more."""
+    more = max(problem.offender_count - len(problem.examples), 0)
+    text = "、".join(problem.examples)
+    if text and more:
+        text += ngettext(" and %(counter)s more", " and %(counter)s more", more) % {"counter": more}
+    return text
+
+
 def _problem_row(problem: site_records.Problem) -> dict:
     if problem.rectified_on is not None:
         outcome = _("put right: passed on %(day)s") % {"day": problem.rectified_on.isoformat()}
@@ -76,8 +86,7 @@ def _problem_row(problem: site_records.Problem) -> dict:
         "worst": display.with_unit(problem.worst_value, problem.unit),
         "outcome": outcome,
         "rectified": problem.rectified_on is not None,
-        "examples": problem.examples,
-        "more": max(problem.offender_count - len(problem.examples), 0),
+        "examples": _examples(problem),
     }
 
 

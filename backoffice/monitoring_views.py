@@ -90,7 +90,7 @@ def overview(request, admin_site):
     monitored = checks.monitored_sites().filter(pk__in=sites.values("pk"))
     states = summaries.site_states(monitored)
     counts = summaries.state_counts(states)
-    rows = [display.overview_row(item) for item in states]
+    rows = display.overview_rows(states)
     return page(
         request, admin_site, "admin/monitoring/overview.html", _("Website monitoring"),
         rows=rows,
@@ -107,7 +107,8 @@ def dashboard(request, admin_site, site_id):
     site = site_or_404(request, site_id)
     today = timezone.localdate()
     run = summaries.latest_run(site, on_or_before=today)
-    lines = [display.line_row(row, site) for row in summaries.run_lines(run)] if run is not None else []
+    links = display.OffenderLinks(site)
+    lines = [display.line_row(row, links) for row in summaries.run_lines(run)] if run is not None else []
     trend = summaries.site_trend(site, today)
     return page(
         request, admin_site, "admin/monitoring/site.html", _("Monitoring of %(site)s") % {"site": site.name},

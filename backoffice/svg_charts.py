@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -171,3 +171,11 @@ def state_strip(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def text_table(headers: list[str], rows: list[list]) -> SafeString:
+    """The numbers of a chart as a plain table (what a screen reader reads instead of the chart).
+    Cells are escaped unless already safe (a state written as a word in its colour)."""
+    head = "".join(f'<th scope="col">{conditional_escape(header)}</th>' for header in headers)
+    body = "".join("<tr>" + "".join(f"<td>{conditional_escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    return mark_safe(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")

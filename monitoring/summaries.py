@@ -140,11 +140,25 @@ def site_trend(site, last: datetime.date, days: int = TREND_DAYS) -> SiteTrend:
 # --- the platform: every site's latest state --------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ResultSummary:
+    """A line result without its offenders: what the overview needs."""
+
+    line_key: str
+    label: str
+    unit: str
+    value: float | None
+    warning: float | None
+    veto: float | None
+    state: str
+    note: str
+
+
 @dataclass
 class SiteState:
     site: object
     run: CheckRun | None
-    worst: LineResult | None  # the worst line of the latest run (values only, no offenders)
+    worst: ResultSummary | None  # the worst line of the latest run
     problems: int = 0  # lines at a warning or past a veto line
 
     @property
@@ -152,7 +166,7 @@ class SiteState:
         return self.run.state if self.run is not None else ""
 
 
-def _badness(result) -> tuple:
+def _badness(result: ResultSummary) -> tuple:
     """Worst first: by state, then by how far the value is past (or near) its strictest level."""
     level = result.veto if result.veto else result.warning
     ratio = (result.value / level) if (result.value is not None and level) else 0.0
@@ -161,15 +175,17 @@ def _badness(result) -> tuple:
 
 def site_states(sites) -> list[SiteState]:
     """The latest run of each site in `sites` (a queryset) with its worst line, worst sites first.
-    Three queries whatever the number of sites."""
+    Three queries whatever the number of sites; results are read as tuples (no offenders)."""
     latest = CheckRun.objects.filter(site=OuterRef("pk")).order_by("-day").values("pk")[:1]
     pairs = list(sites.annotate(latest_run_id=Subquery(latest)))
     run_ids = [site.latest_run_id for site in pairs if site.latest_run_id]
     runs = {run.pk: run for run in CheckRun.objects.filter(pk__in=run_ids)}
     results = defaultdict(list)
-    fields = ("pk", "run_id", "line_key", "label", "unit", "value", "warning", "veto", "state", "offender_count")
-    for result in LineResult.objects.filter(run_id__in=run_ids).only(*fields):
-        results[result.run_id].append(result)
+    rows = LineResult.objects.filter(run_id__in=run_ids).values_list(
+        "run_id", "line_key", "label", "unit", "value", "warning", "veto", "state", "note"
+    )
+    for run_id, *fields in rows:
+        results[run_id].append(ResultSummary(*fields))
     states = []
     for site in pairs:
         run = runs.get(site.latest_run_id)
