@@ -41,6 +41,8 @@ class IssueForm(forms.Form):
     site = forms.ModelChoiceField(label=gettext_lazy("site"), queryset=Site.objects.none())
     problem = forms.CharField(label=gettext_lazy("problem found"), widget=forms.Textarea(attrs={"rows": 4}),
                               max_length=2000)  # fmt: skip
+    # The line of the daily check the order comes from (the dashboard links here with ?site=&line=).
+    line = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,18 +68,32 @@ def _row(order: RectificationOrder, now) -> dict:
     }
 
 
+def _initial(query) -> dict:
+    """The site, and the problem in words from the site's latest result of the line, when named."""
+    if not query.get("site", "").isdigit():
+        return {}
+    initial = {"site": int(query["site"])}
+    result = rectification.latest_result(initial["site"], query.get("line", ""))
+    if result is not None:
+        initial.update(line=result.line_key, problem=rectification.problem_text(result))
+    return initial
+
+
 def order_list(request, admin_site):
     user = request.user
     if not RECTIFICATION_ORDERS.user_can(user, "view"):
         raise PermissionDenied
     form = None
     if is_platform_admin(user):
-        initial = {"site": request.GET.get("site")} if request.GET.get("site", "").isdigit() else {}
-        form = IssueForm(request.POST or None, initial=initial)
+        form = IssueForm(request.POST or None, initial=_initial(request.GET))
         if request.method == "POST" and form.is_valid():
+            site, line = form.cleaned_data["site"], form.cleaned_data["line"]
+            result = rectification.latest_result(site, line) if line else None
             try:
-                order = rectification.issue_order(form.cleaned_data["site"], problem=form.cleaned_data["problem"],
-                                                  acting_user=user)  # fmt: skip
+                order = rectification.issue_order(
+                    site, problem=form.cleaned_data["problem"], acting_user=user, run=result.run if result else None,
+                    line_key=result.line_key if result else "", line_label=result.label if result else "",
+                )  # fmt: skip
             except (ValidationError, PermissionDenied) as error:
                 show_refusal(form, error)
             else:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from auditlog import audit
 from auditlog.events import AuditEvent
-from monitoring.models import CheckRun, RectificationOrder, RectificationStatus
+from monitoring.models import CheckRun, LineResult, RectificationOrder, RectificationStatus
 from monitoring.report_policies import RECTIFICATION_ORDERS
 from sites.models import Membership, Role, Site, SiteStatus
 
@@ -149,6 +149,27 @@ def send_back(order: RectificationOrder, *, reason: str, acting_user, now=None) 
 
 
 # --- queries ---------------------------------------------------------------------------------
+
+
+def latest_result(site, line_key: str) -> LineResult | None:
+    """The site's latest result of one line of the daily check (an order may come from it)."""
+    if not line_key:
+        return None
+    site_id = getattr(site, "pk", site)
+    return (
+        LineResult.objects.filter(run__site_id=site_id, line_key=line_key)
+        .select_related("run")
+        .order_by("-run__day", "-run_id")
+        .first()
+    )
+
+
+def problem_text(result: LineResult) -> str:
+    """The problem in words from a line's result: its label, value and the first offenders."""
+    value = "" if result.value is None else f"{result.value:.1f}".removesuffix(".0")
+    names = "、".join(o.get("label", "") for o in (result.offenders or [])[:5] if o.get("label"))
+    text = f"{result.label}：{value}{result.unit}（{result.run.day.isoformat()}）"
+    return f"{text}：{names}" if names else text
 
 
 def is_overdue(order: RectificationOrder, now: dt.datetime | None = None) -> bool:

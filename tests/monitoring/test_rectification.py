@@ -132,3 +132,24 @@ def test_ops5_overdue_flagged_and_other_sites_kept_out(desk, backoffice_client, 
     assert order.number not in client.get(admin_url("monitoring_rectification")).content.decode()
     assert client.get(admin_url("monitoring_rectification_order", order.pk)).status_code == 404
     assert client.post(admin_url("monitoring_rectification"), {"site": desk.site.pk, "problem": "x"}).status_code == 403
+
+
+def test_ops5_order_from_a_line_of_the_daily_check(desk, backoffice_client):
+    """The dashboard links to the form with ?site=&line=: the problem is written from the site's latest
+    result of that line, and the order keeps the line and the run it came from."""
+    from monitoring.lines import State
+    from monitoring.models import CheckRun, LineResult
+
+    run = CheckRun.objects.create(site=desk.site, day=dt.date(2026, 5, 28), started_at=ISSUED, state=State.VETO)
+    LineResult.objects.create(run=run, line_key="empty_columns", label="空白栏目", unit="个", value=5, warning=2,
+                              veto=5, state=State.VETO, offenders=[{"label": "政策解读"}, {"label": "人事信息"}],
+                              offender_count=2)  # fmt: skip
+    client = log_in(backoffice_client, desk.platform)
+    query = f"?site={desk.site.pk}&line=empty_columns"
+    page = client.get(admin_url("monitoring_rectification") + query).content.decode()
+    assert "空白栏目：5个（2026-05-28）：政策解读、人事信息" in page
+    client.post(admin_url("monitoring_rectification"), {"site": desk.site.pk, "line": "empty_columns",
+                                                         "problem": "空白栏目：5个：政策解读、人事信息"})  # fmt: skip
+    order = desk.site.rectification_orders.get()
+    assert (order.line_key, order.line_label, order.run_id) == ("empty_columns", "空白栏目", run.pk)
+    assert "空白栏目" in client.get(admin_url("monitoring_rectification_order", order.pk)).content.decode()

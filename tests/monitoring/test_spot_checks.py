@@ -17,7 +17,7 @@ from monitoring import spot_checks
 from monitoring.lines import State
 from monitoring.models import CheckRun, LineResult, SpotCheck
 from publishing.publisher import publish_site
-from sites.models import SiteKind, SiteStatus
+from sites.models import Role, SiteKind, SiteStatus
 from tests.factories import SiteFactory, UserFactory
 from tests.rendering.conftest import Builder
 
@@ -144,3 +144,27 @@ def test_ops2_publishing_needs_the_portal_column(admin):
         spot_checks.publish_spot_check(check, acting_user=admin)
     check.refresh_from_db()
     assert check.published_at is None
+
+
+def test_ops2_back_office_draw_and_publish_by_platform_administrators(portal, admin, backoffice_client, make_member):
+    from tests.helpers import admin_url, log_in
+
+    b = portal
+    site_admin = make_member(b.dept, Role.SITE_ADMIN, username="cc-admin")
+    client = log_in(backoffice_client, site_admin)
+    assert client.get(admin_url("monitoring_spot_checks")).status_code == 403
+    assert client.post(admin_url("monitoring_spot_checks"), {"share_percent": 100}).status_code == 403
+    client = log_in(backoffice_client, admin)
+    page = client.get(admin_url("monitoring_spot_checks")).content.decode()
+    assert "抽取本季度抽查网站" in page and "不低于30%" in page
+    refused = client.post(admin_url("monitoring_spot_checks"), {"share_percent": 20}).content.decode()
+    assert "errorlist" in refused and "30" in refused and not SpotCheck.objects.exists()
+    client.post(admin_url("monitoring_spot_checks"), {"share_percent": 100})
+    check = SpotCheck.objects.get()
+    page = client.get(admin_url("monitoring_spot_check", check.pk)).content.decode()
+    assert "示例市教育局" in page and check.seed in page and "在门户网站公开抽查结果" in page
+    assert log_in(backoffice_client, site_admin).get(admin_url("monitoring_spot_check", check.pk)).status_code == 403
+    client = log_in(backoffice_client, admin)
+    client.post(admin_url("monitoring_spot_check", check.pk), {"summary": "总体良好。"})
+    check.refresh_from_db()
+    assert check.published_at is not None and check.summary == "总体良好。"
