@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -90,9 +90,18 @@ def _problem_row(problem: site_records.Problem) -> dict:
     }
 
 
+def _order_url(order) -> str:
+    """The order's own page (part F's backoffice/monitoring_rectification_views.py), when wired."""
+    try:
+        return reverse("admin:monitoring_rectification_order", args=[order.pk])
+    except NoReverseMatch:
+        return ""
+
+
 def _order_row(order) -> dict:
     return {
         "number": order.number,
+        "url": _order_url(order),
         "label": order.line_label,
         "problem": order.problem,
         "issued": _when(order.issued_at),

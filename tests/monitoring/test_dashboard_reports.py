@@ -98,7 +98,9 @@ def test_ops7_the_monthly_report_sums_up_each_line_days_in_each_state_and_rectif
     # Problems and their rectification.
     assert f"已整改：{year}-{month:02d}-06 检查通过" in text
     assert "截至期末未整改" in text
-    assert "整改督办〔" in text and "已补充栏目内容" in text
+    order = RectificationOrder.objects.get()
+    assert f'<a href="{admin_url("monitoring_rectification_order", order.pk)}">整改督办〔' in text
+    assert "已补充栏目内容" in text
     assert not words.page_problems(response.content.decode(), [world.admin.username])
 
 
