@@ -30,6 +30,7 @@ run: install
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) load_demo
 	$(MANAGE) publish --all --full
+	$(MANAGE) check_sites
 	DEBUG=1 $(MANAGE) collectstatic --noinput -v 0
 	@echo
 	@echo "后台 / back office:   http://localhost:$(PORT)/admin/"

@@ -31,6 +31,7 @@ from demo import data as demo_data
 from demo import dates as demo_dates
 from demo import disclosure_catalogue as demo_catalogue
 from demo import images as demo_images
+from demo import monitoring_demo
 from demo import text as demo_text
 from editorial import drafts as actions
 from editorial import placements, wordlists, workflow
@@ -291,10 +292,13 @@ class DemoContent:
         rng = random.Random(f"{SEED}-{team.spec['key']}-{path}")
         states = UNPUBLISHED.get((team.spec["key"], path), [])
         spacing = SPACING[style]
+        # The site near the monitoring's warning lines has published nothing for some days (OPS-1).
+        quiet = monitoring_demo.QUIET_DAYS if team.spec["key"] == monitoring_demo.QUIET_SITE else 0
         for index in reversed(range(count)):  # oldest first, so that IDs follow the dates
             state = states[index] if index < len(states) else "published"
             if state == "published":
-                day = (self.anchor - datetime.timedelta(days=index * spacing + rng.uniform(0.2, spacing * 0.6))).date()
+                back = quiet + index * spacing + rng.uniform(0.2, spacing * 0.6)
+                day = (self.anchor - datetime.timedelta(days=back)).date()
                 at = datetime.time(rng.randint(8, 17), rng.choice([0, 10, 20, 30, 40, 50]))
                 when = timezone.make_aware(datetime.datetime.combine(day, at))
                 if when > self.anchor - datetime.timedelta(hours=1):  # never after the demo was loaded
@@ -334,7 +338,7 @@ class DemoContent:
         if not news:
             return
         for team in teams:
-            if team is city:
+            if team is city or team.spec["key"] == monitoring_demo.QUIET_SITE:  # the quiet site reposts nothing new
                 continue
             target = team.columns.get("gzdt/gzyw") or team.columns.get("zwdt/yw")
             chosen = news[:REPOSTS] if team.spec["key"] != "jyj" else news[: REPOSTS + 1]

@@ -34,6 +34,7 @@ from django.utils import timezone
 from accounts.models import User
 from columns.models import Column
 from demo import data as demo_data
+from demo import monitoring_demo
 from demo import text as demo_text
 from editorial import drafts, workflow
 from interaction import channels as channel_actions
@@ -208,6 +209,9 @@ def build_letters(site: Site, spec: dict, sites: dict[str, Site], today: dt.date
     if spec["key"] == UNANSWERED_SITE:  # more than 3 months without an answer (G §8 monitoring)
         made += 1
         _write(consult, "unanswered", spec, made, today - dt.timedelta(days=UNANSWERED_DAYS))
+    if spec["key"] == monitoring_demo.QUIET_SITE:  # waiting past the warning line, not yet the veto (OPS-1)
+        made += 1
+        _write(consult, "unanswered", spec, made, today - dt.timedelta(days=monitoring_demo.WAITING_LETTER_DAYS))
     return made
 
 

@@ -143,5 +143,6 @@ def test_the_daily_task_and_the_command(told, capsys):  # OPS-1
     assert run_daily_checks() == 1
     call_command("check_sites", str(site.pk), "--day", TODAY.isoformat())
     out = capsys.readouterr().out
-    assert f"{site.pk} {site.name}: veto" in out and "home_not_updated=15:veto" in out
+    # In the dashboard's words: the site's state, then each line that needs attention.
+    assert f"{site.name}: 未通过否决线" in out and "首页未更新 15天（未通过否决线）" in out
     assert CheckRun.objects.filter(site=site).count() == 2

@@ -27,7 +27,7 @@ from demo import disclosure_catalogue as demo_catalogue
 from demo import disclosure_guides as demo_guides
 from demo import disclosure_reports as demo_reports
 from demo import disclosure_requests as demo_requests
-from demo import interaction_demo
+from demo import interaction_demo, monitoring_demo
 from demo import lifecycle as demo_lifecycle
 from lifecycle.column_changes import create_column
 from sites.memberships import grant_role
@@ -62,6 +62,8 @@ class Command(BaseCommand):
             raise CommandError("; ".join(error.messages)) from error
         if any(builder.content.values()):
             demo_content.publish_sites(builder.sites)
+        # After publishing: the probes and visits are of published pages (OPS-1, OPS-4).
+        builder.content.update(monitoring_demo.build(builder.sites))
         self.report(builder)
 
     def report(self, builder):
@@ -84,6 +86,11 @@ class Command(BaseCommand):
                 write(
                     f"互动交流 / interaction: {content.get('letters', 0)} letters, "
                     f"{content.get('error_reports', 0)} error reports, {content.get('qa_entries', 0)} Q&A entries created."
+                )
+            if content.get("probes") or content.get("visit_lines") or content.get("friend_links"):
+                write(
+                    f"网站监测 / monitoring: {content.get('probes', 0)} availability probes, "
+                    f"{content.get('visit_lines', 0)} access log lines, {content.get('friend_links', 0)} friendly links created."
                 )
         if not any(created.values()) and not any(content.values()):
             write("演示平台已完整，无需创建 / the demo platform is complete; nothing to create.")
@@ -134,6 +141,7 @@ class DemoBuilder:
         for site in self.sites.values():  # complete now (SITE-11): security check, online, announced (SITE-5)
             demo_lifecycle.open_site(site)
         self.lifecycle = demo_lifecycle.build(self.sites)  # archived topic, applications, a filing
+        monitoring_demo.quiet_down(self.sites)  # the site near the warning lines: nothing new for days (OPS-1)
 
     def ensure_site(self, spec: dict, parent: Site | None) -> Site:
         domain = Domain.objects.select_related("site").filter(name=spec["domain"]).first()

@@ -2,9 +2,12 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from monitoring import checks
+from monitoring.lines import State
 from sites.models import Site
 
 
@@ -30,10 +33,18 @@ class Command(BaseCommand):
                     f"not monitored (offline, closed, applying or archived): {sorted(unmonitored)}; "
                     f"unknown: {sorted(missing - set(unmonitored))}"
                 )
-        for site in sites:
-            run = checks.run_checks(site, today=today)
-            lines = ", ".join(f"{r.line_key}={_value(r.value)}:{r.state}" for r in run.results.order_by("pk"))
-            self.stdout.write(f"{site.pk} {site.name}: {run.state} ({lines})")
+        with translation.override(settings.LANGUAGE_CODE):  # the dashboard's words, whatever the shell's locale
+            for site in sites:
+                self.report(checks.run_checks(site, today=today))
+
+    def report(self, run):
+        """The site's state, then each line that needs attention in the dashboard's words."""
+        told = [
+            f"{r.label} {_value(r.value)}{r.unit if r.value is not None else ''}（{State(r.state).label}）"
+            for r in run.results.order_by("pk")
+            if r.state != State.OK
+        ]
+        self.stdout.write(f"{run.site.name}: {State(run.state).label}" + ("；" + "；".join(told) if told else ""))
 
 
 def _value(value):
