@@ -31,31 +31,44 @@ def rules_for(domains: set[str]) -> str:
 
 
 class LinkMemory:
-    """path -> (signature, site paths, external addresses) of a site's pages when last read."""
+    """A site's pages when last read: path -> [signature, site path indices, address indices].
+
+    Kept as stored (indices into `strings`), so that loading it is one JSON parse: the scan asks
+    once per distinct string whether it is missing, then each page whether it has any of them."""
 
     def __init__(self, site_id: int, rules: str):
         self.site_id = site_id
         self.rules = rules
-        self.pages: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+        self.strings: list[str] = []
+        self.pages: dict[str, list] = {}
         self.changed = False
         row = LinkScan.objects.filter(site_id=site_id).values_list("rules", "strings", "pages").first()
         if row is not None and row[0] == rules:
-            strings = row[1]
-            for path, (sig, paths, external) in row[2].items():
-                self.pages[path] = (sig, tuple(strings[i] for i in paths), tuple(strings[i] for i in external))
+            self.strings, self.pages = row[1], row[2]
         elif row is not None:
             self.changed = True  # other rules: the row is rewritten even if no page is left
+        self.index = {string: n for n, string in enumerate(self.strings)}
 
     def get(self, path: str, sig: str):
-        """The (site paths, external addresses) remembered for the page, if its file is unchanged."""
+        """[signature, site path indices, address indices] remembered for the page, if its file is unchanged."""
         known = self.pages.get(path)
         if known is not None and known[0] == sig:
-            return known[1], known[2]
+            return known
         return None
 
-    def put(self, path: str, sig: str, paths, external) -> None:
-        self.pages[path] = (sig, tuple(paths), tuple(external))
+    def put(self, path: str, sig: str, paths, external) -> list:
+        index, strings = self.index, self.strings
+        entry = [sig, [], []]
+        for slot, values in ((1, paths), (2, external)):
+            for value in sorted(values):
+                number = index.get(value)
+                if number is None:
+                    number = index[value] = len(strings)
+                    strings.append(value)
+                entry[slot].append(number)
+        self.pages[path] = entry
         self.changed = True
+        return entry
 
     def keep_only(self, paths: set[str]) -> None:
         """Forget pages that are no longer published."""
@@ -65,18 +78,20 @@ class LinkMemory:
         self.changed = self.changed or bool(gone)
 
     def save(self) -> None:
+        """Store the pages with only the strings they use (those of changed or gone pages dropped)."""
         if not self.changed:
             return
-        index: dict[str, int] = {}
+        index: dict[int, int] = {}
         pages = {}
         for path, (sig, paths, external) in self.pages.items():
             pages[path] = [
                 sig,
-                [index.setdefault(p, len(index)) for p in paths],
-                [index.setdefault(a, len(index)) for a in external],
+                [index.setdefault(n, len(index)) for n in paths],
+                [index.setdefault(n, len(index)) for n in external],
             ]
+        strings = [self.strings[old] for old in index]  # in the order of their new numbers
         LinkScan.objects.update_or_create(
             site_id=self.site_id,
-            defaults={"rules": self.rules, "strings": list(index), "pages": pages, "scanned_at": timezone.now()},
+            defaults={"rules": self.rules, "strings": strings, "pages": pages, "scanned_at": timezone.now()},
         )
         self.changed = False

@@ -184,27 +184,31 @@ def scan(site, *, domain: str | None = None) -> SiteLinks:
     memory = LinkMemory(site.id, link_memory.rules_for(domains))
     cache: dict = {}
     pages = sorted(p for p in known if p.endswith(".html"))
+    entries = []
     for page_path in pages:
         file_path = root + page_path
         try:
             sig = link_memory.signature(os.stat(file_path))
-            remembered = memory.get(page_path, sig)
-            if remembered is None:
+            entry = memory.get(page_path, sig)
+            if entry is None:
                 with open(file_path, "rb") as handle:
                     data = handle.read()
-                paths, external = links_of(data, page_path, domains, cache)
-                memory.put(page_path, sig, paths, external)
-            else:
-                paths, external = remembered
+                entry = memory.put(page_path, sig, *links_of(data, page_path, domains, cache))
         except OSError:
             found.unreadable.append(page_path)
             continue
-        found.pages += 1
-        for path in paths:
-            if path not in known and not (dynamic and path.startswith(dynamic)):
-                found.internal_missing[path].add(page_path)
-        for address in external:
-            found.external[address].add(page_path)
+        entries.append((page_path, entry))
+    found.pages = len(entries)
+    # Each distinct site path is looked up once; a page is then asked whether it links to any missing.
+    strings = memory.strings
+    linked = set().union(*(entry[1] for _path, entry in entries))
+    missing = {n for n in linked if strings[n] not in known and not (dynamic and strings[n].startswith(dynamic))}
+    for page_path, (_sig, paths, external) in entries:
+        if missing and not missing.isdisjoint(paths):
+            for n in missing.intersection(paths):
+                found.internal_missing[strings[n]].add(page_path)
+        for n in external:
+            found.external[strings[n]].add(page_path)
     memory.keep_only(set(pages))
     memory.save()
     return found
