@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backoffice.scoping import show_refusal
-from backoffice.work import SHOWN, Panel, Row, Section, site_list, url, when
+from backoffice.work import url, when
 from monitoring import rectification
 from monitoring.checks import monitored_sites
 from monitoring.models import RectificationOrder, RectificationStatus
@@ -144,33 +144,3 @@ def order_page(request, admin_site, pk: int):
         request, admin_site, order.number, row=_row(order, timezone.now()), form=form,
         may_answer=may_answer, may_decide=may_decide,
     ))  # fmt: skip
-
-
-# --- the work page ---------------------------------------------------------------------------------
-
-
-def work_section(request) -> Section | None:
-    """Orders not closed: for platform administrators every site's, for a site's administrators
-    and reviewers their sites'; shown only when one waits. Two queries."""
-    user = request.user
-    if not RECTIFICATION_ORDERS.user_can(user, "view"):
-        return None
-    everywhere = RECTIFICATION_ORDERS.is_unrestricted(user)
-    pending = RECTIFICATION_ORDERS.filter(rectification.pending_orders(), user)
-    rows = list(pending[:SHOWN])
-    if not rows:
-        return None
-    total = pending.count() if len(rows) == SHOWN else len(rows)
-    now = timezone.now()
-    shown = []
-    for order in rows:
-        notes = [order.site.name, _("due by %(date)s") % {"date": when(order.due_at)}]
-        if order.status == RectificationStatus.ANSWERED:
-            notes.append(_("answered, awaiting confirmation"))
-        warning = _("overdue") if rectification.is_overdue(order, now) else ""
-        shown.append(Row(f"{order.number} {order.problem[:40]}", url("monitoring_rectification_order", order.pk),
-                         notes, warning))  # fmt: skip
-    panel = Panel("rectification", _("Rectification orders not closed"), total, shown, url("monitoring_rectification"),
-                  count_text=_("not closed"))  # fmt: skip
-    sites = [_("all sites")] if everywhere else site_list(request, sorted({o.site_id for o in rows}))
-    return Section("rectification", _("Rectification orders"), sites, [panel])

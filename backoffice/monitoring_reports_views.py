@@ -1,8 +1,8 @@
 """Supervision reports in the back office: quarterly spot checks (OPS-2: platform administrators draw
 the sites and publish the results), the site's annual work report (OPS-3: its administrators count
 and fill it in and submit it, another administrator or reviewer approves and publishes it) and the
-platform's supervision annual report (OPS-7: platform administrators). The work page warns from
-1 January until last year's reports are published, late after 31 January.
+platform's supervision annual report (OPS-7: platform administrators). The work page's warning
+until last year's reports are published is backoffice/work_supervision.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backoffice.scoping import refusal_text, show_refusal
-from backoffice.work import Panel, Row, Section, site_list, url
+from backoffice.work import url
 from monitoring import annual_layout, annual_reports, spot_checks, supervision_report
 from monitoring.annual_layout import YES_NO
 from monitoring.models import ReportStatus, SiteAnnualReport, SpotCheck, SupervisionReport
@@ -263,33 +263,3 @@ def supervision_page(request, admin_site, pk: int):
         return redirect(url("monitoring_supervision_report", report.pk))
     return _render(request, admin_site, "supervision_report.html", str(report), report=report,
                    rows=supervision_report.rows(report.data))  # fmt: skip
-
-
-# --- the work page -------------------------------------------------------------------------------
-
-
-def work_section(request) -> Section | None:
-    """From 1 January until last year's reports are published: the site administrators' sites
-    without a published annual report, and the platform's supervision report; late after 31 January."""
-    user, today = request.user, timezone.localdate()
-    rows: list[Row] = []
-    site_ids = sorted(site_ids_for(user, Role.SITE_ADMIN))
-    states = {"missing": _("not generated yet"), ReportStatus.DRAFT: _("draft, not yet submitted"),
-              ReportStatus.IN_REVIEW: _("in review")}  # fmt: skip
-    for item in annual_reports.reports_due(site_ids, today) if site_ids else []:
-        target = url("monitoring_annual_report", item.report.pk) if item.report else url("monitoring_annual_reports")
-        rows.append(Row(_("%(site)s: the annual work report on %(year)s") % {"site": item.site.name, "year": item.year},
-                        target, [states[item.state], _("due by %(date)s") % {"date": item.due_on.isoformat()}],
-                        _("late") if item.late else ""))  # fmt: skip
-    if is_platform_admin(user):
-        due = supervision_report.is_due(today)
-        if due is not None:
-            year, deadline, late = due
-            rows.append(Row(_("The supervision annual report on %(year)s") % {"year": year},
-                            url("monitoring_annual_reports"), [_("due by %(date)s") % {"date": deadline.isoformat()}],
-                            _("late") if late else ""))  # fmt: skip
-    if not rows:
-        return None
-    panel = Panel("website_reports", _("Annual reports on the websites to publish by 31 January"), len(rows), rows,
-                  url("monitoring_annual_reports"), count_text=_("not yet published"))  # fmt: skip
-    return Section("website_reports", _("Annual reports on the websites"), site_list(request, site_ids), [panel])

@@ -5,8 +5,6 @@ from django.utils.translation import gettext as _
 
 from backoffice import (
     annual_report_views,
-    monitoring_rectification_views,
-    monitoring_reports_views,
     work,
     work_admin,
     work_disclosure,
@@ -14,6 +12,7 @@ from backoffice import (
     work_letters,
     work_monitoring,
     work_nav,
+    work_supervision,
 )
 from sites.permissions import site_ids_for
 
@@ -53,8 +52,7 @@ def sections(request) -> list:
         work_letters.letters_section,
         work_error_reports.error_reports_section,
         work_monitoring.monitoring_section,
-        monitoring_rectification_views.work_section,
-        monitoring_reports_views.work_section,
+        work_supervision.supervision_section,
         work.reviewer_section,
         work.editor_section,
     )

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -320,25 +320,28 @@ class ReportDue:
     year: int
     due_on: dt.date
     late: bool
-    report: SiteAnnualReport | None
+    report_id: int | None  # the draft or report in review, if there is one
+    report_status: str | None
 
     @property
     def state(self) -> str:
-        return self.report.status if self.report is not None else "missing"
+        return self.report_status or "missing"
 
 
 def reports_due(site_ids, today: dt.date) -> list[ReportDue]:
-    """From 1 January: the sites (of these) whose report on last year is not published, late after
-    31 January. Two queries."""
+    """From 1 January: the sites (of these) that existed before last year ended and whose report on
+    last year is not published, late after 31 January. One query."""
     year = today.year - 1
-    reports = {r.site_id: r for r in SiteAnnualReport.objects.filter(site_id__in=list(site_ids), year=year)}
+    _start, end = year_bounds(year)
+    report = SiteAnnualReport.objects.filter(site=OuterRef("pk"), year=year)
+    sites = (
+        Site.objects.filter(pk__in=list(site_ids), archived_at__isnull=True, status__in=REPORTING, created_at__lt=end)
+        .annotate(report_id=Subquery(report.values("pk")[:1]), report_status=Subquery(report.values("status")[:1]))
+        .filter(Q(report_status__isnull=True) | ~Q(report_status=ReportStatus.PUBLISHED))  # NULL: not counted yet
+        .order_by("name")
+    )
     deadline = due_on(year)
-    sites = Site.objects.filter(pk__in=list(site_ids), archived_at__isnull=True, status__in=REPORTING).order_by("name")
-    return [
-        ReportDue(site, year, deadline, today > deadline, reports.get(site.pk))
-        for site in sites
-        if reports.get(site.pk) is None or reports[site.pk].status != ReportStatus.PUBLISHED
-    ]
+    return [ReportDue(site, year, deadline, today > deadline, site.report_id, site.report_status) for site in sites]
 
 
 def published_reports(site_id: int):

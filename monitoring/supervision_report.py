@@ -15,6 +15,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,9 +135,12 @@ def publish_report(report: SupervisionReport, *, acting_user) -> SupervisionRepo
 
 
 def is_due(today: dt.date) -> tuple[int, dt.date, bool] | None:
-    """From 1 January: (last year, its deadline, late) while last year's report is not published."""
+    """From 1 January: (last year, its deadline, late) while last year's report is not published,
+    when some site existed before last year ended. One query."""
     year = today.year - 1
-    if SupervisionReport.objects.filter(year=year, published_at__isnull=False).exists():
+    _start, end = year_bounds(year)
+    published = SupervisionReport.objects.filter(year=year, published_at__isnull=False)
+    if not Site.objects.filter(created_at__lt=end).exclude(Exists(published)).exists():
         return None
     deadline = due_on(year)
     return year, deadline, today > deadline

@@ -59,6 +59,8 @@ def year(settings, tmp_path, monkeypatch):
     settings.PUBLISH_ROOT = tmp_path / "publish"
     settings.MEDIA_ROOT = tmp_path / "media"
     b = Builder(Path(settings.PUBLISH_ROOT))
+    b.site.created_at = at(2023, 5, 1)  # online through the years reported on
+    b.site.save(update_fields=["created_at"])
     b.news = b.column("gzdt", "工作动态", channel=True)
     b.about = b.column("jgzn", "机构职能", column_type="机构职能")
     b.jd = b.column("zcjd", "政策解读", column_type="政策解读")
@@ -180,6 +182,11 @@ def test_ops3_due_from_1_january_late_after_31_january(year):
     annual_reports.submit_report(report, acting_user=b.admin)
     annual_reports.review_report(report, approve=True, acting_user=b.reviewer)
     assert annual_reports.reports_due([b.site.pk], dt.date(2026, 2, 1)) == []
+    opened = b.make_site("新开网站", "new.example.gov.cn")  # created now: owes no report on 2025
+    assert [d.year for d in annual_reports.reports_due([opened.pk], dt.date(timezone.now().year + 1, 1, 5))] == [
+        timezone.now().year
+    ]
+    assert annual_reports.reports_due([opened.pk], dt.date(timezone.now().year, 1, 5)) == []
 
 
 def test_ops3_back_office_generate_fill_submit_review(year, backoffice_client):
