@@ -17,6 +17,7 @@ publish thus cleans up after a killed one without walking the whole folder every
 
 import fcntl
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -154,3 +155,18 @@ class SiteFolder:
             return False
         self.sweep()
         return True
+
+
+class Mover(threading.Thread):
+    """SiteFolder.move_into_place in a thread of its own (renames and fsyncs wait on the disk, not the CPU)."""
+
+    def __init__(self, folder: "SiteFolder", moves, deletions, flushed: bool):
+        super().__init__(name="publish-mover", daemon=True)
+        self.folder, self.moves, self.deletions, self.flushed = folder, moves, deletions, flushed
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.folder.move_into_place(self.moves, self.deletions, self.flushed)
+        except BaseException as error:  # handed to the publishing thread, which raises it
+            self.error = error

@@ -90,6 +90,12 @@ def _write(site_id: int, now: dict[int, tuple], before: dict[int, tuple]) -> dic
         for start in range(0, len(gone), BATCH):
             chunk = gone[start : start + BATCH]
             cursor.execute(f'DELETE FROM "{ENTRY}" WHERE placement_id IN ({_in(chunk)})', chunk)
+        if connection.vendor == "postgresql" and len(new) > BATCH:  # a site's first store: COPY
+            columns = "placement_id, column_id, resource_id, at, has_page, pinned, site_id"
+            with cursor.cursor.copy(f'COPY "{ENTRY}" ({columns}) FROM STDIN') as copy:
+                for entry in new:
+                    copy.write_row((*entry, site_id))
+            new = []
         for start in range(0, len(new), BATCH):
             chunk = new[start : start + BATCH]
             row = "(%s, %s, %s, %s, %s, %s, %s)"

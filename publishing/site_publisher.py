@@ -34,7 +34,7 @@ from django.db import connections, transaction
 from publishing import dependencies, held_back, links, outline_store
 from publishing.affected import plan_changes
 from publishing.contents import load_contents
-from publishing.folder import SiteFolder, fsync_all, site_lock
+from publishing.folder import Mover, SiteFolder, fsync_all, site_lock
 from publishing.outcomes import Outcome, PublishError, Report, judge
 from publishing.partial import TooMuch, load_for, load_partial, referenced_resources
 from publishing.render import TEMPLATE_BY_COLUMN_TYPE, Renderer
@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 RENDER_BATCH = 250  # pages whose contents are loaded together
 PARALLEL_PAGES = 1000  # a full rebuild of fewer pages renders in one process (forking costs more)
+MOVER_FILES = 200  # from this many renames and deletions on, they run beside the writing of the rows
 # When a partial load missed an item (NotLoaded), render from the whole site; tests turn this off.
 PARTIAL_FALLBACK = True
 
@@ -239,27 +240,39 @@ class SitePublisher:
             return 3 if o.path == "index.html" else 2 if name == "index.html" else 1
 
         staged = sorted((o for o in accepted if o.tmp), key=rank)
+        moves = [(o.tmp, o.path) for o in staged]
+        # Many files: renamed in a thread while the rows are written below; the transaction commits
+        # only once every file is in place (a publish killed before leaves the manifest as it was).
+        mover = Mover(self.folder, moves, deletions, flushed) if len(moves) + len(deletions) >= MOVER_FILES else None
         try:
-            self.folder.move_into_place([(o.tmp, o.path) for o in staged], deletions, flushed)
+            if mover is None:
+                self.folder.move_into_place(moves, deletions, flushed)
+            else:
+                mover.start()
         except BaseException:
-            for o in staged:  # a failed publish leaves no temporary files behind (best effort)
-                if o.tmp and os.path.exists(o.tmp):
-                    os.unlink(o.tmp)
+            _discard(staged)
             raise
         rows = []
         for o in accepted:
             if o.is_page:
                 rows += dependencies.rows_of(self.site_id, o.path, o.resources, o.columns, o.own)
         with transaction.atomic():
-            held_back.record(self.site_id, holds, self.held_before)
-            dependencies.record_files(self.site_id, [(o.path, o.sha, o.size) for o in staged])
-            dependencies.forget_files(self.site_id, deletions)
-            if report.mode == "full":
-                outline_store.sync_site(self.site_id, self.data.columns.keys())
-                dependencies.replace(self.site_id, rows, pages=None, keep=list(refused))
-            else:
-                dependencies.replace(self.site_id, rows, pages=[o.path for o in accepted if o.is_page])
-                dependencies.delete_pages(self.site_id, deletions)
+            try:
+                held_back.record(self.site_id, holds, self.held_before)
+                dependencies.record_files(self.site_id, [(o.path, o.sha, o.size) for o in staged])
+                dependencies.forget_files(self.site_id, deletions)
+                if report.mode == "full":
+                    outline_store.sync_site(self.site_id, self.data.columns.keys())
+                    dependencies.replace(self.site_id, rows, pages=None, keep=list(refused))
+                else:
+                    dependencies.replace(self.site_id, rows, pages=[o.path for o in accepted if o.is_page])
+                    dependencies.delete_pages(self.site_id, deletions)
+            finally:
+                if mover is not None:
+                    mover.join()
+            if mover is not None and mover.error is not None:
+                _discard(staged)
+                raise mover.error
         report.rendered = len(pages)
         report.written = [o.path for o in staged]
         report.unchanged = len(accepted) - len(staged)
@@ -394,6 +407,12 @@ class SitePublisher:
         phases["commit"] = time.perf_counter() - clock - sum(phases.values())
         report.phases = phases
         return report
+
+
+def _discard(staged: list[Outcome]) -> None:
+    for o in staged:  # a failed publish leaves no temporary files behind (best effort)
+        if o.tmp and os.path.exists(o.tmp):
+            os.unlink(o.tmp)
 
 
 _PARALLEL = None
