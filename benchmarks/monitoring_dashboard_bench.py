@@ -5,6 +5,7 @@
     (DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/govbench_dashboard, created when missing)
     ... --sites 100 --days 30 --runs 50
     ... --reuse                         # measure the sites an earlier run stored
+    ... --fresh                         # drop the benchmark's database first (a changed migration)
 
 Stores --days days of check runs (default 30) for --sites monitored sites (default 100), one
 result per registered line a day, with the mix the daily check gives (mostly passed, some lines at
@@ -44,6 +45,19 @@ def lines() -> list[tuple[str, str, str, float | None, float | None]]:
 
     found = [(line.key, str(line.label), str(line.unit), line.warning, line.veto) for line in all_lines()]
     return found or [("home_page", "首页长期未更新", "天", 10.0, 14.0)]
+
+
+def drop_database() -> None:
+    """Drop the database of DATABASE_URL when it is a benchmark's (govbench_*), never another."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    if not config["NAME"].startswith("govbench_"):
+        raise SystemExit(f"--fresh drops only a benchmark database (govbench_*), not {config['NAME']}")
+    with psycopg.connect(host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"],
+                         password=config["PASSWORD"] or None, dbname="postgres", autocommit=True) as admin:  # fmt: skip
+        admin.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
 
 
 def state_of(value, warning, veto) -> str:
@@ -165,7 +179,10 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--reuse", action="store_true", help="keep the sites of an earlier run when there are enough")
+    parser.add_argument("--fresh", action="store_true", help="drop the benchmark's own database first")
     args = parser.parse_args()
+    if args.fresh:
+        drop_database()
     library_bench.setup()
 
     from django.db import connection
