@@ -23,7 +23,7 @@ from monitoring.models import ReportStatus, SiteAnnualReport, SpotCheck, Supervi
 from monitoring.report_columns import ANNUAL_REPORT_COLUMN_TYPE, SUPERVISION_COLUMN_TYPE
 from publishing import dependencies
 from publishing.extensions import PageProvider, SitePages
-from publishing.jinja import day
+from publishing.jinja import day, pubdate
 from sites.models import Site, SiteKind
 
 KEY_KIND = "supervision"
@@ -141,8 +141,11 @@ class ReportPages(SitePages):
             report = SiteAnnualReport.objects.get(site_id=r.site.id, year=number)
             title, template = f"{report.year}年政府网站工作年度报表", "monitoring_site_annual_report.html"
             extra = {"report": report, "sections": annual_layout.rows(report.data), "per_column": report.columns}
-        meta = [(n, v) for n, v in r.site_meta() + [("ColumnName", col.name), ("ColumnType", col.column_type),
-                                                      ("ArticleTitle", title)] if v]  # fmt: skip
+        # The content tags of the annex (三、网页标签): a report is one item of its column.
+        published_at = extra.get("spot_check", extra.get("report")).published_at
+        tags = [("ColumnName", col.name), ("ColumnType", col.column_type), ("ArticleTitle", title),
+                ("PubDate", pubdate(published_at)), ("ContentSource", r.site.organiser), ("Description", title)]
+        meta = [(n, v) for n, v in r.site_meta() + tags if v]  # fmt: skip
         ctx = r.base_context(page, title=f"{title} - {r.site.name}", meta=meta,
                              crumbs=r.crumbs_for(col, last_is_page=True) + [(title, "")],
                              current=r.channel_of(col))  # fmt: skip

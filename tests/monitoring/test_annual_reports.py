@@ -19,7 +19,7 @@ from auditlog.models import AuditEntry
 from columns.models import Column
 from editorial.models import Placement, PlacementStatus
 from interaction.models.letters import Channel, ChannelKind, Letter, LetterStatus
-from monitoring import annual_reports, rectification, spot_checks, supervision_report
+from monitoring import annual_reports, page_checks, rectification, spot_checks, supervision_report
 from monitoring.lines import State
 from monitoring.models import CheckRun, ReportStatus
 from monitoring.models.visits import SiteVisitDay
@@ -167,6 +167,8 @@ def test_ops3_reviewed_by_another_person_then_published_on_the_site(year, django
                  "审核人", "nb-second姓名", "2026-01-12", "各栏目信息发布数量"):  # fmt: skip
         assert text in page, text
     assert "report-2025.html" in (b.root / "www.example.gov.cn" / "ndbb" / "index.html").read_text()
+    found = page_checks.examine(page, "page", page_checks.PageWords([]))  # the annex's tags, the footer (OPS-1)
+    assert "missing_tags" not in found and "missing_footer" not in found
     result = publish_site(b.site.pk)
     assert result.written == [] and result.deleted == []
     assert AuditEntry.objects.filter(action=AuditEvent.SITE_ANNUAL_REPORT_PUBLISH, actor=b.second).exists()

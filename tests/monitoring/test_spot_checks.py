@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from auditlog.events import AuditEvent
 from auditlog.models import AuditEntry
-from monitoring import spot_checks
+from monitoring import page_checks, spot_checks
 from monitoring.lines import State
 from monitoring.models import CheckRun, LineResult, SpotCheck
 from publishing.publisher import publish_site
@@ -128,6 +128,9 @@ def test_ops2_results_published_on_the_top_level_portal(portal, admin, django_ca
     assert "不合格（触及单项否决指标）" in page and "首页不更新：15个（首页）" in page
     assert "已发整改督办单" in page and check.seed in page
     assert f"spot-{check.pk}.html" in (b.root / "www.example.gov.cn" / "wzjg" / "index.html").read_text()
+    # The daily page check finds the annex's content tags and the footer on it (OPS-1).
+    found = page_checks.examine(page, "page", page_checks.PageWords([]))
+    assert "missing_tags" not in found and "missing_footer" not in found and "placeholders" not in found
     report = publish_site(b.site.pk)
     assert report.written == [] and report.deleted == []  # the incremental publish left nothing behind
     publish_site(b.dept.pk)
