@@ -121,7 +121,11 @@ def trend_chart(
             f'<line class="chart-level chart-level-{escape(level.css)}" x1="{frame.left}" y1="{y:.1f}" '
             f'x2="{width - frame.right}" y2="{y:.1f}"/>'
         )
-        parts.append(_text(width - frame.right - 2, y - 3, level.label, f"level-label chart-{level.css}", "end"))
+        # The highest level's label above its line, the others below theirs: close levels (warning 3,
+        # veto 5) would otherwise write one label over the other.
+        below = level.value < max(other.value for other in levels)
+        parts.append(_text(width - frame.right - 2, y + 10 if below else y - 3, level.label,
+                           f"level-label chart-{level.css}", "end"))  # fmt: skip
     # The line, in pieces between days without a value.
     piece: list[str] = []
     for point in [*sorted(points, key=lambda p: p.day), None]:
