@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 
+from django.db.models import Q
+
 from columns.models import Column
 from editorial.models import Placement, PlacementStatus
 from publishing.contents import load_contents
@@ -75,24 +77,40 @@ def publish_site(site_id: int, *, processes: int = 1, verify: bool = False, stri
     return report
 
 
-def sites_for(resource_ids=(), column_ids=()) -> set[int]:
+def _showing(resource_ids, column_ids) -> Q:
     """Sites that show (ACTIVE placements) or showed (dependency index) these resources or columns.
 
     Every page of a shown resource is listed by some page of its column (index, numbered page,
     institution or leader list), so the index finds the sites of pages to withdraw.
     """
-    sites = set()
-    if resource_ids:  # one query: the sites placing them, and those whose pages showed them
+    condition = Q(pk__in=[])
+    if resource_ids:
         active = Placement.objects.filter(resource_id__in=resource_ids, status=PlacementStatus.ACTIVE)
-        showed = PageDependency.objects.filter(resource_id__in=resource_ids)
-        sites |= set(
-            active.values_list("site_id", flat=True)
-            .order_by()
-            .union(showed.values_list("site_id", flat=True).order_by())
+        condition |= Q(pk__in=active.values("site_id")) | Q(
+            pk__in=PageDependency.objects.filter(resource_id__in=resource_ids).values("site_id")
         )
     if column_ids:
-        sites |= set(Column.objects.filter(id__in=column_ids).values_list("site_id", flat=True))
-    return sites
+        condition |= Q(pk__in=Column.objects.filter(id__in=column_ids).values("site_id"))
+    return condition
+
+
+def sites_for(resource_ids=(), column_ids=()) -> set[int]:
+    """Sites that show or showed these resources or columns (see _showing): one query."""
+    if not resource_ids and not column_ids:
+        return set()
+    return set(Site.objects.filter(_showing(resource_ids, column_ids)).values_list("pk", flat=True))
+
+
+def _candidates(resource_ids, column_ids, site_ids) -> tuple[set[int], dict[int, PublishError]]:
+    """The sites to publish and why some of them are not published (as `refusals`), in one query."""
+    found = list(
+        Site.objects.filter(Q(pk__in=site_ids) | _showing(resource_ids, column_ids)).values_list("pk", "name", "status")
+    )
+    out: dict[int, PublishError] = {
+        pk: SiteNotPublic(pk, name, status) for pk, name, status in found if status not in PUBLISHED_STATUSES
+    }
+    out.update({pk: PublishError(f"site {pk} does not exist") for pk in site_ids - {pk for pk, *_ in found}})
+    return {pk for pk, *_ in found} | site_ids, out
 
 
 def publish_changes(resource_ids=(), column_ids=(), site_ids=(), *, strict: bool = True) -> list[Report]:
@@ -102,8 +120,7 @@ def publish_changes(resource_ids=(), column_ids=(), site_ids=(), *, strict: bool
     """
     resource_ids, column_ids, site_ids = set(resource_ids), set(column_ids), set(site_ids)
     reports, refused = [], []
-    candidates = site_ids | sites_for(resource_ids, column_ids)
-    skipped = refusals(candidates)
+    candidates, skipped = _candidates(resource_ids, column_ids, site_ids)
     for site_id in sorted(candidates):
         if site_id in skipped:
             log.info("skipped: %s", skipped[site_id])
