@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -47,10 +47,13 @@ def state_word(state: str) -> str:
     return words.get(state, words[""])
 
 
-def state_badge(state: str, words: dict[str, str]) -> SafeString:
-    """A state as a word in its colour (the pages' <span class="monitoring-state state-…">)."""
-    css = state if state in words and state else "none"
-    return format_html('<span class="monitoring-state state-{}">{}</span>', css, words.get(state, words[""]))
+def state_badges() -> dict[str, SafeString]:
+    """Each state as a word in its colour (the pages' <span class="monitoring-state state-…">), made
+    once for a page that shows hundreds."""
+    return {
+        state: format_html('<span class="monitoring-state state-{}">{}</span>', state or "none", word)
+        for state, word in state_words().items()
+    }
 
 
 def with_unit(value: float | None, unit: str) -> str:
@@ -103,16 +106,18 @@ def offender_items(offenders: list[OffenderView]) -> SafeString:
     """The offenders as list items: the name (linked on the public site), a link to its back-office
     page, why it counts and the person responsible (or that none is named). Built here, not in the
     template: a run may name a few thousand."""
-    open_label, responsible, nobody = _("open in the back office"), _("Responsible:"), _("No person responsible named")
+    open_label = escape(_("open in the back office"))
+    responsible, nobody = escape(_("Responsible:")), escape(_("No person responsible named"))
     items = []
-    for item in offenders:
-        name = format_html('<a href="{}">{}</a>', item.public_url, item.label) if item.public_url else item.label
-        edit = format_html(' <a class="monitoring-edit" href="{}">{}</a>', item.backoffice_url, open_label) \
+    for item in offenders:  # every value escaped here (format_html per item cost more than the page)
+        label = escape(item.label)
+        name = f'<a href="{escape(item.public_url)}">{label}</a>' if item.public_url else label
+        edit = f' <a class="monitoring-edit" href="{escape(item.backoffice_url)}">{open_label}</a>' \
             if item.backoffice_url else ""
-        detail = format_html('<span class="monitoring-detail">{}</span>', item.detail) if item.detail else ""
-        person = f"{responsible}{item.responsible}" if item.responsible else nobody
-        items.append((name, edit, detail, person))
-    return format_html_join("", '<li>{}{}{}<span class="monitoring-responsible">{}</span></li>', items)
+        detail = f'<span class="monitoring-detail">{escape(item.detail)}</span>' if item.detail else ""
+        person = f"{responsible}{escape(item.responsible)}" if item.responsible else nobody
+        items.append(f'<li>{name}{edit}{detail}<span class="monitoring-responsible">{person}</span></li>')
+    return mark_safe("".join(items))
 
 
 class OffenderLinks:
@@ -320,8 +325,9 @@ def _line_chart(line: LineTrend, trend: SiteTrend, total_days: int) -> ChartView
     svg = svg_charts.trend_chart(
         points, chart_id=f"trend-{line.key}", title=line.label, description=description, levels=levels
     )
-    words = state_words()
-    rows = [[day.isoformat(), with_unit(value, line.unit), state_badge(state, words)] for day, value, state in line.days]
+    badges = state_badges()
+    rows = [[day.isoformat(), with_unit(value, line.unit), badges.get(state, badges[""])]
+            for day, value, state in line.days]  # fmt: skip
     table = svg_charts.text_table([_("Day"), _("Value"), _("State")], rows)
     return ChartView(line.key, line.label, svg, description, table)
 
@@ -348,8 +354,8 @@ def trend_view(trend: SiteTrend) -> TrendView:
         [svg_charts.Point(day, None, by_day.get(day, "")) for day in _days(trend)],
         chart_id="trend-site", title=_("The site's state by day"), description=description,
     )  # fmt: skip
-    words = state_words()
-    runs = svg_charts.text_table([_("Day"), _("State")], [[day.isoformat(), state_badge(state, words)]
+    badges = state_badges()
+    runs = svg_charts.text_table([_("Day"), _("State")], [[day.isoformat(), badges.get(state, badges[""])]
                                                           for day, state in trend.runs])  # fmt: skip
     charts = [_line_chart(line, trend, total_days) for line in trend.lines]
     return TrendView(total_days, trend.first, trend.last, strip, description, bool(trend.runs), runs, charts)

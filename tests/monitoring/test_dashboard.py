@@ -186,7 +186,8 @@ def test_ops1_the_navigation_leads_site_administrators_to_their_dashboard(world,
 
 
 def test_ops1_offenders_beyond_the_first_ten_are_folded_and_those_not_kept_counted(world, chinese):
-    listed = [offender(f"栏目{n}", responsible="李四") for n in range(12)]
+    listed = [offender(f"栏目{n}", responsible="李四") for n in range(11)]
+    listed.append(offender("<script>栏目</script>", responsible="<b>李四</b>", url="/x/?a=1&b=2", detail="<i>空</i>"))
     run = make_run(world.site, timezone.localdate(), {"empty_columns": 12}, offenders={"empty_columns": listed})
     run.results.update(offender_count=250)
 
@@ -195,3 +196,7 @@ def test_ops1_offenders_beyond_the_first_ten_are_folded_and_those_not_kept_count
     assert "共 250 项需要整改：" in text
     assert re.search(r"<summary>还有 2 项</summary>", text)
     assert "另有 238 项未随结果保存。" in text
+    # Whatever a page's title says, it is shown as text (escaped), never as markup.
+    assert "&lt;script&gt;栏目&lt;/script&gt;" in text and "<script>栏目" not in text
+    assert "责任人：&lt;b&gt;李四&lt;/b&gt;" in text and "&lt;i&gt;空&lt;/i&gt;" in text
+    assert 'href="https://' in text and '/x/?a=1&amp;b=2"' in text
