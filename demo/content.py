@@ -330,18 +330,24 @@ class DemoContent:
 
     def repost_city_news(self, teams: list[Team]) -> None:
         city = next(team for team in teams if team.spec["key"] == demo_data.CITY)
-        news = list(
+        all_news = list(
             Resource.objects.filter(site=city.site, column=city.columns["zwdt/yw"], published_revision__isnull=False)
             .order_by("-published_at", "-id")
-            .values_list("pk", flat=True)[: REPOSTS + 1]
+            .values_list("pk", flat=True)
         )
+        news = all_news[: REPOSTS + 1]
         if not news:
             return
+        dated = dict(self.timeline)  # the dates they are given at the end (demo.dates)
+        quiet_since = self.anchor - datetime.timedelta(days=monitoring_demo.QUIET_DAYS)
+        older = [pk for pk in all_news if dated.get(pk, self.anchor) < quiet_since]
         for team in teams:
-            if team is city or team.spec["key"] == monitoring_demo.QUIET_SITE:  # the quiet site reposts nothing new
+            if team is city:
                 continue
             target = team.columns.get("gzdt/gzyw") or team.columns.get("zwdt/yw")
             chosen = news[:REPOSTS] if team.spec["key"] != "jyj" else news[: REPOSTS + 1]
+            if team.spec["key"] == monitoring_demo.QUIET_SITE:  # it reposted nothing in its quiet days (OPS-1)
+                chosen = older[:REPOSTS]
             for position, resource_id in enumerate(chosen):
                 if Placement.objects.filter(resource_id=resource_id, column=target).exists():
                     continue

@@ -42,6 +42,8 @@ UPDATE_INTERVAL_DAYS = {
     "在线访谈": 90,
     "概况信息": 365,
     "专题专栏": 30,
+    "网站年度报表": 365,
+    "政府网站监管": 92,
 }
 
 # Columns that portals and department sites share.
@@ -57,6 +59,10 @@ RESPONSES = column("hygq", "回应关切", "回应关切", "{unit}对社会关�
 LETTERS = column("zxts", "咨询投诉", "咨询投诉", "向{unit}提出咨询、投诉和建议，查看已公开的答复")
 KNOWLEDGE = column("zsk", "答问知识库", "知识库", "群众和企业常问的问题及{unit}的权威答复")
 SURVEYS = column("zjdc", "征集调查", "征集调查", "{unit}就政策制定和重点工作公开征集意见、开展网上调查")
+# Supervision (OPS-2, OPS-3, OPS-7): each site's annual work report; the portal's spot-check results and
+# supervision reports (shown on the top-level portal only, and only once something is published).
+SITE_REPORTS = column("wzndbb", "网站年度报表", "网站年度报表", "{unit}政府网站年度工作报表")
+SUPERVISION = column("wzjg", "政府网站监管", "政府网站监管", "{region}政府网站抽查情况和监管年度报表")
 
 # fmt: off
 PORTAL_COLUMNS = [
@@ -81,6 +87,8 @@ PORTAL_COLUMNS = [
         POLICY_READING,
         ANNUAL_REPORT,
         ON_REQUEST,
+        SITE_REPORTS,
+        SUPERVISION,
         channel=True,
     ),
     column(
@@ -119,6 +127,7 @@ DEPARTMENT_COLUMNS = [
         POLICY_READING,
         ANNUAL_REPORT,
         ON_REQUEST,
+        SITE_REPORTS,
         channel=True,
     ),
     column(

@@ -21,7 +21,8 @@ Made here, as history a running platform would have gathered:
   MONITORING_ACCESS_LOG, ingested by the visit statistics' own reader (monitoring.visits.ingest);
 - friendly links on the city portal (LINK-4): two proposed by its editor and approved by its
   administrator, one waiting for approval;
-- the answers of last night's external link check (every government address answered).
+- the answers of last night's external link check (every government address answered);
+- today's daily check of every site, and this quarter's spot check (OPS-2) drawn and published.
 
 The daily check itself runs after the demo sites are published (`make run`: manage.py check_sites),
 since it reads the published pages. Idempotent: probes, visits and links are made once.
@@ -41,9 +42,9 @@ from accounts.models import User
 from demo import data as demo_data
 from demo import dates as demo_dates
 from disclosure.models import CatalogueEntry
-from monitoring import friend_links, linkcheck, visits
+from monitoring import checks, friend_links, linkcheck, spot_checks, visits
 from monitoring.linkcheck_external import host_of, url_hash
-from monitoring.models import ExternalLinkStatus, FriendLink, Probe, SiteVisitDay
+from monitoring.models import ExternalLinkStatus, FriendLink, Probe, SiteVisitDay, SpotCheck
 from monitoring.models.probes import ProbeFailure
 from publishing.models import PublishedFile
 from resources.models import Resource
@@ -108,6 +109,7 @@ def build(sites: dict[str, Site], now: dt.datetime | None = None) -> dict[str, i
         "visit_lines": build_visits(sites, now),
         "friend_links": build_friend_links(sites),
         "link_answers": record_link_answers(sites, now),
+        "spot_checks": build_spot_check(sites, now),
     }
 
 
@@ -232,6 +234,26 @@ def record_link_answers(sites: dict[str, Site], now: dt.datetime) -> int:
     ]
     ExternalLinkStatus.objects.bulk_create(rows)
     return len(rows)
+
+
+# -- the quarter's spot check (OPS-2) -----------------------------------------------------------
+
+
+def build_spot_check(sites: dict[str, Site], now: dt.datetime) -> int:
+    """Today's daily check of every demo site, then this quarter's spot check drawn by the platform
+    administrator and its results published on the city portal's 政府网站监管 column."""
+    today = timezone.localdate(now)
+    year, quarter = spot_checks.quarter_of(today)
+    if SpotCheck.objects.filter(year=year, quarter=quarter).exists():
+        return 0
+    for site in sites.values():
+        if checks.is_monitored(site):
+            checks.run_checks(site, today=today)
+    admin = User.objects.get(username=demo_data.PLATFORM_ADMIN["username"])
+    drawn = spot_checks.draw_spot_check(today=today, acting_user=admin)
+    spot_checks.publish_spot_check(drawn, summary="本季度随机抽查结果如下，问题已通知各网站主办单位限期整改。",
+                                   acting_user=admin)  # fmt: skip
+    return 1
 
 
 # -- friendly links (LINK-4) ----------------------------------------------------------------

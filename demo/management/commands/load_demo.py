@@ -90,7 +90,8 @@ class Command(BaseCommand):
             if content.get("probes") or content.get("visit_lines") or content.get("friend_links"):
                 write(
                     f"网站监测 / monitoring: {content.get('probes', 0)} availability probes, "
-                    f"{content.get('visit_lines', 0)} access log lines, {content.get('friend_links', 0)} friendly links created."
+                    f"{content.get('visit_lines', 0)} access log lines, {content.get('friend_links', 0)} friendly links, "
+                    f"{content.get('spot_checks', 0)} spot check created."
                 )
         if not any(created.values()) and not any(content.values()):
             write("演示平台已完整，无需创建 / the demo platform is complete; nothing to create.")
