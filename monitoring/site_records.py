@@ -213,16 +213,12 @@ def ledger(site, year: int, *, today: datetime.date) -> Ledger:
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
     end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-    runs = list(
-        CheckRun.objects.filter(site=site, day__gte=first, day__lte=last)
-        .select_related("triggered_by")
-        .order_by("day")
-    )
+    runs = CheckRun.objects.filter(site=site, day__gte=first, day__lte=last)
     months: dict[int, MonthOfChecks] = {}
-    for run in runs:
-        month = months.setdefault(run.day.month, MonthOfChecks(run.day.month, 0, Counter()))
+    for day, state in runs.order_by("day").values_list("day", "state"):  # a year of runs: tuples, not models
+        month = months.setdefault(day.month, MonthOfChecks(day.month, 0, Counter()))
         month.runs += 1
-        month.counts[run.state] += 1
+        month.counts[state] += 1
     administrators = [
         membership.user
         for membership in Membership.objects.filter(site=site, role=Role.SITE_ADMIN, user__is_active=True)
@@ -246,7 +242,7 @@ def ledger(site, year: int, *, today: datetime.date) -> Ledger:
             .select_related("checked_by").order_by("checked_at", "pk")
         ),
         months=[months[number] for number in sorted(months)],
-        demand_runs=[run for run in runs if run.trigger == Trigger.DEMAND],
+        demand_runs=list(runs.filter(trigger=Trigger.DEMAND).select_related("triggered_by").order_by("day")),
         spot_checks=list(
             SpotCheckEntry.objects.filter(site=site, spot_check__year=year)
             .select_related("spot_check").order_by("spot_check__quarter", "pk")
