@@ -216,6 +216,8 @@ def main() -> None:
         (f"overview of {len(sites)} sites", platform, url("monitoring_overview")),
         ("monthly report", admin, url("monitoring_monthly", site)),
         ("management ledger", admin, url("monitoring_ledger", site)),
+        # Not a target: what any back-office page costs on this machine now (navigation, session).
+        ("work page, for comparison", admin, url("index")),
     ]
     header = f"{'page':36} {'median ms':>9} {'p95 ms':>7} {'cpu ms':>7} {'queries':>7}  {'load':>5}  target"
     print(header)
@@ -225,7 +227,7 @@ def main() -> None:
         client = log_in(Client(HTTP_HOST="localhost"), user)
         median, p95, cpu, queries, load = measure(client, address, args.runs)
         met = p95 <= TARGET_MS
-        if not met:
+        if not met and not label.startswith("work page"):
             missed.append(label)
         print(f"{label:36} {median:9.1f} {p95:7.1f} {cpu:7.1f} {queries:7}  {load:5.2f}  {'met' if met else 'MISSED'}")
     print("all targets met" if not missed else f"targets missed: {missed}")
