@@ -47,8 +47,9 @@ from publishing.models import PublishedFile
 from publishing.render import JIUCUO
 
 # href/src attributes inside tags only: text that quotes markup is escaped (&lt;a href=…) and is
-# no link; the last `<` or `>` before an attribute says whether it is inside a tag.
-ATTR_BYTES_RE = re.compile(rb'\s(?:href|src)\s*=\s*"([^"]*)"', re.IGNORECASE)
+# no link. From a tag's `<` to its first href or src with no `<` or `>` between (possessive, so
+# that the engine does not try again from every space); no element has both attributes.
+TAG_LINK_RE = re.compile(rb'<[a-zA-Z](?:[^<>\s]++|\s(?!(?i:href|src)\s*=))*+\s(?i:href|src)\s*=\s*"([^"]*)"')
 SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "#")
 SKIPPED_BYTES = tuple(scheme.encode() for scheme in SKIPPED_SCHEMES)
 NOTICE_PATH = EXTERNAL_NOTICE.lstrip("/")
@@ -128,37 +129,43 @@ def _decoded(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
+def _resolve(raw: bytes, folder: str, domains: set[str], cache: dict):
+    """classify() of one attribute value, cached under a key that ignores what names no other
+    file (the query of a site path, the page's own address in the error-report links)."""
+    if raw[:1] == b"/":
+        key = raw
+        if raw[:2] != b"//" and not raw.startswith(NOTICE_BYTES):
+            key = raw.split(b"?", 1)[0]  # the query names no other file
+    elif raw.startswith(PER_PAGE_BYTES):
+        return None, JIUCUO
+    elif not raw or raw.startswith(SKIPPED_BYTES):
+        return None, None
+    elif b"://" in raw[:12]:
+        key = raw
+    else:
+        key = (folder, raw)  # relative: resolved against the page's folder
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = classify(_decoded(raw), folder, domains)
+    return found
+
+
 def links_of(text, page_path: str, domains: set[str], cache: dict | None = None) -> tuple[set[str], set[str]]:
     """(site paths, external addresses) that a page's markup (bytes or text) links to or loads.
 
     One regular expression pass over the bytes (no decoding of the page). `cache` keeps the answers
-    for the next pages: most links (navigation, footer) are the same on every page; links that
-    carry the page's own address (the error-report links) are keyed without their query."""
+    for the next pages: most links (navigation, footer) are the same on every page."""
     cache = {} if cache is None else cache
     data = text.encode("utf-8") if isinstance(text, str) else text
     folder = _page_folder(page_path)
     paths: set[str] = set()
     external: set[str] = set()
-    rfind = data.rfind
-    for match in ATTR_BYTES_RE.finditer(data):
-        start = match.start()
-        if rfind(b"<", 0, start) <= rfind(b">", 0, start):
-            continue  # in text, not in a tag
-        raw = match[1]
-        if raw[:1] == b"/":
-            if raw[:2] != b"//" and not raw.startswith(NOTICE_BYTES):
-                raw = raw.split(b"?", 1)[0]  # the query names no other file
-            key = raw
-        elif raw.startswith(PER_PAGE_BYTES):
-            external.add(JIUCUO)
-            continue
-        elif raw.startswith(SKIPPED_BYTES) or not raw:
-            continue
-        else:
-            key = raw if b"://" in raw[:12] else (folder, raw)
-        found = cache.get(key)
+    relative = cache.setdefault(("relative", folder), {})  # this folder's answers by attribute value
+    for raw in TAG_LINK_RE.findall(data):
+        found = cache.get(raw) if raw[:1] == b"/" or b"://" in raw[:12] else relative.get(raw)
         if found is None:
-            found = cache[key] = classify(_decoded(raw), folder, domains)
+            found = _resolve(raw, folder, domains, cache)
+            (cache if raw[:1] == b"/" or b"://" in raw[:12] else relative)[raw] = found
         if found[0] is not None:
             paths.add(found[0])
         if found[1] is not None:

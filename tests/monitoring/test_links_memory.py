@@ -69,3 +69,15 @@ def test_link2_a_new_own_domain_reads_every_page_again(build, reads):  # noqa: F
     Domain.objects.create(site=build.site, name="old.example.gov.cn")  # its links become site links
     links = linkcheck.scan(build.site)
     assert len(reads) == links.pages
+
+
+def test_link2_links_are_the_attributes_of_tags_only():
+    page = (
+        '<html><a HREF="/upper.html">a</a><p>&lt;a href="/quoted.html"&gt; text href="/text.html"</p>'
+        '<img\nsrc = "/-/logo.png"><a data-href="/data.html" title="t" href="/second.html">b</a>'
+        '<a href="https://other.example.gov.cn/x?y=1">c</a><a href="mailto:web@example.gov.cn">d</a>'
+        '<a href="/interaction/error-report/?page=https%3A%2F%2Fwww.example.gov.cn%2F">e</a></html>'
+    )
+    paths, external = linkcheck.links_of(page.encode(), "xwzx/1.html", {"www.example.gov.cn"})
+    assert paths == {"upper.html", "-/logo.png", "second.html", "interaction/error-report/index.html"}
+    assert external == {"https://other.example.gov.cn/x?y=1"}
