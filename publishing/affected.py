@@ -62,7 +62,7 @@ class Planner:
             return f"{col.path}{col.entries[position][ENTRY_RESOURCE]}.html"
         return self.renderer.path_of(key)
 
-    def _removal_events(self, removed: dict[tuple[int, int], str], events: dict[int, int]) -> None:
+    def _removal_events(self, removed: dict[tuple[int, int], str], events: dict[int, set[int]]) -> None:
         """Where withdrawn items were in their columns' order (from their placements, if kept; the
         stored outline's entries they had, when the publisher's sync removed them)."""
         synced = getattr(self.data.loader, "synced", None)
@@ -75,8 +75,11 @@ class Planner:
                 found[(rid, cid)] = (order_key(placed_at, published_at), pid)
         for (rid, cid), _path in removed.items():
             col = self.data.columns[cid]
-            position = self.data.position_before(col, *found[(rid, cid)]) if (rid, cid) in found else 0
-            events[cid] = min(events.get(cid, position), position)
+            if synced and not self.data.hidden and (rid, cid) in synced.newer:  # counted by the sync
+                position = len(col.entries) - synced.newer[(rid, cid)]
+            else:
+                position = self.data.position_before(col, *found[(rid, cid)]) if (rid, cid) in found else 0
+            events.setdefault(cid, set()).add(position)
 
     def _policy_links(self, resource_ids: set[int]) -> set[int]:
         """Policies and interpretations linked to the changed resources show each other (RES-8)."""
@@ -181,7 +184,7 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
 
     keys: set[tuple] = set()
     deletions: set[str] = set()
-    events: dict[int, int] = {}  # column id -> lowest changed position
+    events: dict[int, set[int]] = {}  # column id -> changed positions
 
     def add_path(path: str):
         key = planner.key_of(path)
@@ -205,7 +208,7 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
             if col.entries[position][ENTRY_PINNED]:  # pinned: on top of index.html, however old
                 keys.add(("column", col.id))
             if not has_page or path not in known:
-                events[col.id] = min(events.get(col.id, position), position)
+                events.setdefault(col.id, set()).add(position)
         for col in columns:
             path = f"{col.path}{rid}.html"
             if path in known and path not in shown:
@@ -220,8 +223,9 @@ def plan_changes(site_id, data, renderer, resource_ids: set[int], column_ids: se
     shrunk: dict[int, int] = {}
     for _, cid in removed:
         shrunk[cid] = shrunk.get(cid, 0) + 1
-    for cid, position in events.items():
-        planner._event_keys(data.columns[cid], position, keys, deletions, shrunk.get(cid, 0))
+    for cid, positions in events.items():  # each change's neighbours; numbered pages from the lowest on
+        for n, position in enumerate(sorted(positions)):
+            planner._event_keys(data.columns[cid], position, keys, deletions, shrunk.get(cid, 0) if n == 0 else 0)
     for extension in planner.renderer.extensions.values():  # feature apps' pages (publishing/extensions.py)
         more, gone = extension.affected(resource_ids, column_ids, showing)
         keys |= more

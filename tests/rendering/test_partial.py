@@ -279,3 +279,17 @@ def test_an_outline_never_stored_is_read_from_the_whole_site(build):  # PUB-8
 def sitedata_positions(site_id, resource_id):
     data = site_loading.load_site(site_id)
     return [(col.id, position) for col, position in map(data.position_of, data.placements_of(resource_id))]
+
+
+def test_a_withdrawal_and_an_approval_in_one_publish(build):  # PUB-8, COL-5
+    """The stored outline's sync counts where the withdrawn item was among the rows as they are now
+    (the new item included): the numbered pages from its position on are drawn again."""
+    col = build.column("xw", "新闻", channel=True)
+    items = build.many(col, 45, prefix="要闻")
+    publish_site(build.site.pk)
+    build.withdraw(items[30])
+    build.withdraw(items[5])
+    new = build.article(col, "新的一条")
+    report = changes([items[30], items[5], new])
+    assert f"xw/{items[30].pk}.html" in report.deleted and f"xw/{new.pk}.html" in report.written
+    assert_same_as_full_rebuild(build)
