@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from django.db import connection
 
 from publishing.bulk_sql import Epoch, fetch
-from publishing.models import OutlineEntry, OutlineTally
+from publishing.models import HeldBackItem, OutlineEntry, OutlineTally
 from publishing.site_loading import order_key, shown_placements
 from publishing.sitedata import NO_PAGE_KINDS
 
@@ -70,6 +70,22 @@ def _stored(site_id: int, resource_ids=None) -> dict[int, tuple]:
         sql += f" AND resource_id IN ({_in(resource_ids)})"
         params += resource_ids
     return {pid: (cid, rid, at, bool(has_page), bool(pinned)) for pid, cid, rid, at, has_page, pinned in _rows(sql, params)}
+
+
+def _stored_with_newer(site_id: int, resource_ids: list[int], kept: set[int]) -> tuple[dict, dict[int, int]]:
+    """`_stored` of these resources, and for the entries not in `kept` (to be removed) how many
+    entries of their column come after them in publishing order (an index count each)."""
+    removing = f"e.placement_id NOT IN ({_in(kept)})" if kept else "1 = 1"
+    sql = (f"SELECT e.placement_id, e.column_id, e.resource_id, e.at, e.has_page, e.pinned,"
+           f" CASE WHEN {removing} THEN (SELECT COUNT(*) FROM \"{ENTRY}\" n WHERE n.column_id = e.column_id"
+           f" AND (n.at, n.placement_id) > (e.at, e.placement_id)) END"
+           f' FROM "{ENTRY}" e WHERE e.site_id = %s AND e.resource_id IN ({_in(resource_ids)})')  # fmt: skip
+    before, newer = {}, {}
+    for pid, cid, rid, at, has_page, pinned, count in _rows(sql, [*sorted(kept), site_id, *resource_ids]):
+        before[pid] = (cid, rid, at, bool(has_page), bool(pinned))
+        if count is not None:
+            newer[pid] = count
+    return before, newer
 
 
 def _write(site_id: int, now: dict[int, tuple], before: dict[int, tuple]) -> dict[int, list[int]]:
@@ -134,28 +150,49 @@ def sync_site(site_id: int, column_ids: Iterable[int]) -> None:
 
 class Synced:
     """What `sync_resources` learnt: the tallies after it (column id -> (total, pages)), the columns
-    of the resources' entries before and after it, and the order (key, placement id) of the entries
-    it removed, by (resource id, column id): what planning would otherwise ask the database again."""
+    of the resources' entries before and after it, the order (key, placement id) of the entries it
+    removed and how many entries of their column remain after them, by (resource id, column id):
+    what planning would otherwise ask the database again."""
 
-    def __init__(self, tallies: dict[int, tuple[int, int]], columns: set[int], removed: dict[tuple, tuple]):
-        self.tallies, self.columns, self.removed = tallies, columns, removed
+    def __init__(self, tallies, columns: set[int], removed: dict[tuple, tuple], newer: dict[tuple, int] | None = None):
+        self.tallies, self.columns, self.removed, self.newer = tallies, columns, removed, newer or {}
 
 
-def sync_resources(site_id: int, resource_ids: Iterable[int], column_ids: Iterable[int]) -> Synced:
+def tallies_and_held(site_id: int) -> tuple[dict[int, tuple[int, int]] | None, set[int]]:
+    """The site's tallies (as `tallies`) and the resources it holds back (publishing/held_back.py): one query."""
+    held_table = HeldBackItem._meta.db_table
+    rows = _rows(
+        f'SELECT 0, column_id, total, pages FROM "{TALLY}" WHERE site_id = %s'
+        f' UNION ALL SELECT 1, resource_id, 0, 0 FROM "{held_table}" WHERE site_id = %s',
+        [site_id, site_id],
+    )
+    counts = {cid: (total, pages) for kind, cid, total, pages in rows if kind == 0}
+    return counts or None, {rid for kind, rid, _total, _pages in rows if kind == 1}
+
+
+def sync_resources(site_id: int, resource_ids: Iterable[int], column_ids: Iterable[int], counts=False) -> Synced:
     """The entries of these resources on the site as the database shows them now (3 reads; writes if changed).
 
     A site whose outline was never stored in full is stored in full (`column_ids`: its columns).
+    `counts`: the site's tallies when already read (tallies_and_held).
     """
     resource_ids = sorted(set(resource_ids))
-    counts = tallies(site_id)
+    counts = tallies(site_id) if counts is False else counts
     if counts is None:
         sync_site(site_id, column_ids)
         return Synced(tallies(site_id) or {}, set(), {})
     if not resource_ids:
         return Synced(counts, set(), {})
-    now, before = _shown(site_id, resource_ids), _stored(site_id, resource_ids)
+    now = _shown(site_id, resource_ids)
+    before, newer = _stored_with_newer(site_id, resource_ids, set(now))
     delta = _write(site_id, now, before)
     removed = {(row[1], row[0]): (row[2], pid) for pid, row in before.items() if pid not in now}
+    for pid, count in newer.items():  # the changed resources' rows after it: as they are now, not before
+        cid, _rid, at, _has_page, _pinned = before[pid]
+        count -= sum(1 for other, row in before.items() if other != pid and row[0] == cid and (row[2], other) > (at, pid))
+        count += sum(1 for other, row in now.items() if row[0] == cid and (row[2], other) > (at, pid))
+        newer[pid] = count
+    after = {(before[pid][1], before[pid][0]): count for pid, count in newer.items()}
     columns = {row[0] for row in now.values()} | {row[0] for row in before.values()}
     with connection.cursor() as cursor:
         for cid, (total, pages) in sorted(delta.items()):
@@ -169,7 +206,7 @@ def sync_resources(site_id: int, resource_ids: Iterable[int], column_ids: Iterab
                 )
             old_total, old_pages = counts.get(cid, (0, 0))
             counts[cid] = (old_total + total, old_pages + pages)
-    return Synced(counts, columns, removed)
+    return Synced(counts, columns, removed, after)
 
 
 def stored_in_full(site_id: int) -> bool:
@@ -233,16 +270,21 @@ def _number_from_newest(rows: list[tuple], start: dict[int, tuple[int, int]]) ->
     return out
 
 
-def entries_where(condition: str, params: list, site_id: int, hidden=frozenset()) -> list[tuple]:
-    """Entries of the site matching `condition` (over the entry table e), each numbered by index look-ups."""
+def entries_where(terms: list[tuple[str, list]], site_id: int, hidden=frozenset()) -> list[tuple]:
+    """Entries of the site matching any of the SQL terms (over the entry table e), each numbered by
+    index look-ups. One SELECT per term, in one UNION ALL, so that each finds its rows by its own
+    index (an OR of them read every entry of the site); an entry may come twice."""
     skip, skip_params = _not_hidden(hidden, "e.")
     newer_skip, newer_params = _not_hidden(hidden, "n.")
     newer = (f'FROM "{ENTRY}" n WHERE n.column_id = e.column_id{newer_skip}'
              " AND (n.at, n.placement_id) >= (e.at, e.placement_id)")  # fmt: skip
-    sql = (f"SELECT e.placement_id, e.resource_id, e.column_id, e.pinned, e.has_page, e.at,"
-           f" (SELECT COUNT(*) {newer}), (SELECT SUM(CASE WHEN n.has_page THEN 1 ELSE 0 END) {newer})"
-           f' FROM "{ENTRY}" e WHERE e.site_id = %s{skip} AND ({condition})')  # fmt: skip
-    rows = _rows(sql, [*newer_params, *newer_params, site_id, *skip_params, *params])
+    select = (f"SELECT e.placement_id, e.resource_id, e.column_id, e.pinned, e.has_page, e.at,"
+              f" (SELECT COUNT(*) {newer}), (SELECT SUM(CASE WHEN n.has_page THEN 1 ELSE 0 END) {newer})"
+              f' FROM "{ENTRY}" e WHERE e.site_id = %s{skip} AND ')  # fmt: skip
+    sql = " UNION ALL ".join(f"{select}({condition})" for condition, _ in terms)
+    params = [value for _, term_params in terms for value in
+              (*newer_params, *newer_params, site_id, *skip_params, *term_params)]  # fmt: skip
+    rows = _rows(sql, params)
     return [(pid, rid, cid, bool(pinned), bool(has), key, rd, pages or 0) for pid, rid, cid, pinned, has, key, rd, pages in rows]
 
 

@@ -125,12 +125,10 @@ class OutlineLoader:
                     sitemap = SITEMAP_CHUNK + outline.total - outline.pages  # covers SITEMAP_CHUNK with a page
                     newest[node.id] = max(newest[node.id], EVENT_TAIL, min(outline.total, sitemap))
         self._take(outline_store.newest(newest, data.hidden))
-        pinned = "e.pinned"
-        terms, params = [pinned], []
+        terms = [("e.pinned", [])]
         if resource_ids:
-            terms.append(f"e.resource_id IN ({', '.join(['%s'] * len(resource_ids))})")
-            params += sorted(resource_ids)
-        rows = outline_store.entries_where(" OR ".join(terms), params, data.site.id, data.hidden)
+            terms.append((f"e.resource_id IN ({', '.join(['%s'] * len(resource_ids))})", sorted(resource_ids)))
+        rows = outline_store.entries_where(terms, data.site.id, data.hidden)
         self._take(rows, resources=resource_ids)
         for col in data.columns.values():
             col.outline.pinned = sorted(p for p, e in col.outline.entries.items() if e[ENTRY_PINNED])
@@ -162,7 +160,7 @@ class OutlineLoader:
         if not wanted:
             return
         condition = f"e.resource_id IN ({', '.join(['%s'] * len(wanted))})"
-        self._take(outline_store.entries_where(condition, wanted, self.data.site.id, self.data.hidden), wanted)
+        self._take(outline_store.entries_where([(condition, wanted)], self.data.site.id, self.data.hidden), wanted)
 
     def position_of(self, placement_id: int) -> tuple[ColumnInfo, int]:
         try:

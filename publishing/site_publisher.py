@@ -346,14 +346,14 @@ class SitePublisher:
         was missed (NotLoaded), the whole site is loaded and the same pages rendered from it.
         """
         started = time.perf_counter()
-        # Held items are tried again: the article was corrected, or the page it links appeared.
-        self.held_before = held_back.resources_of(self.site_id)
-        resource_ids, column_ids = set(resource_ids) | self.held_before, set(column_ids)
         with site_lock(self.data.site.domain):
             if self.folder.recover():  # a publish of this site was killed while it had staged files
                 log.warning("%s: removed the temporary files of an interrupted publish", self.data.site.domain)
+            # Held items are tried again: the article was corrected, or the page it links appeared.
+            counts, self.held_before = outline_store.tallies_and_held(self.site_id)
+            resource_ids, column_ids = set(resource_ids) | self.held_before, set(column_ids)
             # the stored outline of these resources as they are now, before anything is numbered
-            synced = outline_store.sync_resources(self.site_id, resource_ids, self.data.columns.keys())
+            synced = outline_store.sync_resources(self.site_id, resource_ids, self.data.columns.keys(), counts)
             if self.data.loader is not None:
                 self.data.loader.synced = synced
             while True:
