@@ -287,6 +287,8 @@ PLATFORM_WIDE = {
     "editorial.checkedword", "search.dictionaryword", "search.synonym", "search.vocabularyterm", "workdays.calendarday",
     "disclosure.subjectcategory",
     "monitoring.spotcheck", "monitoring.supervisionreport",  # the platform's supervision (OPS-2, OPS-7)
+    "monitoring.externallinkstatus",  # an external address's last answer, shared by every site linking to it
+    "monitoring.accesslogfile",  # how far nginx's one access log was read (OPS-4): every site's visits
     "interaction.citizen", "interaction.verificationcode",  # citizens' accounts: one for every site (INT-6)
     "auth.group", "auth.permission", "auth.group_permissions", "contenttypes.contenttype",
 }  # fmt: skip
