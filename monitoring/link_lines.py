@@ -49,8 +49,7 @@ def _measure_site(site, context: CheckContext) -> dict:
     links = linkcheck.scan(site)
     internal = linkcheck.internal_findings(site, links)
     external = external_findings(site, links)
-    linkcheck.store(site, (LinkKind.INTERNAL,), internal, now=context.now)
-    linkcheck.store(site, (LinkKind.EXTERNAL,), external, now=context.now)
+    linkcheck.store(site, (LinkKind.INTERNAL, LinkKind.EXTERNAL), internal + external, now=context.now)
     result = {"links": links, "findings": internal + external, "external_checked": _external_checked(links, context)}
     context.cache[key] = result
     return result
