@@ -10,7 +10,7 @@ Each tree and bench gets its own PostgreSQL database (govbench_cmp_<side>_<bench
 created fresh at the start, dropped at the end unless --keep-databases) and its own VAR_DIR,
 PUBLISH_ROOT and MEDIA_ROOT under --work-dir. REDIS_URL is removed: a shared Redis cache would
 mix the two trees' entries. Full outputs go to <work-dir>/logs/.
-Smoke test: --rounds 1 --publish-args "--articles 1000 --runs 1 --incremental-runs 2"
+Smoke test: --rounds 1 --publish-args "--quick --pairs 3 --incremental-runs 2"
 --search-args "--articles 1000 --runs 1".
 Prints each figure with the 1-minute load average at the start -> end of its subprocess, then
 per-figure medians for each tree and the median of per-round ratios after/before (pages/s:
@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 SIDES = ("before", "after")
-PUBLISH_DEFAULT = "--articles 10000 --runs 1 --incremental-runs 5"
+PUBLISH_DEFAULT = "--articles 10000 --pairs 3 --incremental-runs 5"
 SEARCH_DEFAULT = "--articles 10000 --runs 1"
 # figure name -> (bench, regex on the bench's output; group 1 is the value)
 FIGURES = {
