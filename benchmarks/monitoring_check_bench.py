@@ -127,6 +127,26 @@ def existing_sites(count: int) -> dict[int, object]:
     return found
 
 
+def prune(sites) -> int:
+    """Remove from the kept sites' folders the files their manifest does not list (left by runs
+    before the folders were emptied at build time): files nobody published are tampering."""
+    from django.conf import settings
+
+    from publishing.models import PublishedFile
+
+    removed = 0
+    for site in sites:
+        root = Path(settings.PUBLISH_ROOT) / site.primary_domain
+        known = set(PublishedFile.objects.filter(site=site).values_list("path", flat=True))
+        for folder, _dirs, files in os.walk(root):
+            for name in files:
+                path = Path(folder) / name
+                if path.relative_to(root).as_posix() not in known:
+                    path.unlink()
+                    removed += 1
+    return removed
+
+
 def change_pages(sites, share: float) -> int:
     """A day's edits: the titles of `share` of each site's articles changed and published as the
     approval's task does (publish_changes), outside the timed check. Returns the articles changed."""
@@ -192,8 +212,9 @@ def main() -> None:
     kept = existing_sites(args.sites) if args.reuse and not args.no_publish else {}
     missing = [n for n in range(args.sites) if n not in kept]
     built = build(args.sites, args.pages, not args.no_publish, missing) if missing else []
+    pruned = prune(kept.values())
     sites = sorted([*kept.values(), *built], key=lambda site: site.pk)
-    print(f"{len(kept)} sites kept, {len(built)} built x {args.pages} pages in {time.perf_counter() - started:.1f} s "
+    print(f"{len(kept)} sites kept ({pruned} files nobody published removed), {len(built)} built x {args.pages} pages in {time.perf_counter() - started:.1f} s "
           f"{publish_bench.machine()}")  # fmt: skip
     Site.objects.exclude(pk__in=[s.pk for s in sites]).filter(status__in=checks.MONITORED_STATUSES).update(
         status="closed"
