@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from monitoring.models.link_scans import LinkScan
@@ -90,8 +91,10 @@ class LinkMemory:
                 [index.setdefault(n, len(index)) for n in external],
             ]
         strings = [self.strings[old] for old in index]  # in the order of their new numbers
-        LinkScan.objects.update_or_create(
-            site_id=self.site_id,
-            defaults={"rules": self.rules, "strings": strings, "pages": pages, "scanned_at": timezone.now()},
-        )
+        values = {"rules": self.rules, "strings": strings, "pages": pages, "scanned_at": timezone.now()}
+        try:
+            with transaction.atomic():
+                LinkScan.objects.update_or_create(site_id=self.site_id, defaults=values)
+        except IntegrityError:
+            pass  # the scheduled link check stored the site's first memory at the same moment: as good
         self.changed = False
