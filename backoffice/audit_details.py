@@ -17,6 +17,8 @@ from disclosure.models import AnswerForm, ApplicantKind, RequestOutcome
 from editorial.models import PlacementStatus, WordList
 from interaction.models import ChannelKind, ErrorKind, Escalation, PrivateReason
 from lifecycle.models import ApplicationKind, ApplicationStatus, FilingKind, RegistrationItem
+from monitoring.lines import State
+from monitoring.models.links import FriendLinkState
 from resources.models import Disclosure, ResourceKind, ResourceStatus
 from sites.models import Role, SiteKind, SiteStatus
 
@@ -137,6 +139,9 @@ KEY_LABELS = {
     "due": _("deadline"),
     "population": _("sites monitored"),
     "seed": _("random seed"),
+    # monitoring: a check run on demand (OPS-1), friendly links (LINK-4)
+    "state": _("state"),
+    "url": _("address"),
     # applications for disclosure (DISC-3)
     "paused_working_days": _("working days not counted"),
     "extension_days": _("working days of the extension"),
@@ -198,6 +203,8 @@ VALUE_LABELS = {
     "applicant_kind": dict(ApplicantKind.choices),
     "private_reason": dict(PrivateReason.choices),
     "stage": dict(Escalation.choices),
+    # A check run's state and a friendly link's state: their codes do not overlap.
+    "state": {**dict(State.choices), **dict(FriendLinkState.choices)},
 }
 VALUE_LABELS["previous_status"] = VALUE_LABELS["status"]
 

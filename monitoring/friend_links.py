@@ -38,7 +38,8 @@ DROP_AFTER = 3  # failed daily checks in a row before an unreachable link leaves
 
 
 def _details(link: FriendLink, **more) -> dict:
-    return {"name": link.name, "url": link.url, "state": str(FriendLinkState(link.state).label), **more}
+    # The state's code: the audit pages name it in the reader's language (backoffice/audit_details.py).
+    return {"name": link.name, "url": link.url, "state": link.state, **more}
 
 
 def _publish_if_shown_changed(link: FriendLink, was_shown: bool) -> None:

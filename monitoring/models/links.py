@@ -29,7 +29,9 @@ class LinkProblem(models.TextChoices):
 
 
 class LinkFinding(models.Model):
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="link_findings")
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="link_findings", verbose_name=_("site")
+    )
     page_path = models.CharField(_("page"), max_length=500)
     url = models.CharField(_("link"), max_length=2000)
     kind = models.CharField(_("kind"), max_length=10, choices=LinkKind.choices)
@@ -37,8 +39,9 @@ class LinkFinding(models.Model):
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     final_url = models.CharField(_("where it leads"), max_length=2000, blank=True)
     resource = models.ForeignKey(
-        "resources.Resource", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        "resources.Resource", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("resource"),
+    )  # fmt: skip
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("placed by"),
