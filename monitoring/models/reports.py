@@ -9,6 +9,7 @@ columns of their type (the top-level portal's 政府网站监管, each site's �
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from monitoring.lines import State
 
@@ -73,7 +74,8 @@ class SpotCheckEntry(models.Model):
 class RectificationStatus(models.TextChoices):
     OPEN = "open", _("being rectified")
     ANSWERED = "answered", _("rectified, awaiting confirmation")
-    CLOSED = "closed", _("closed")
+    # Its own context: the msgid "closed" is a site's status (已关停, shut down); an order is done.
+    CLOSED = "closed", pgettext_lazy("rectification order", "closed")
 
 
 class RectificationOrder(models.Model):

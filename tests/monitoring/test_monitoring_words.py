@@ -111,3 +111,33 @@ def test_the_link_lists_fields_have_chinese_names():
 
     assert english == []
 
+
+def _monitoring_choices():
+    from monitoring import lines
+    from monitoring.models import links, probes, reports, reposts
+    from monitoring.models.checks import Trigger
+
+    return [lines.State, Trigger, links.LinkKind, links.LinkProblem, links.FriendLinkState, links.FriendLinkCheck,
+            probes.ProbeFailure, reports.RectificationStatus, reports.ReportStatus, reposts.Relation,
+            reposts.OfferStatus]  # fmt: skip
+
+
+def test_a_closed_rectification_order_is_not_read_as_a_closed_site():
+    """OPS-5: "closed" of a site is 已关停 (shut down); a rectification order that is closed is done (已办结)."""
+    from monitoring.models import RectificationStatus
+    from sites.models import SiteStatus
+
+    with translation.override("zh-hans"):
+        order, site = str(RectificationStatus.CLOSED.label), str(SiteStatus.CLOSED.label)
+
+    assert order == "已办结" and site == "已关停"
+
+
+@pytest.mark.parametrize("choices", _monitoring_choices(), ids=lambda choices: choices.__name__)
+def test_monitorings_choices_read_as_distinct_chinese_words(choices):
+    """Each state of a monitoring record has its own Chinese word, none left in English."""
+    with translation.override("zh-hans"):
+        labels = [str(label) for label in choices.labels]
+
+    assert len(set(labels)) == len(labels), labels
+    assert not [label for label in labels if label.isascii()], labels
