@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+import os
+import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from columns.models import Column
 from editorial.models import Placement, PlacementStatus
-from editorial.text import plain_text
+from editorial.text import BLOCK_TAGS, plain_text
 from publishing.models import HeldBackItem
 from resources import index_metadata
 from resources.kinds_registry import KIND_CLASSES, NO_PAGE_KINDS, kind_class
@@ -40,6 +43,7 @@ log = logging.getLogger(__name__)
 
 MAX_CONTENT_CHARS = 20_000
 BATCH = 500
+PARALLEL_MIN_RESOURCES = 5_000  # fewer are done before the worker processes would have started
 EPOCH = dt.date(1970, 1, 1)
 # Keys of revision data that are codes or references, not text for readers.
 NOT_TEXT_KEYS = {"validity", "url", "cover_image", "attachments", "photo", "speeches", "policies",
@@ -58,6 +62,35 @@ def _walk_text(value, key: str = ""):
     elif isinstance(value, list | tuple):
         for item in value:
             yield from _walk_text(item, key)
+
+
+_SIMPLE_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)>")
+_INLINE_TAGS = frozenset("a abbr b cite code em i mark q s small span strong sub sup u".split())
+
+
+def page_text(value: str) -> str:
+    """editorial.text.plain_text, without its HTML parser for the usual body: tags without
+    attributes (paragraphs, line breaks, emphasis) and no character reference, where splitting
+    at the tags gives the same text (tests/search/test_indexing.py compares them). The parser
+    was a sixth of the indexing time."""
+    if "&" in value or "<" not in value:
+        return plain_text(value)
+    pieces = _SIMPLE_TAG_RE.split(value)  # text, "/" or "", tag name, text, …
+    paragraphs, current = [], []
+    for index in range(0, len(pieces), 3):
+        text = pieces[index]
+        if "<" in text:  # another kind of markup: the parser decides
+            return plain_text(value)
+        current.append(text)
+        if index + 2 < len(pieces):
+            name = pieces[index + 2].lower()
+            if name in BLOCK_TAGS or (name == "br" and not pieces[index + 1]):
+                paragraphs.append(" ".join("".join(current).split()))
+                current = []
+            elif name not in _INLINE_TAGS and name != "br":
+                return plain_text(value)
+    paragraphs.append(" ".join("".join(current).split()))
+    return "\n".join(p for p in paragraphs if p)
 
 
 def _attachment_ids(data) -> list[int]:
@@ -212,10 +245,10 @@ def build_rows(resource_ids) -> list[DocumentRow]:
                 by_site[sid] = (pid, cid, sid, placed_at, home)
         if not by_site:
             continue
-        summary = normalise(plain_text(str(data.get("summary") or ""))) or normalise(
+        summary = normalise(page_text(str(data.get("summary") or ""))) or normalise(
             str(metadata.get("description") or resource["description"] or "")
         )
-        texts = [plain_text(text) for text in _walk_text(data) if text.strip()]
+        texts = [page_text(text) for text in _walk_text(data) if text.strip()]
         meta_text = " ".join(str(metadata.get(key) or resource.get(key) or "") for key in METADATA_TEXT_KEYS)
         ident = disclosure_fields(resource, metadata, data, catalogue.get(rid))
         meta_text += f" {ident.index_number} {ident.document_number} {ident.issuing_body} {ident.subject}"
@@ -292,25 +325,56 @@ def online_resource_ids(site_id: int | None = None) -> list[int]:
     return sorted(set(placements.values_list("resource_id", flat=True)))
 
 
-def reindex(*, site_id: int | None = None, progress=None) -> dict:
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _index_chunk(chunk: list[int]) -> int:
+    rows = build_rows(chunk)
+    with transaction.atomic():
+        backend().write(chunk, rows)
+    return len(rows)
+
+
+def _parallel(workers: int, count: int) -> bool:
+    """Worker processes only where they can see the committed rows and may be started: not
+    inside a transaction (tests), not in a daemonic process (a Celery worker), with enough work."""
+    return (
+        workers > 1
+        and count >= PARALLEL_MIN_RESOURCES
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and not multiprocessing.current_process().daemon
+    )
+
+
+def reindex(*, site_id: int | None = None, progress=None, workers: int = 1) -> dict:
     """Rebuild the index (of one site, or of everything) from what is online; then the vocabulary.
 
     Documents are rewritten batch by batch while search goes on; what was not rewritten is no
-    longer online and is deleted at the end.
+    longer online and is deleted at the end. `workers` > 1 (manage.py reindex): the batches are
+    built and written by that many processes (forked), each with its own database connection;
+    segmenting the texts is most of the work and one process uses one core.
     """
     started = time.perf_counter()
     since = timezone.now()
     engine = backend()
     ids = online_resource_ids(site_id)
-    written = 0
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        rows = build_rows(chunk)
-        with transaction.atomic():
-            engine.write(chunk, rows)
-        written += len(rows)
-        if progress:
-            progress(min(start + BATCH, len(ids)), len(ids))
+    chunks = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+    written = done = 0
+    if _parallel(workers, len(ids)):
+        segmenter()  # loaded once, before the fork
+        connections.close_all()  # each process opens its own
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for chunk, count in zip(chunks, pool.imap(_index_chunk, chunks), strict=True):
+                written, done = written + count, done + len(chunk)
+                if progress:
+                    progress(done, len(ids))
+    else:
+        for chunk in chunks:
+            written, done = written + _index_chunk(chunk), done + len(chunk)
+            if progress:
+                progress(done, len(ids))
     with transaction.atomic():
         engine.delete_stale(since, site_id)
     engine.analyze()

@@ -148,3 +148,25 @@ def test_reindex_of_one_site_leaves_the_others(corpus):  # SRCH-1
     assert SearchDocument.objects.filter(resource=corpus.other_shebao).exists()  # other site: not rebuilt
     call_command("reindex", "--site", "www.linshi.gov.cn")
     assert not SearchDocument.objects.filter(resource=corpus.other_shebao).exists()
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>政府工作报告</p><p>第二段，<b>加粗</b>与<em>强调</em></p>",
+        "<div><h2>标题</H2>正文<br>换行</br>尾</div>",
+        "<p>  多个   空格\n与换行　全角空格 </p><ul><li>一</li><li>二</li></ul>",
+        "<p class='x'>带属性</p>",  # the parser's path
+        "<p>a &amp; b</p>",
+        "<script>alert(1)</script><p>脚本不是正文</p>",
+        "<p>a < b</p>",
+        "没有标签的文字\n第二行",
+        "",
+    ],
+)
+def test_page_text_is_the_editorial_plain_text(html):  # SRCH-1: the indexed text is the page's text
+    """The indexer's fast path for bodies of plain tags gives exactly what the HTML parser gives."""
+    from editorial.text import plain_text
+    from search.indexer import page_text
+
+    assert page_text(html) == plain_text(html)

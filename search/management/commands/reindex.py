@@ -1,10 +1,10 @@
-"""`manage.py reindex [--site DOMAIN]`: rebuild the search index from what is online (SRCH-1)."""
+"""`manage.py reindex [--site DOMAIN] [--workers N]`: rebuild the search index from what is online (SRCH-1)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from auditlog import audit
 from auditlog.events import AuditEvent
-from search.indexer import reindex
+from search.indexer import default_workers, reindex
 from sites.models import Domain
 
 
@@ -13,6 +13,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--site", help="primary or alias domain of one site")
+        parser.add_argument(
+            "--workers", type=int, default=default_workers(),
+            help="processes that segment and write the pages (default: one per core, at most 4)",
+        )  # fmt: skip
 
     def handle(self, *args, site=None, **options):
         site_obj = None
@@ -26,7 +30,7 @@ class Command(BaseCommand):
             if options["verbosity"] >= 2:
                 self.stdout.write(f"{done}/{total}")
 
-        report = reindex(site_id=site_obj.pk if site_obj else None, progress=progress)
+        report = reindex(site_id=site_obj.pk if site_obj else None, progress=progress, workers=options["workers"])
         audit.record(AuditEvent.SEARCH_REINDEX, site=site_obj, details={k: round(v, 3) if isinstance(v, float) else v
                                                                for k, v in report.items()})  # fmt: skip
         rate = report["documents"] / report["seconds"] if report["seconds"] else 0
