@@ -25,6 +25,7 @@ The SQL pieces (scope, match, filters, score, that choice) are search/search_sql
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -34,8 +35,10 @@ from django.utils import timezone
 from search import logs
 from search.backends import backend
 from search.highlight import mark, snippet
+from search.indexer import EPOCH
 from search.models import SearchScope
 from search.query import ParsedQuery, Parser
+from search.ranking import CANDIDATE_COLUMNS, ranked_ids
 from search.results import FacetValue, Filters, Hit, Outcome
 from search.search_sql import FILTERED_WALK_BOUND, SearchSQL
 from search.text import identifier_key
@@ -46,7 +49,6 @@ PAGE_SIZE = 10
 MAX_PAGE = 50
 RERANK_WINDOW = 100
 COUNT_LIMIT = 1_000  # matches counted for the total and the facets; more show as "more than"
-SCORED_TEXT_CHARS = 600
 COUNT_WALK_SHARE = 0.6  # share of all documents matching above which counting walks the date index
 IDENTIFIER_CHARS = (5, 100)  # lengths of what may be an index number or a document number
 MAX_IDENTIFIED = 20  # documents found by one identifier (a document number several sites publish)
@@ -78,6 +80,7 @@ class Searcher(SearchSQL):
         self.engine = backend()
         self._phrase_cache: dict = {}
         self._estimates: dict = {}
+        self._labels: dict[int, tuple[str, str]] = {}
         self.vocabulary = vocabulary()
         self.parser = Parser(self.vocabulary)
 
@@ -201,56 +204,41 @@ class Searcher(SearchSQL):
         where, params = where + filter_sql, params + filter_params
         coarse = "d.published_at DESC, d.resource_id DESC, d.site_id"
         table = self.engine.table
-        scored, score_params = self._scored(parsed)
         if not run.capped:
-            with self.engine.index_lookup(), connection.cursor() as cursor:
-                cursor.execute(
-                    f"WITH c AS MATERIALIZED (SELECT d.id FROM {table} d WHERE {where}),{scored}",
-                    params + score_params + [limit, offset],
-                )
-                return [row[0] for row in cursor.fetchall()]
+            candidates = f"SELECT d.id FROM {table} d WHERE {where}"
+            return self._ranked(candidates, params, parsed, limit, offset, self.engine.index_lookup())
+        if offset < RERANK_WINDOW:
+            candidates = f"SELECT d.id FROM {table} d WHERE {where} ORDER BY {coarse} LIMIT {RERANK_WINDOW}"
+            return self._ranked(candidates, params, parsed, limit, offset, self._lookup(walk))
         with self._lookup(walk), connection.cursor() as cursor:
-            if offset < RERANK_WINDOW:
-                cursor.execute(
-                    f"WITH c AS MATERIALIZED (SELECT d.id FROM {table} d WHERE {where} ORDER BY {coarse}"
-                    f" LIMIT {RERANK_WINDOW}),{scored}",
-                    params + score_params + [limit, offset],
-                )
-            else:
-                cursor.execute(
-                    f"SELECT d.id FROM {table} d WHERE {where} ORDER BY {coarse} LIMIT %s OFFSET %s",
-                    params + [limit, offset],
-                )
+            cursor.execute(
+                f"SELECT d.id FROM {table} d WHERE {where} ORDER BY {coarse} LIMIT %s OFFSET %s",
+                params + [limit, offset],
+            )
             return [row[0] for row in cursor.fetchall()]
 
-    def _scored(self, parsed: ParsedQuery) -> tuple[str, list]:
-        """The ranking of the documents of a CTE `c` (their ids): a CTE `w` and the ranked page,
-        with its LIMIT and OFFSET as the last two parameters."""
-        score_sql, score_params = self._score_sql(parsed)
-        return (
-            f" w AS MATERIALIZED (SELECT d.id, d.resource_id, d.site_id, d.published_at, d.published_day,"
-            f" d.clicks, lower(d.title) AS lt, lower(d.summary) AS ls,"
-            f" lower(substr(d.content, 1, {SCORED_TEXT_CHARS})) AS lc FROM {self.engine.table} d"
-            f" JOIN c ON c.id = d.id) SELECT w.id, {score_sql} AS score FROM w"
-            " ORDER BY score DESC, w.published_at DESC, w.resource_id DESC, w.site_id LIMIT %s OFFSET %s"
-        ), score_params
+    def _ranked(self, candidates: str, params: list, parsed: ParsedQuery, limit: int, offset: int,
+                lookup=None) -> list[int]:  # fmt: skip
+        """A page of the documents `candidates` (a query of their ids) ranked (search/ranking.py)."""
+        with lookup or nullcontext(), connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH c AS MATERIALIZED ({candidates}) SELECT {CANDIDATE_COLUMNS} FROM {self.engine.table} d"
+                " JOIN c ON c.id = d.id",
+                params,
+            )
+            rows = cursor.fetchall()
+        return ranked_ids(rows, parsed, (timezone.localdate() - EPOCH).days, limit, offset)
 
     def _filtered_page_ids(self, run: _Run, offset: int, limit: int) -> list[int]:
         """page_ids through the policy library's filtered walk (search/search_sql.py): the same
         documents in the same order, every match scored up to COUNT_LIMIT, else the newest
         RERANK_WINDOW, later pages by date."""
-        scored, score_params = self._scored(run.parsed)
         table = self.engine.table
         if run.walked and not self._filter_sql()[0] and (not run.capped or offset < RERANK_WINDOW):
             # the count's walk found them already, newest first: no second walk
             ids = run.walked[:RERANK_WINDOW] if run.capped else run.walked
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"WITH c AS MATERIALIZED (SELECT d.id FROM {table} d WHERE d.id IN ({', '.join(['%s'] * len(ids))})),"
-                    f"{scored}",
-                    ids + score_params + [limit, offset],
-                )
-                return [row[0] for row in cursor.fetchall()]
+            marks = ", ".join(["%s"] * len(ids))
+            return self._ranked(f"SELECT d.id FROM {table} d WHERE d.id IN ({marks})", ids, run.parsed, limit, offset)
         if run.capped and offset >= RERANK_WINDOW:  # later pages by date
             return [row[0] for row in self._walk_rows(run.parsed, True, limit, offset)]
         if run.capped:
@@ -262,13 +250,8 @@ class Searcher(SearchSQL):
                 ids = [row[0] for row in cursor.fetchall()]
         if not ids:
             return []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH c AS MATERIALIZED (SELECT d.id FROM {table} d WHERE d.id IN ({', '.join(['%s'] * len(ids))})),"
-                f"{scored}",
-                ids + score_params + [limit, offset],
-            )
-            return [row[0] for row in cursor.fetchall()]
+        marks = ", ".join(["%s"] * len(ids))
+        return self._ranked(f"SELECT d.id FROM {table} d WHERE d.id IN ({marks})", ids, run.parsed, limit, offset)
 
     def hits(self, parsed: ParsedQuery, ids: list[int], offset: int) -> list[Hit]:
         if not ids:
@@ -282,9 +265,7 @@ class Searcher(SearchSQL):
                 ids,
             )
             rows = {row[0]: row for row in cursor.fetchall()}
-        site_ids = {row[2] for row in rows.values()}
-        names = dict(Site.objects.filter(pk__in=site_ids).values_list("pk", "name"))
-        domains = dict(Domain.objects.filter(site_id__in=site_ids, is_primary=True).values_list("site_id", "name"))
+        labels = self._site_labels({row[2] for row in rows.values()})
         scheme = getattr(settings, "PUBLIC_URL_SCHEME", "https")
         terms = parsed.terms
         out = []
@@ -298,8 +279,9 @@ class Searcher(SearchSQL):
             if timezone.is_naive(published_at):
                 published_at = timezone.make_aware(published_at, dt.UTC)
             external = sid != self.site.pk
-            if external and url.startswith("/") and domains.get(sid):
-                url = f"{scheme}://{domains[sid]}{url}"
+            name, domain = labels.get(sid, ("", ""))
+            if external and url.startswith("/") and domain:
+                url = f"{scheme}://{domain}{url}"
             out.append(
                 Hit(
                     position=position,
@@ -307,7 +289,7 @@ class Searcher(SearchSQL):
                     site_id=sid,
                     title=mark(title, terms),
                     url=url,
-                    site_name=names.get(sid, ""),
+                    site_name=name,
                     external=external,
                     published_at=published_at,
                     column_name=column_name,
@@ -320,6 +302,23 @@ class Searcher(SearchSQL):
                 )
             )
         return out
+
+    def _site_labels(self, site_ids: set[int]) -> dict[int, tuple[str, str]]:
+        """site id → (name, primary domain), asked at most once per search for the facets and the
+        results together (the search's own site is known already)."""
+        missing = site_ids - self._labels.keys() - {self.site.pk}
+        if missing:
+            marks = ", ".join(["%s"] * len(missing))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT s.id, s.name, d.name FROM {Site._meta.db_table} s LEFT JOIN {Domain._meta.db_table} d"
+                    f" ON d.site_id = s.id AND d.is_primary WHERE s.id IN ({marks})",
+                    list(missing),
+                )
+                for site_id, name, domain in cursor.fetchall():
+                    self._labels[site_id] = (name, domain or "")
+        self._labels[self.site.pk] = (self.site.name, "")  # its results are not external: no domain needed
+        return {site_id: self._labels[site_id] for site_id in site_ids if site_id in self._labels}
 
     def facets(self, run: _Run) -> dict[str, list[FacetValue]]:
         sites, types, years = {}, {}, {}
@@ -339,7 +338,7 @@ class Searcher(SearchSQL):
             "year": [FacetValue(str(y), f"{y}年", n, y == f.year) for y, n in sorted(years.items(), reverse=True)],
         }
         if self.scope == SearchScope.PLATFORM:
-            names = dict(Site.objects.filter(pk__in=sites).values_list("pk", "name"))
+            names = {site_id: label[0] for site_id, label in self._site_labels(set(sites)).items()}
             facets["site"] = [
                 FacetValue(str(s), names.get(s, str(s)), n, s == f.site_id)
                 for s, n in sorted(sites.items(), key=lambda kv: (-kv[1], names.get(kv[0], "")))

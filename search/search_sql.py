@@ -1,5 +1,6 @@
 """The SQL pieces of a search (SRCH-1, SRCH-3), the same on both backends: the scope, the match
-with its quoted phrases, the facet filters, the score, and which index finds the matches.
+with its quoted phrases, the facet filters, and which index finds the matches (the score is
+search/ranking.py).
 
 `SearchSQL` is the base of search.engine.Searcher, which runs the queries built here; it reads
 the Searcher's `site`, `scope`, `filters`, `engine` (the backend) and its two caches.
@@ -14,14 +15,12 @@ from contextlib import nullcontext
 from django.db import connection
 from django.utils import timezone
 
-from search.indexer import EPOCH
 from search.models import SearchScope
 from search.query import ParsedQuery
 from search.results import POLICY_KIND
 from search.text import identifier_key, normalise
 from sites.models import Site, SiteStatus
 
-MAX_SCORE_TERMS = 6
 PHRASE_SCAN = 200  # newest documents with a phrase's words that are checked for the phrase itself
 WALK_ROW_COST = 2.5  # a row read walking the date index, in rows fetched through the full-text index
 # Share of the policy library's filtered documents the words must keep for its filtered walk.
@@ -216,23 +215,3 @@ class SearchSQL:
             parts.append("d.year = %s AND d.published_at >= %s AND d.published_at < %s")
             params += [self.filters.year, adapt(start), adapt(end)]
         return "".join(f" AND {p}" for p in parts), params
-
-    def _score_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
-        least, greatest = self.engine.least, self.engine.greatest
-        terms, params, parts = parsed.terms[:MAX_SCORE_TERMS], [], []
-        phrases = {p.lower() for p in parsed.phrases}
-        for term in terms:
-            weight = 2.0 if term in phrases else 1.0
-            counts = []
-            for column in ("w.lt", "w.ls", "w.lc"):
-                counts.append(f"((length({column}) - length(replace({column}, %s, ''))) / %s)")
-                params += [term, len(term)]
-            parts.append(
-                f"{weight} * (4.0 * {least}({counts[0]}, 2) + 2.0 * {least}({counts[1]}, 2)"
-                f" + 0.5 * {least}({counts[2]}, 8))"
-            )
-        today = (timezone.localdate() - EPOCH).days
-        parts.append(f"3.0 * 365.0 / (365.0 + {greatest}(0, %s - w.published_day))")
-        params.append(today)
-        parts.append("2.0 * w.clicks / (w.clicks + 10.0)")
-        return " + ".join(parts), params
