@@ -18,6 +18,8 @@ from search.vocabulary import vocabulary
 
 MAX_SUGGESTIONS = 8
 MAX_CHARS = 30
+MAX_TITLES = 5
+TITLE_WINDOW = 1_000  # newest pages whose titles are looked at first
 _LATIN_RE = re.compile(r"[a-z ]+")
 
 
@@ -65,16 +67,34 @@ def suggestions(site, raw: str, *, scope: str = SearchScope.SITE) -> list[dict]:
 
 
 def _titles(site, text: str, scope: str) -> list[str]:
+    """The newest titles in scope with `text` whose page has its words: first among the newest
+    TITLE_WINDOW pages of the scope (a walk of its date index), and only when fewer are found
+    there, among all (the full-text index). The same titles either way; what a citizen types is
+    mostly in many titles (at 100,000 articles the planner, misjudging a two-character ILIKE,
+    read the whole table instead: 1 s for 群众)."""
     tokens = segmenter().cut(text)
     if not tokens:
         return []
     engine = backend()
     match_sql, params = engine.prefix_match(tokens[:-1], tokens[-1])
     scope_sql, scope_params = Searcher(site, scope, Filters()).scope_sql(by_date=True)
+    order = "d.published_at DESC, d.resource_id DESC"
+    condition = f"d.title {engine.like} %s ESCAPE '\\' AND {match_sql}"
+    condition_params = [_like_pattern(text), *params]
+    window = "d.id, d.title, d.published_at, d.resource_id" + (", d.vector" if engine.vendor == "postgresql" else "")
     with connection.cursor() as cursor:
+        # The window's rows are tested as the walk reads them (the outer query keeps its order).
         cursor.execute(
-            f"SELECT d.title FROM {engine.table} d WHERE {match_sql} AND {scope_sql}"
-            f" AND d.title {engine.like} %s ESCAPE '\\' ORDER BY d.published_at DESC, d.resource_id DESC LIMIT 5",
-            params + scope_params + [_like_pattern(text)],
+            f"SELECT d.title FROM (SELECT {window} FROM {engine.table} d WHERE {scope_sql}"
+            f" ORDER BY {order} LIMIT {TITLE_WINDOW}) d WHERE {condition} ORDER BY {order} LIMIT {MAX_TITLES}",
+            scope_params + condition_params,
         )
-        return [row[0] for row in cursor.fetchall()]
+        titles = [row[0] for row in cursor.fetchall()]
+        if len(titles) < MAX_TITLES:
+            cursor.execute(
+                f"SELECT d.title FROM {engine.table} d WHERE {condition} AND {scope_sql}"
+                f" ORDER BY {order} LIMIT {MAX_TITLES}",
+                condition_params + scope_params,
+            )
+            titles = [row[0] for row in cursor.fetchall()]
+    return titles
