@@ -23,6 +23,7 @@ from disclosure.models import CatalogueEntry, InformationRequest, Organisation, 
 from editorial.models import CheckedWord, Placement
 from interaction.models import Channel, ErrorReport, Letter
 from lifecycle.models import ApplicationStatus, ChangeFiling, SiteApplication
+from monitoring.models.links import FriendLink, LinkFinding
 from resources.models import Resource, ResourceStatus
 from search.models import BlockedTerm, DictionaryWord, PopularQuery, SearchLog, Synonym
 from sites.models import Membership, Role, Site
@@ -129,10 +130,13 @@ def _interaction_entry(admin_site, request) -> Entry | None:
     return Entry("interaction", _("Interaction"), links[0].url, links=links)
 
 
-def _monitoring_entry(administering, platform) -> Entry | None:
-    """Website monitoring (OPS-1, OPS-7) for site administrators and platform administrators:
-    the overview of their sites; one administered site's dashboard, monthly report and ledger
-    directly. No count: it would cost the navigation a query on every page."""
+def _monitoring_entry(admin_site, request, administering, platform) -> Entry | None:
+    """Website monitoring and supervision (OPS-1 to OPS-7, PUB-6, LINK-2, LINK-4) for site
+    administrators and platform administrators: the overview of their sites (one administered
+    site's dashboard, monthly report and ledger directly), the rectification orders, the annual
+    work reports, the reposts within 12 hours, the friendly links and the link problems; spot checks
+    for platform administrators only. Each of these pages opens for both (their own sites'
+    records). No count: it would cost the navigation a query on every page."""
     if not (administering or platform):
         return None
     overview = reverse("admin:monitoring_overview")
@@ -144,6 +148,16 @@ def _monitoring_entry(administering, platform) -> Entry | None:
             Link(_("Monthly report"), reverse("admin:monitoring_monthly", args=[site_id])),
             Link(_("Management ledger"), reverse("admin:monitoring_ledger", args=[site_id])),
         ]
+    if platform:
+        entry.links.append(Link(_("Spot checks"), reverse("admin:monitoring_spot_checks")))
+    entry.links += [
+        Link(_("Rectification orders"), reverse("admin:monitoring_rectification")),
+        Link(_("Annual work reports"), reverse("admin:monitoring_annual_reports")),
+        Link(_("Reposts within 12 hours"), reverse("admin:monitoring_reposts")),
+    ]
+    entry.links += _model_links(admin_site, request, [
+        (FriendLink, _("friendly links")), (LinkFinding, _("link problems")),
+    ])  # fmt: skip
     return entry
 
 
@@ -168,6 +182,13 @@ def entries(admin_site, request) -> list[Entry]:
             Link(_("Returned to me"), f"{library}?status__exact={ResourceStatus.RETURNED}&creator=me"),
         ]
     content.links += _model_links(admin_site, request, [(Placement, _("Uses in columns"))])
+    # Reposts within 12 hours (PUB-6): the target site's editors answer the offers, a portal's
+    # reviewers mark its important items; administrators and platform administrators find the
+    # page under 监测.
+    reposts_link = None if administering or platform else Link(_("Reposts within 12 hours"),
+                                                                reverse("admin:monitoring_reposts"))  # fmt: skip
+    if editing and reposts_link:
+        content.links.append(reposts_link)
     if admin_site._registry[Resource].has_view_permission(request):
         result.append(content)
 
@@ -184,7 +205,8 @@ def entries(admin_site, request) -> list[Entry]:
         placements = reverse("admin:editorial_placement_changelist")
         result.append(Entry(
             "review", _("Review"), queue, _queue_count(request), _("waiting for my review"),
-            [Link(_("Review queue"), queue), Link(_("Reposts to decide"), f"{placements}?waiting=me")],
+            [Link(_("Review queue"), queue), Link(_("Reposts to decide"), f"{placements}?waiting=me"),
+             *([reposts_link] if reposts_link and not editing else [])],
         ))  # fmt: skip
 
     if administering or platform:
@@ -200,7 +222,7 @@ def entries(admin_site, request) -> list[Entry]:
             sites.count, sites.count_label = _site_steps_count(request, administering), _("applications open")
         result.append(sites)
 
-    monitoring = _monitoring_entry(administering, platform)
+    monitoring = _monitoring_entry(admin_site, request, administering, platform)
     if monitoring is not None:
         result.append(monitoring)
 
