@@ -19,7 +19,7 @@ from search.vocabulary import vocabulary
 MAX_SUGGESTIONS = 8
 MAX_CHARS = 30
 MAX_TITLES = 5
-TITLE_WINDOW = 1_000  # newest pages whose titles are looked at first
+TITLE_WINDOW = 200  # newest pages whose titles are looked at first
 _LATIN_RE = re.compile(r"[a-z ]+")
 
 

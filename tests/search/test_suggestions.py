@@ -194,3 +194,19 @@ def test_blocked_terms_in_the_back_office_are_scoped_to_the_sites_of_their_admin
 def test_updating_a_blocked_term_returns_it_even_when_nothing_changed(suggested, platform_admin):
     entry = actions.add_blocked_term(None, "服务", acting_user=platform_admin)
     assert actions.update_blocked_term(entry, acting_user=platform_admin) == entry
+
+
+@pytest.mark.parametrize("typed", ["社", "社保", "公积金", "会议", "身份"])
+@pytest.mark.parametrize("scope", ["site", "platform"])
+def test_titles_suggested_from_the_newest_pages_are_those_of_all_pages(corpus, monkeypatch, typed, scope):  # SRCH-2
+    """Suggested titles are looked for among the newest pages first: the same titles, in the same
+    order, whether that window holds all of them, some, or none."""
+    wanted = suggest._titles(corpus.portal, typed, scope)
+    for window in (1, 2, 3):
+        monkeypatch.setattr(suggest, "TITLE_WINDOW", window)
+        monkeypatch.setattr(suggest, "MAX_TITLES", 2)
+        two = suggest._titles(corpus.portal, typed, scope)
+        monkeypatch.setattr(suggest, "MAX_TITLES", 5)
+        assert suggest._titles(corpus.portal, typed, scope) == wanted
+        assert two == wanted[:2]
+    assert wanted or typed == "身份"  # the corpus has titles for the others
