@@ -2,14 +2,19 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/govbench_search .venv/bin/python benchmarks/search_bench.py
 
-For each size (default 10,000 and 100,000 articles of shared/bench/gen_workload.py, imported,
-not copied), loads the workload's site (benchmarks/workload.py), indexes every article with
-`search.indexer.reindex` and prints the indexing time and rate, then runs a fixed list of 100
+For each size (default 100,000 articles of shared/bench/gen_workload.py, imported,
+not copied), loads the workload's site (benchmarks/workload.py) unless the database holds it
+already (loading 100,000 articles takes about 20 minutes on 2 cores; later runs reuse them, and
+--reload loads them again), indexes every article with `search.indexer.reindex` as
+`manage.py reindex` does (one process per core) and prints the indexing time and rate, then runs a fixed list of 100
 queries (40 plain, 25 pinyin, 20 typo, 15 phrase) through the whole search path (parse,
 correction, facets, ranked page, snippets; no logging) and prints query latency p50/p95, per
 kind too, in the site's own search and in the platform-wide search of the portal (the workload's
 site is a portal), and suggestions for the first 1–3 characters of each query.
-Targets: p95 ≤ 50 ms at 100,000 articles on PostgreSQL; indexing ≥ 200 articles/s.
+Targets at 100,000 articles on PostgreSQL, all from the same run: site and platform-wide search
+p95 ≤ 25 ms, suggestions p95 ≤ 5 ms, indexing ≥ 1,000 articles/s. Every figure is printed with
+the machine's load average and a fixed CPU probe (cpu_probe_ms) beside it: the machine may be
+shared, and only a run with an idle machine's probe compares with the targets.
 The database is created when missing (PostgreSQL); SQLite works too, for comparison only.
 """
 
@@ -25,8 +30,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govplatform.settings")
 
-TARGET_P95_MS = 50.0
-TARGET_RATE = 200.0
+TARGET_P95_MS = 25.0
+TARGET_SUGGEST_P95_MS = 5.0
+TARGET_RATE = 1000.0
 
 
 def ensure_database() -> None:
@@ -102,9 +108,20 @@ def queries() -> list[tuple[str, str]]:
     return out
 
 
+def cpu_probe_ms() -> float:
+    """A fixed pure-Python loop (2,000,000 additions), timed: about 60-90 ms on an idle core of
+    the reference machine; more means the benchmark shared its cores with other work."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(2_000_000):
+        total += i
+    return (time.perf_counter() - started) * 1000
+
+
 def load() -> str:
-    """The machine's 1-minute load average over its cores: figures taken on a busy machine say so."""
-    return f"{os.getloadavg()[0]:.1f}/{os.cpu_count()}"
+    """The machine's 1-minute load average over its cores and the CPU probe, printed beside every
+    figure: figures taken on a busy machine say so."""
+    return f"{os.getloadavg()[0]:.1f}/{os.cpu_count()}, cpu probe {cpu_probe_ms():.0f} ms"
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -150,8 +167,8 @@ def time_suggestions(site, runs: int) -> tuple[float, float]:
             suggest.suggestions(site, prefix)
             timings.append((time.perf_counter() - started) * 1000)
     p50, p95 = percentile(timings, 0.5), percentile(timings, 0.95)
-    print(f"  suggestions: {len(prefixes)} prefixes × {runs} runs: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
-          f"max {max(timings):.1f} ms; load average {load()}")  # fmt: skip
+    print(f"  suggestions: {len(prefixes)} prefixes × {runs} runs: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+          f"(target p95 ≤ {TARGET_SUGGEST_P95_MS:.0f} ms), max {max(timings):.1f} ms; load average {load()}")  # fmt: skip
     return p50, p95
 
 
@@ -159,7 +176,7 @@ def bench(size: int, runs: int, reload: bool, index: bool = True) -> dict:
     from django.db import connection
 
     from benchmarks.workload import load_reference
-    from search.indexer import reindex
+    from search.indexer import default_workers, reindex
     from sites.models import Domain
 
     domain = Domain.objects.filter(name="www.example.gov.cn").select_related("site").first()
@@ -172,8 +189,10 @@ def bench(size: int, runs: int, reload: bool, index: bool = True) -> dict:
         print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
     rate = 0.0
     if index:
-        print(f"indexing {size} articles ({connection.vendor}, load average {load()}) …", flush=True)
-        report = reindex(site_id=site.pk)
+        workers = default_workers()
+        print(f"indexing {size} articles ({connection.vendor}, {workers} processes, load average {load()}) …",
+              flush=True)  # fmt: skip
+        report = reindex(site_id=site.pk, workers=workers)
         rate = report["documents"] / report["seconds"]
         print(
             f"  indexed {report['documents']} in {report['seconds']:.1f} s = {rate:.0f} articles/s "
@@ -201,14 +220,16 @@ def bench(size: int, runs: int, reload: bool, index: bool = True) -> dict:
             print(f"    {kind:7s} p50 {percentile(values, 0.5):6.1f} ms  p95 {percentile(values, 0.95):6.1f} ms  "
                   f"max {max(values):6.1f} ms")  # fmt: skip
     figures["suggest"] = time_suggestions(site, runs)
-    return {"size": size, "rate": rate, **figures}
+    return {"size": size, "rate": rate, "load": load(), **figures}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--articles", type=int, nargs="+", default=[100000],
+                        help="sizes, one after the other (each replaces the previous workload site)")  # fmt: skip
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--reload", action="store_true", help="load the workload again even if it is there")
+    parser.add_argument("--reload", action="store_true",
+                        help="load the workload again even if the database holds it (by default it is reused)")  # fmt: skip
     parser.add_argument("--queries", action="store_true", help="print the 100 queries and stop")
     parser.add_argument("--no-index", action="store_true", help="time the queries on the index as it is")
     args = parser.parse_args()
@@ -223,7 +244,7 @@ def main() -> None:
     print("articles   index/s   p50 ms   p95 ms   p50 ms   p95 ms   p50 ms   p95 ms")
     for r in results:
         figures = [f"{value:>7.1f}" for scope in ("site", "all", "suggest") for value in r[scope]]
-        print(f"{r['size']:>8}  {r['rate']:>8.0f}  " + "  ".join(figures))
+        print(f"{r['size']:>8}  {r['rate']:>8.0f}  " + "  ".join(figures) + f"   (load {r['load']})")
 
 
 if __name__ == "__main__":
