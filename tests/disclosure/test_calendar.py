@@ -111,6 +111,17 @@ def test_back_office_bulk_entry_and_single_day(admin_user, backoffice_client):  
     assert AuditEntry.objects.filter(action="calendar.day_delete").count() == 1
 
 
+def freeze_today(monkeypatch, day):
+    """Today is `day` for the work page; timezone.localdate is Django's own function, which other
+    panels call with a time to convert: only the call without arguments is answered with `day`."""
+    real = work_calendar.timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return day if value is None else real(value, timezone)
+
+    monkeypatch.setattr(work_calendar.timezone, "localdate", localdate)
+
+
 def test_work_page_warns_from_november_while_next_year_is_missing(admin_user, backoffice_client, monkeypatch):  # DISC-3
     known = max(year for year in range(2020, 2100) if days.package_knows(year))
     unknown = known + 1
@@ -118,7 +129,7 @@ def test_work_page_warns_from_november_while_next_year_is_missing(admin_user, ba
     zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
     def today_is(day):
-        monkeypatch.setattr(work_calendar.timezone, "localdate", lambda: day)
+        freeze_today(monkeypatch, day)
 
     today_is(D(known, 10, 31))
     assert "panel-calendar" not in client.get("/admin/", **zh).content.decode()  # before 1 November: nothing
@@ -132,6 +143,6 @@ def test_work_page_warns_from_november_while_next_year_is_missing(admin_user, ba
 
 def test_work_page_shows_no_calendar_panel_to_site_administrators(backoffice_client, monkeypatch):  # DISC-3
     site_admin = MembershipFactory(site=SiteFactory(), role=Role.SITE_ADMIN, user=UserFactory()).user
-    monkeypatch.setattr(work_calendar.timezone, "localdate", lambda: D(YEAR, 11, 2))
+    freeze_today(monkeypatch, D(YEAR, 11, 2))
     page = log_in(backoffice_client, site_admin).get("/admin/").content.decode()
     assert "panel-calendar" not in page
