@@ -206,6 +206,8 @@ CELERY_BEAT_SCHEDULE = {
     "tamper-check": {"task": "govplatform.verify_published", "schedule": crontab(minute=7)},
     # INT-3: error reports past their deadline (1 working day to forward, 3 to answer) are escalated.
     "error-report-escalation": {"task": "interaction.escalate_error_reports", "schedule": crontab(minute=12)},
+    # OPS-1: the daily check of every monitored site against the national lines, early morning.
+    "monitoring-daily-checks": {"task": "monitoring.run_daily_checks", "schedule": crontab(hour=5, minute=17)},
     # LINK-2: every monitored site's links (internal against the manifest, external rate-limited per
     # host by lychee), before the daily check reads them; LINK-4: the friendly links re-checked.
     "monitoring-link-checks": {"task": "monitoring.check_links", "schedule": crontab(hour=2, minute=23)},
@@ -218,8 +220,6 @@ CELERY_BEAT_SCHEDULE = {
     "monitoring-log-purge": {"task": "monitoring.purge_access_logs", "schedule": crontab(hour=4, minute=7)},
     # OPS-1: probes older than MONITORING_PROBE_RETENTION_DAYS (400: a year of trend) are deleted.
     "monitoring-probe-purge": {"task": "monitoring.purge_probes", "schedule": crontab(hour=4, minute=9)},
-    # OPS-1: the daily check of every monitored site against the national lines, early morning.
-    "monitoring-daily-checks": {"task": "monitoring.run_daily_checks", "schedule": crontab(hour=5, minute=17)},
     # PUB-6: repost offers past their 12-hour deadline are escalated (audit entry, alert upward).
     "monitoring-repost-escalation": {"task": "monitoring.escalate_missed_reposts", "schedule": crontab(minute="*/5")},
 }
