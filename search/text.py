@@ -17,7 +17,6 @@ import re
 import threading
 import unicodedata
 
-import rjieba
 from django.core.cache import cache
 
 DICTIONARY_VERSION_KEY = "search:dictionary-version"
@@ -109,6 +108,10 @@ class Segmenter:
     """One rjieba instance with the user dictionary; rebuilt when administrators change it."""
 
     def __init__(self, words: list[str]):
+        # Imported on first use, like pypinyin in search/vocabulary.py: processes that never segment
+        # (a publish, a migration) do not load it at start-up.
+        import rjieba
+
         self.jieba = rjieba.Jieba()
         self.words = frozenset(words)
         for word in self.words:
